@@ -1,0 +1,203 @@
+"""Roles and object permissions: the only module that talks to django-guardian.
+
+Every right is an object permission. Unit-wide rights (seeing, proposing,
+leading, reviewing, deciding, sponsoring a unit's initiatives) are granted on
+the business unit, so their number grows with units, not initiatives; the
+owner's right is granted on the one initiative.
+
+A user's rights on a unit are derived from every role they hold there, and
+`sync_unit_permissions` brings the stored grants in line with that: a role
+lost takes its rights with it, but not rights another role still gives.
+"""
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Model, QuerySet
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+
+from governance import audit
+from governance.models import (
+    BusinessUnit,
+    BusinessUnitUserObjectPermission,
+    Membership,
+    OrganizationRole,
+)
+
+UserLike = AbstractBaseUser | AnonymousUser
+
+
+class Role(StrEnum):
+    UNIT_MEMBER = "unit_member"
+    UNIT_LEAD = "unit_lead"
+    SPONSOR = "sponsor"
+    COE_MEMBER = "coe_member"
+    COE_LEAD = "coe_lead"
+    AUDITOR = "auditor"
+    OWNER = "owner"
+
+
+VIEW = "view_unit_initiatives"
+PROPOSE = "propose_initiatives"
+LEAD = "lead_initiatives"
+REVIEW = "review_initiatives"
+DECIDE = "decide_initiatives"
+SPONSOR = "sponsor_initiatives"
+OWN = "own_initiative"
+
+# The role table: role -> model label -> codenames granted on objects of that model.
+ROLE_PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
+    Role.UNIT_MEMBER: {"governance.businessunit": frozenset({VIEW, PROPOSE})},
+    Role.UNIT_LEAD: {"governance.businessunit": frozenset({VIEW, PROPOSE, LEAD})},
+    Role.SPONSOR: {"governance.businessunit": frozenset({VIEW, SPONSOR})},
+    Role.COE_MEMBER: {"governance.businessunit": frozenset({VIEW, REVIEW})},
+    Role.COE_LEAD: {"governance.businessunit": frozenset({VIEW, REVIEW, DECIDE})},
+    Role.AUDITOR: {"governance.businessunit": frozenset({VIEW})},
+    Role.OWNER: {"initiatives.initiative": frozenset({OWN})},
+}
+
+_MEMBERSHIP_ROLES = {Membership.Role.MEMBER: Role.UNIT_MEMBER, Membership.Role.LEAD: Role.UNIT_LEAD}
+_ORGANIZATION_ROLES = {
+    OrganizationRole.Role.COE_LEAD: Role.COE_LEAD,
+    OrganizationRole.Role.COE_MEMBER: Role.COE_MEMBER,
+    OrganizationRole.Role.AUDITOR: Role.AUDITOR,
+}
+_UNIT = "governance.businessunit"
+
+
+def _unit_roles(user: AbstractBaseUser, unit_ids: Iterable[int]) -> dict[int, set[Role]]:
+    """Every role the user holds on each of the given units."""
+    from sponsors.models import Sponsorship
+
+    unit_ids = list(unit_ids)
+    roles: dict[int, set[Role]] = {uid: set() for uid in unit_ids}
+    for unit_id, role in Membership.objects.filter(
+        user=user, business_unit_id__in=unit_ids
+    ).values_list("business_unit_id", "role"):
+        roles[unit_id].add(_MEMBERSHIP_ROLES[Membership.Role(role)])
+    for unit_id in Sponsorship.objects.filter(
+        sponsor__user=user, business_unit_id__in=unit_ids
+    ).values_list("business_unit_id", flat=True):
+        roles[unit_id].add(Role.SPONSOR)
+    organization_roles = {
+        _ORGANIZATION_ROLES[OrganizationRole.Role(r)]
+        for r in OrganizationRole.objects.filter(user=user).values_list("role", flat=True)
+    }
+    for unit_roles in roles.values():
+        unit_roles |= organization_roles
+    return roles
+
+
+def sync_unit_permissions(
+    *, user: AbstractBaseUser, actor: UserLike | None, units: Iterable[BusinessUnit] | None = None
+) -> None:
+    """Make the user's stored grants on the units (all units when None) match the
+    roles they hold now. Each grant and revocation is an audit event. Call inside
+    the transaction that changed the role."""
+    unit_list = list(units) if units is not None else list(BusinessUnit.objects.all())
+    roles = _unit_roles(user, (u.pk for u in unit_list))
+    current: dict[int, set[str]] = {u.pk: set() for u in unit_list}
+    for unit_id, codename in BusinessUnitUserObjectPermission.objects.filter(
+        user=user, content_object_id__in=current.keys()
+    ).values_list("content_object_id", "permission__codename"):
+        current[unit_id].add(codename)
+
+    for unit in unit_list:
+        wanted: set[str] = set()
+        for role in roles[unit.pk]:
+            wanted |= ROLE_PERMISSIONS[role].get(_UNIT, frozenset())
+        to_grant = sorted(wanted - current[unit.pk])
+        to_revoke = sorted(current[unit.pk] - wanted)
+        for codename in to_grant:
+            assign_perm(codename, user, unit)
+        for codename in to_revoke:
+            remove_perm(codename, user, unit)
+        if to_grant:
+            audit.record(
+                audit.Event.PERMISSION_GRANTED,
+                actor=actor,
+                obj=unit,
+                new={"user": user.get_username(), "permissions": to_grant},
+            )
+        if to_revoke:
+            audit.record(
+                audit.Event.PERMISSION_REVOKED,
+                actor=actor,
+                obj=unit,
+                old={"user": user.get_username(), "permissions": to_revoke},
+            )
+
+
+def sync_organization_on_new_unit(*, unit: BusinessUnit, actor: UserLike | None) -> None:
+    """A new unit: give the CoE and the auditors their rights on it."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(organization_roles__isnull=False).distinct()
+    for user in users:
+        sync_unit_permissions(user=user, actor=actor, units=[unit])
+
+
+def grant(*, role: Role, user: AbstractBaseUser, obj: Model, actor: UserLike | None) -> None:
+    """Grant a per-object role (such as the owner's) on one object."""
+    codenames = ROLE_PERMISSIONS[role][obj._meta.label_lower]
+    for codename in sorted(codenames):
+        assign_perm(codename, user, obj)
+    audit.record(
+        audit.Event.PERMISSION_GRANTED,
+        actor=actor,
+        obj=obj,
+        new={"user": user.get_username(), "permissions": sorted(codenames)},
+    )
+
+
+def revoke(*, role: Role, user: AbstractBaseUser, obj: Model, actor: UserLike | None) -> None:
+    codenames = ROLE_PERMISSIONS[role][obj._meta.label_lower]
+    for codename in sorted(codenames):
+        remove_perm(codename, user, obj)
+    audit.record(
+        audit.Event.PERMISSION_REVOKED,
+        actor=actor,
+        obj=obj,
+        old={"user": user.get_username(), "permissions": sorted(codenames)},
+    )
+
+
+def visible_units(user: UserLike, codename: str = VIEW) -> QuerySet[BusinessUnit]:
+    """Units on which the user holds `codename` as an object permission. Global
+    permissions and superuser status give nothing here, by design."""
+    if not user.is_authenticated or not user.is_active:
+        return BusinessUnit.objects.none()
+    return get_objects_for_user(
+        user,
+        f"governance.{codename}",
+        klass=BusinessUnit,
+        use_groups=False,
+        with_superuser=False,
+        accept_global_perms=False,
+    )
+
+
+def unit_codenames(user: UserLike, unit_id: int) -> frozenset[str]:
+    """Every right the user holds on one unit, in one query."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    return frozenset(
+        BusinessUnitUserObjectPermission.objects.filter(
+            user_id=user.pk, content_object_id=unit_id
+        ).values_list("permission__codename", flat=True)
+    )
+
+
+def object_codenames(user: UserLike, obj: Model) -> frozenset[str]:
+    """The user's per-object rights on one object (for example the owner's)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    from guardian.utils import get_user_obj_perms_model
+
+    model = get_user_obj_perms_model(obj)
+    return frozenset(
+        model.objects.filter(user_id=user.pk, content_object_id=obj.pk).values_list(
+            "permission__codename", flat=True
+        )
+    )

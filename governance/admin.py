@@ -1,0 +1,108 @@
+"""Admin for staff. Role changes go through the services, so that object
+permissions and the audit log follow; the audit log itself is read-only."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from governance import services
+from governance.models import AuditEvent, BusinessUnit, Membership, OrganizationRole, StrategicGoal
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(BusinessUnit)
+class BusinessUnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "kind"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: BusinessUnit, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            created = services.business_unit_create(
+                actor=request.user, name=obj.name, slug=obj.slug, kind=obj.kind
+            )
+            obj.pk = created.pk
+
+
+@admin.register(StrategicGoal)
+class StrategicGoalAdmin(admin.ModelAdmin):
+    list_display = ["title", "active"]
+    list_filter = ["active"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "business_unit", "role"]
+    list_filter = ["business_unit", "role"]
+    list_select_related = ["user", "business_unit"]
+
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        saved = services.membership_set(
+            actor=request.user,
+            user=obj.user,
+            business_unit=obj.business_unit,
+            role=Membership.Role(obj.role),
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        services.membership_remove(
+            actor=request.user, user=obj.user, business_unit=obj.business_unit
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Moving a membership to another user or unit is a removal and an addition.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+@admin.register(OrganizationRole)
+class OrganizationRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "role"]
+    list_filter = ["role"]
+
+    def save_model(
+        self, request: HttpRequest, obj: OrganizationRole, form: Any, change: bool
+    ) -> None:
+        saved = services.organization_role_grant(
+            actor=request.user, user=obj.user, role=OrganizationRole.Role(obj.role)
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request: HttpRequest, obj: OrganizationRole) -> None:
+        services.organization_role_revoke(
+            actor=request.user, user=obj.user, role=OrganizationRole.Role(obj.role)
+        )
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "event", "actor", "object_type", "object_repr"]
+    list_filter = ["event", "object_type"]
+    search_fields = ["object_repr", "comment"]
+    list_select_related = ["actor"]

@@ -1,0 +1,83 @@
+"""API conventions shared by every app: who may call, how lists page, and how
+service errors become HTTP answers (400 invalid, 403 forbidden, 404 unseen or
+unknown, 409 wrong state or lost race)."""
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from rest_framework import exceptions, permissions, serializers, status
+from rest_framework.fields import get_error_detail
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from governance.errors import Conflict, UnknownAction
+
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
+
+
+class IsAuthenticatedActiveUser(permissions.BasePermission):
+    def has_permission(self, request: Request, view: "APIView") -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_active)
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class ConflictError(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The object changed; reload it and try again."
+    default_code = "conflict"
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    # Imported here: rest_framework.views reads these settings when it is imported.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(detail=get_error_detail(exc))
+    elif isinstance(exc, TransitionNotAllowed):
+        exc = ConflictError(str(exc) or "This transition is not allowed from the current state.")
+    elif isinstance(exc, ConcurrentTransition):
+        exc = ConflictError("Someone else changed this initiative at the same time; reload it.")
+    elif isinstance(exc, Conflict):
+        exc = ConflictError(str(exc))
+    elif isinstance(exc, UnknownAction):
+        exc = Http404(str(exc))
+    return drf_exception_handler(exc, context)
+
+
+class ReadOnlyFieldsGuard(serializers.Serializer):
+    """Refuse, with 400 naming the field, any attempt to write a read-only field
+    (DRF would silently ignore it)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return super().to_internal_value(data)
+        errors: dict[str, Any] = {
+            name: ["This field is read-only."]
+            for name, field in self.fields.items()
+            if field.read_only and name in data
+        }
+        if self.instance is not None:
+            errors |= {
+                name: ["This field cannot be changed after creation."]
+                for name in getattr(self.Meta, "create_only_fields", ())
+                if name in data
+            }
+        try:
+            value = super().to_internal_value(data)
+        except exceptions.ValidationError as exc:
+            if not isinstance(exc.detail, dict):
+                raise
+            errors = exc.detail | errors
+        if errors:
+            raise exceptions.ValidationError(errors)
+        return value

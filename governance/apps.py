@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class GovernanceConfig(AppConfig):
+    name = "governance"
+    verbose_name = "Organization and governance"
+
+    def ready(self) -> None:
+        from governance import checks  # noqa: F401  (registers the system checks)

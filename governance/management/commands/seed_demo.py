@@ -1,0 +1,278 @@
+"""Create the demo organization. Safe to run again: what exists is kept."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from governance import services as org
+from governance.models import BusinessUnit, Membership, OrganizationRole, StrategicGoal
+from initiatives import services as workflow
+from initiatives.models import Initiative
+from sponsors import services as sponsors
+
+DEMO_PASSWORD = "demo"  # Demo data only; printed by `make demo`.
+
+UNITS = [
+    ("Marketing", BusinessUnit.Kind.MARKETING, "marketing_lead"),
+    ("Communications", BusinessUnit.Kind.COMMUNICATIONS, "comms_lead"),
+    ("Customer Care", BusinessUnit.Kind.CUSTOMER_CARE, "care_lead"),
+    ("Human Resources", BusinessUnit.Kind.HR, "hr_lead"),
+    ("Sales", BusinessUnit.Kind.SALES, "sales_lead"),
+    ("Product Development", BusinessUnit.Kind.PRODUCT, "product_lead"),
+]
+SPONSORS = [
+    ("cmo", Decimal(50000), ["Marketing", "Communications"]),
+    ("coo", Decimal(25000), ["Customer Care", "Sales"]),
+    ("chro", Decimal(20000), ["Human Resources", "Product Development"]),
+]
+GOALS = [
+    ("Grow brand awareness", "Reach new audiences where they already talk about us."),
+    ("Resolve customer issues faster", "Answer customers on the channels they use."),
+    ("Attract talent", "Show what it is like to work here."),
+    ("Increase social selling", "Help sales build relationships before the first call."),
+    ("Learn from customers", "Feed what customers say into product decisions."),
+]
+
+# title, unit, goals (indexes), audiences, functions, channels, budget, risk, path of transitions
+INITIATIVES: list[tuple[Any, ...]] = [
+    (
+        "Spring brand campaign",
+        "Marketing",
+        [0],
+        ["customers"],
+        ["marketing"],
+        ["Instagram", "TikTok"],
+        30000,
+        "medium",
+        [],
+    ),
+    (
+        "Influencer pilot",
+        "Marketing",
+        [0, 3],
+        ["customers", "community"],
+        ["marketing"],
+        ["Instagram"],
+        80000,
+        "medium",
+        ["submit"],
+    ),
+    (
+        "Crisis response playbook",
+        "Communications",
+        [0],
+        ["customers", "shareholders"],
+        ["communications"],
+        ["X", "LinkedIn"],
+        15000,
+        "high",
+        ["submit", "start_review"],
+    ),
+    (
+        "Executive voices on LinkedIn",
+        "Communications",
+        [0, 2],
+        ["employees", "partners"],
+        ["communications"],
+        ["LinkedIn"],
+        12000,
+        "low",
+        ["submit", "start_review", ("request_changes", "Name the executives and the cadence.")],
+    ),
+    (
+        "Social customer care desk",
+        "Customer Care",
+        [1],
+        ["customers"],
+        ["customer_care"],
+        ["X", "Facebook"],
+        40000,
+        "medium",
+        ["submit", "start_review", "approve"],
+    ),
+    (
+        "Community forum moderation",
+        "Customer Care",
+        [1, 4],
+        ["customers", "community"],
+        ["customer_care", "product"],
+        ["Forum"],
+        18000,
+        "low",
+        ["submit", "start_review", "approve"],
+    ),
+    (
+        "Employer brand stories",
+        "Human Resources",
+        [2],
+        ["employees", "community"],
+        ["hr"],
+        ["Instagram", "LinkedIn"],
+        15000,
+        "low",
+        ["submit", "start_review", "approve", "launch"],
+    ),
+    (
+        "Graduate recruiting on TikTok",
+        "Human Resources",
+        [2],
+        ["community"],
+        ["hr"],
+        ["TikTok"],
+        35000,
+        "medium",
+        ["submit", "start_review", "approve", "sponsor_approve", "launch", "pause"],
+    ),
+    (
+        "Social selling training",
+        "Sales",
+        [3],
+        ["customers", "partners"],
+        ["sales"],
+        ["LinkedIn"],
+        20000,
+        "low",
+        ["submit", "start_review", "approve", "launch", "complete"],
+    ),
+    (
+        "Partner co-marketing",
+        "Sales",
+        [3],
+        ["partners"],
+        ["sales", "marketing"],
+        ["LinkedIn"],
+        60000,
+        "high",
+        ["submit", "start_review", "approve", ("sponsor_reject", "Too risky this quarter.")],
+    ),
+    (
+        "Beta testers community",
+        "Product Development",
+        [4],
+        ["customers", "community"],
+        ["product"],
+        ["Discord"],
+        8000,
+        "low",
+        ["submit", "start_review", ("reject", "Overlaps with the forum initiative.")],
+    ),
+    (
+        "Product launch live stream",
+        "Product Development",
+        [0, 4],
+        ["customers"],
+        ["product", "marketing"],
+        ["YouTube"],
+        10000,
+        "low",
+        ["withdraw"],
+    ),
+]
+
+# Who takes each transition in the demo.
+ACTORS = {
+    "start_review": "coe_analyst",
+    "request_changes": "coe_analyst",
+    "approve": "coe_lead",
+    "reject": "coe_lead",
+}
+UNIT_LEADS = {name: lead for name, _, lead in UNITS}
+UNIT_SPONSORS = {unit: user for user, _, units in SPONSORS for unit in units}
+
+
+class Command(BaseCommand):
+    help = "Create the demo organization, its people and a dozen initiatives (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            self.seed()
+        self.stdout.write(self.style.SUCCESS("Demo organization ready."))
+        self.stdout.write(
+            "Demo accounts (password 'demo'): coe_lead, coe_analyst, cmo, coo, chro, "
+            + ", ".join(lead for _, _, lead in UNITS)
+            + ", auditor, admin (staff)"
+        )
+
+    def user(self, username: str, **extra: Any) -> AbstractBaseUser:
+        user, created = get_user_model().objects.get_or_create(username=username, defaults=extra)
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        return user
+
+    def seed(self) -> None:
+        admin = self.user("admin", is_staff=True, is_superuser=True)
+        units = {}
+        for name, kind, _lead in UNITS:
+            unit = BusinessUnit.objects.filter(name=name).first()
+            units[name] = unit or org.business_unit_create(actor=admin, name=name, kind=kind)
+        goals = []
+        for title, description in GOALS:
+            goal = StrategicGoal.objects.filter(title=title).first()
+            goals.append(goal or org.goal_create(actor=admin, title=title, description=description))
+
+        org.organization_role_grant(
+            actor=admin, user=self.user("coe_lead"), role=OrganizationRole.Role.COE_LEAD
+        )
+        org.organization_role_grant(
+            actor=admin, user=self.user("coe_analyst"), role=OrganizationRole.Role.COE_MEMBER
+        )
+        org.organization_role_grant(
+            actor=admin, user=self.user("auditor"), role=OrganizationRole.Role.AUDITOR
+        )
+        for name, _kind, lead in UNITS:
+            org.membership_set(
+                actor=admin,
+                user=self.user(lead),
+                business_unit=units[name],
+                role=Membership.Role.LEAD,
+            )
+        for username, threshold, unit_names in SPONSORS:
+            sponsor = sponsors.sponsor_set(
+                actor=admin, user=self.user(username), approval_threshold=threshold
+            )
+            for unit_name in unit_names:
+                sponsors.sponsorship_add(
+                    actor=admin, sponsor=sponsor, business_unit=units[unit_name]
+                )
+
+        for (
+            title,
+            unit_name,
+            goal_ix,
+            audiences,
+            functions,
+            channels,
+            budget,
+            risk,
+            path,
+        ) in INITIATIVES:
+            if Initiative.objects.filter(title=title).exists():
+                continue
+            lead = self.user(UNIT_LEADS[unit_name])
+            initiative = workflow.initiative_create(
+                actor=lead,
+                business_unit=units[unit_name],
+                title=title,
+                summary=f"{title}: a demo initiative of {unit_name}.",
+                goals=[goals[i] for i in goal_ix],
+                audiences=audiences,
+                functions=functions,
+                channels=channels,
+                budget=Decimal(budget),
+                risk=risk,
+                kpis="Reach, engagement rate, cost per result",
+            )
+            for step in path:
+                name, comment = step if isinstance(step, tuple) else (step, "")
+                if name.startswith("sponsor_"):
+                    actor = self.user(UNIT_SPONSORS[unit_name])
+                else:
+                    actor = self.user(ACTORS.get(name, UNIT_LEADS[unit_name]))
+                initiative = workflow.initiative_transition(
+                    actor=actor, initiative=initiative, name=name, comment=comment
+                )

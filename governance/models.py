@@ -1,0 +1,131 @@
+"""The organization: business units, strategic goals, who belongs where, and the
+audit log. Object permissions on business units are stored in guardian's direct
+foreign-key tables declared here."""
+
+from django.conf import settings
+from django.db import models
+from guardian.models import UserObjectPermissionBase
+
+
+class BusinessUnit(models.Model):
+    class Kind(models.TextChoices):
+        MARKETING = "marketing", "Marketing"
+        COMMUNICATIONS = "communications", "Communications / PR"
+        CUSTOMER_CARE = "customer_care", "Customer care"
+        HR = "hr", "HR / recruiting"
+        SALES = "sales", "Sales"
+        PRODUCT = "product", "Product development"
+        LEGAL = "legal", "Legal"
+        IT = "it", "IT"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.OTHER)
+
+    class Meta:
+        ordering = ["name"]
+        # Rights over a unit's initiatives are granted on the unit, so they scale
+        # with the number of units, not the number of initiatives.
+        permissions = [
+            ("view_unit_initiatives", "See the unit's initiatives"),
+            ("propose_initiatives", "Propose, edit and submit the unit's initiatives"),
+            ("lead_initiatives", "Launch, pause, resume, complete and withdraw"),
+            ("review_initiatives", "Start reviews and request changes (CoE)"),
+            ("decide_initiatives", "Approve, reject, pause and resume (CoE lead)"),
+            ("sponsor_initiatives", "Sign off on initiatives above the threshold"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BusinessUnitUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(BusinessUnit, on_delete=models.CASCADE)
+
+
+class StrategicGoal(models.Model):
+    title = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Membership(models.Model):
+    """A user's place in a business unit."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        LEAD = "lead", "Lead"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    business_unit = models.ForeignKey(
+        BusinessUnit, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "business_unit"], name="one_membership_per_unit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.business_unit})"
+
+
+class OrganizationRole(models.Model):
+    """Organization-wide roles: the Center of Excellence and the auditors."""
+
+    class Role(models.TextChoices):
+        COE_LEAD = "coe_lead", "CoE lead"
+        COE_MEMBER = "coe_member", "CoE member"
+        AUDITOR = "auditor", "Auditor"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organization_roles"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="one_row_per_organization_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class AuditEvent(models.Model):
+    """One entry of the append-only audit log. Written only by governance.audit."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    event = models.CharField(max_length=64, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+    )
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=255)
+    old = models.JSONField(null=True, blank=True)
+    new = models.JSONField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.event} {self.object_repr}"

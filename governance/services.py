@@ -1,0 +1,133 @@
+"""Writes to the organization: units, goals, memberships and organization roles.
+
+Each service changes the data, brings object permissions in line and writes
+the audit events in one transaction."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils.text import slugify
+
+from governance import access, audit
+from governance.models import BusinessUnit, Membership, OrganizationRole, StrategicGoal
+
+
+def business_unit_create(
+    *, actor: AbstractBaseUser | None, name: str, kind: str, slug: str = ""
+) -> BusinessUnit:
+    """Create a unit and give the CoE and auditors their rights on it."""
+    with transaction.atomic():
+        unit = BusinessUnit(name=name, slug=slug or slugify(name), kind=kind)
+        unit.full_clean()
+        unit.save()
+        audit.record(
+            audit.Event.BUSINESS_UNIT_CREATED,
+            actor=actor,
+            obj=unit,
+            new={"name": unit.name, "slug": unit.slug, "kind": unit.kind},
+        )
+        access.sync_organization_on_new_unit(unit=unit, actor=actor)
+    return unit
+
+
+def goal_create(
+    *, actor: AbstractBaseUser | None, title: str, description: str = "", active: bool = True
+) -> StrategicGoal:
+    with transaction.atomic():
+        goal = StrategicGoal(title=title, description=description, active=active)
+        goal.full_clean()
+        goal.save()
+        audit.record(
+            audit.Event.GOAL_CREATED,
+            actor=actor,
+            obj=goal,
+            new={"title": title, "description": description, "active": active},
+        )
+    return goal
+
+
+def membership_set(
+    *,
+    actor: AbstractBaseUser | None,
+    user: AbstractBaseUser,
+    business_unit: BusinessUnit,
+    role: Membership.Role,
+) -> Membership:
+    """Make the user a member or lead of the unit (creating or changing the
+    membership) and adjust their rights on it."""
+    with transaction.atomic():
+        membership, created = Membership.objects.select_for_update().get_or_create(
+            user=user, business_unit=business_unit, defaults={"role": role}
+        )
+        old_role = None if created else membership.role
+        if old_role != role:
+            membership.role = role
+            membership.save(update_fields=["role"])
+            audit.record(
+                audit.Event.MEMBERSHIP_SET,
+                actor=actor,
+                obj=membership,
+                old={"role": old_role} if old_role else None,
+                new={
+                    "user": user.get_username(),
+                    "business_unit": business_unit.slug,
+                    "role": str(role),
+                },
+            )
+            access.sync_unit_permissions(user=user, actor=actor, units=[business_unit])
+    return membership
+
+
+def membership_remove(
+    *, actor: AbstractBaseUser | None, user: AbstractBaseUser, business_unit: BusinessUnit
+) -> None:
+    """Remove the user from the unit; the rights it gave go with it."""
+    with transaction.atomic():
+        membership = Membership.objects.filter(user=user, business_unit=business_unit).first()
+        if membership is None:
+            return
+        audit.record(
+            audit.Event.MEMBERSHIP_REMOVED,
+            actor=actor,
+            obj=membership,
+            old={
+                "user": user.get_username(),
+                "business_unit": business_unit.slug,
+                "role": membership.role,
+            },
+        )
+        membership.delete()
+        access.sync_unit_permissions(user=user, actor=actor, units=[business_unit])
+
+
+def organization_role_grant(
+    *, actor: AbstractBaseUser | None, user: AbstractBaseUser, role: OrganizationRole.Role
+) -> OrganizationRole:
+    """Make the user CoE lead, CoE member or auditor, with rights on every unit."""
+    with transaction.atomic():
+        row, created = OrganizationRole.objects.get_or_create(user=user, role=role)
+        if created:
+            audit.record(
+                audit.Event.ORGANIZATION_ROLE_GRANTED,
+                actor=actor,
+                obj=row,
+                new={"user": user.get_username(), "role": str(role)},
+            )
+            access.sync_unit_permissions(user=user, actor=actor)
+    return row
+
+
+def organization_role_revoke(
+    *, actor: AbstractBaseUser | None, user: AbstractBaseUser, role: OrganizationRole.Role
+) -> None:
+    with transaction.atomic():
+        row = OrganizationRole.objects.filter(user=user, role=role).first()
+        if row is None:
+            return
+        audit.record(
+            audit.Event.ORGANIZATION_ROLE_REVOKED,
+            actor=actor,
+            obj=row,
+            old={"user": user.get_username(), "role": str(role)},
+        )
+        row.delete()
+        access.sync_unit_permissions(user=user, actor=actor)

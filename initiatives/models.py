@@ -1,0 +1,300 @@
+"""The initiative and its state machine.
+
+The transition table lives here: each transition says which states it leaves,
+where it goes, which unit-level rights may take it, whether a comment is
+required and whether the owner is barred from it (separation of duties).
+Services in initiatives.services are the only callers of the transition methods.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from guardian.models import UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from governance.models import BusinessUnit, StrategicGoal
+
+MAX_BUDGET = Decimal(10**12)
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    IN_REVIEW = "in_review", "In review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    AWAITING_SPONSOR = "awaiting_sponsor", "Awaiting sponsor"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    COMPLETED = "completed", "Completed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+EDITABLE_STATES = frozenset({State.DRAFT, State.CHANGES_REQUESTED})
+
+
+class Risk(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class Audience(models.TextChoices):
+    CUSTOMERS = "customers", "Customers"
+    EMPLOYEES = "employees", "Employees"
+    PARTNERS = "partners", "Partners"
+    SUPPLIERS = "suppliers", "Suppliers"
+    SHAREHOLDERS = "shareholders", "Shareholders"
+    COMMUNITY = "community", "Community"
+
+
+class Function(models.TextChoices):
+    MARKETING = "marketing", "Marketing"
+    COMMUNICATIONS = "communications", "Communications"
+    CUSTOMER_CARE = "customer_care", "Customer care"
+    HR = "hr", "HR / recruiting"
+    SALES = "sales", "Sales"
+    PRODUCT = "product", "Product development"
+
+
+# Unit-level rights (codenames of governance.BusinessUnit permissions).
+PROPOSE = "propose_initiatives"
+LEAD = "lead_initiatives"
+REVIEW = "review_initiatives"
+DECIDE = "decide_initiatives"
+SPONSOR = "sponsor_initiatives"
+# Per-initiative right of its owner.
+OWN = "own_initiative"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may take a transition: any one of `unit_perms` on the initiative's unit,
+    or being its owner when `owner_may` is set."""
+
+    unit_perms: frozenset[str]
+    comment_required: bool = False
+    owner_may: bool = False
+    # Separation of duties: nobody decides on an initiative they own.
+    owner_barred: bool = False
+
+
+def _rule(*perms: str, **kwargs: bool) -> dict[str, Rule]:
+    return {"rule": Rule(unit_perms=frozenset(perms), **kwargs)}
+
+
+def _check_list(values: list[str], allowed: type[models.TextChoices], field: str) -> None:
+    if not isinstance(values, list):
+        raise ValidationError({field: "Expected a list."})
+    unknown = sorted({str(v) for v in values} - set(allowed.values))
+    if unknown:
+        raise ValidationError({field: f"Unknown value(s): {', '.join(unknown)}."})
+
+
+class Initiative(ConcurrentTransitionMixin, models.Model):
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    business_unit = models.ForeignKey(
+        BusinessUnit, on_delete=models.PROTECT, related_name="initiatives"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_initiatives"
+    )
+    goals = models.ManyToManyField(StrategicGoal, blank=True, related_name="initiatives")
+    audiences = models.JSONField(default=list, blank=True)
+    functions = models.JSONField(default=list, blank=True)
+    channels = models.JSONField(default=list, blank=True)
+    budget = models.DecimalField(
+        max_digits=15,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_BUDGET)],
+    )
+    risk = models.CharField(max_length=8, choices=Risk.choices, default=Risk.LOW)
+    kpis = models.TextField("KPIs", blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    state = FSMField(default=State.DRAFT, choices=State.choices, protected=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[goals], excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [(OWN, "Owns the initiative")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(budget__gte=0), name="initiative_budget_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="initiative_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["business_unit", "state"], name="initiative_unit_state")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        _check_list(self.audiences, Audience, "audiences")
+        _check_list(self.functions, Function, "functions")
+        if not isinstance(self.channels, list) or not all(
+            isinstance(c, str) and 0 < len(c) <= 60 for c in self.channels
+        ):
+            raise ValidationError({"channels": "Expected a list of names of 1 to 60 characters."})
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date is before the start date."})
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+    def submit_problems(self) -> dict[str, str]:
+        """What is missing before the initiative can be submitted, by field."""
+        problems = {}
+        if not self.summary.strip():
+            problems["summary"] = "A summary is required to submit."
+        if not self.goals.exists():
+            problems["goals"] = "At least one strategic goal is required to submit."
+        if not self.audiences:
+            problems["audiences"] = "At least one audience is required to submit."
+        return problems
+
+    def sponsor_threshold(self) -> Decimal | None:
+        """The lowest approval threshold among the unit's sponsors; None without sponsors."""
+        thresholds = [s.approval_threshold for s in self.business_unit.sponsors.all()]
+        return min(thresholds) if thresholds else None
+
+    def needs_sponsor_signoff(self) -> bool:
+        """High risk always needs a sponsor; a budget needs one above the threshold.
+        A unit without a sponsor has no threshold, so only the risk rule applies."""
+        if self.risk == Risk.HIGH:
+            return True
+        threshold = self.sponsor_threshold()
+        return threshold is not None and self.budget > threshold
+
+    def approval_target(self) -> str:
+        return State.AWAITING_SPONSOR if self.needs_sponsor_signoff() else State.APPROVED
+
+    # The state machine. Each method only changes this object's fields.
+
+    @transition(
+        field=state,
+        source=[State.DRAFT, State.CHANGES_REQUESTED],
+        target=State.SUBMITTED,
+        custom=_rule(PROPOSE),
+    )
+    def submit(self) -> None:
+        pass
+
+    @transition(field=state, source=State.SUBMITTED, target=State.IN_REVIEW, custom=_rule(REVIEW))
+    def start_review(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.IN_REVIEW,
+        target=State.CHANGES_REQUESTED,
+        custom=_rule(REVIEW, comment_required=True),
+    )
+    def request_changes(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.IN_REVIEW,
+        target=RETURN_VALUE(State.APPROVED, State.AWAITING_SPONSOR),
+        custom=_rule(DECIDE, owner_barred=True),
+    )
+    def approve(self) -> str:
+        return self.approval_target()
+
+    @transition(
+        field=state,
+        source=State.IN_REVIEW,
+        target=State.REJECTED,
+        custom=_rule(DECIDE, comment_required=True, owner_barred=True),
+    )
+    def reject(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.AWAITING_SPONSOR,
+        target=State.APPROVED,
+        custom=_rule(SPONSOR, owner_barred=True),
+    )
+    def sponsor_approve(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=State.AWAITING_SPONSOR,
+        target=State.REJECTED,
+        custom=_rule(SPONSOR, comment_required=True, owner_barred=True),
+    )
+    def sponsor_reject(self) -> None:
+        pass
+
+    @transition(field=state, source=State.APPROVED, target=State.ACTIVE, custom=_rule(LEAD))
+    def launch(self) -> None:
+        pass
+
+    @transition(field=state, source=State.ACTIVE, target=State.PAUSED, custom=_rule(LEAD, DECIDE))
+    def pause(self) -> None:
+        pass
+
+    @transition(field=state, source=State.PAUSED, target=State.ACTIVE, custom=_rule(LEAD, DECIDE))
+    def resume(self) -> None:
+        pass
+
+    @transition(
+        field=state, source=[State.ACTIVE, State.PAUSED], target=State.COMPLETED, custom=_rule(LEAD)
+    )
+    def complete(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=[State.DRAFT, State.SUBMITTED, State.CHANGES_REQUESTED],
+        target=State.WITHDRAWN,
+        custom=_rule(LEAD, owner_may=True),
+    )
+    def withdraw(self) -> None:
+        pass
+
+
+class InitiativeUserObjectPermission(UserObjectPermissionBase):
+    """Per-initiative rights (its owner); unit-wide rights live on the unit."""
+
+    content_object = models.ForeignKey(Initiative, on_delete=models.CASCADE)
+
+
+class Decision(models.Model):
+    """One transition taken on an initiative: the decision log."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, related_name="decisions")
+    transition = models.CharField(max_length=32)
+    source = models.CharField(max_length=32, choices=State.choices)
+    target = models.CharField(max_length=32, choices=State.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions"
+    )
+    comment = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.transition}: {self.source} → {self.target}"
