@@ -1,0 +1,170 @@
+"""Fixed personas of a small organization, built through the services.
+
+Marketing is sponsored by `sponsor` (threshold 50,000); Sales has its own lead
+and no member of ours; `outsider` belongs nowhere."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from governance import services as org_services
+from governance.models import BusinessUnit, Membership, OrganizationRole, StrategicGoal
+from initiatives import services as workflow
+from initiatives.models import Initiative
+from sponsors import services as sponsors
+
+PERSONAS = (
+    "coe_lead", "coe_member", "auditor", "sponsor", "marketing_lead", "marketing_member",
+    "sales_lead", "outsider",
+)
+
+
+@dataclass
+class Org:
+    admin: AbstractBaseUser
+    marketing: BusinessUnit
+    sales: BusinessUnit
+    goal: StrategicGoal
+    inactive_goal: StrategicGoal
+    people: dict[str, AbstractBaseUser]
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.people[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_user(username: str, **extra: Any) -> AbstractBaseUser:
+    user = get_user_model().objects.create_user(username=username, password="pw", **extra)
+    return user
+
+
+def build_org() -> Org:
+    admin = make_user("admin", is_staff=True, is_superuser=True)
+    people = {name: make_user(name) for name in PERSONAS}
+    marketing = org_services.business_unit_create(
+        actor=admin, name="Marketing", kind=BusinessUnit.Kind.MARKETING
+    )
+    sales = org_services.business_unit_create(actor=admin, name="Sales", kind=BusinessUnit.Kind.SALES)
+    goal = org_services.goal_create(actor=admin, title="Grow brand awareness")
+    inactive_goal = org_services.goal_create(actor=admin, title="Retired goal", active=False)
+    org_services.organization_role_grant(
+        actor=admin, user=people["coe_lead"], role=OrganizationRole.Role.COE_LEAD
+    )
+    org_services.organization_role_grant(
+        actor=admin, user=people["coe_member"], role=OrganizationRole.Role.COE_MEMBER
+    )
+    org_services.organization_role_grant(
+        actor=admin, user=people["auditor"], role=OrganizationRole.Role.AUDITOR
+    )
+    org_services.membership_set(
+        actor=admin, user=people["marketing_lead"], business_unit=marketing,
+        role=Membership.Role.LEAD,
+    )
+    org_services.membership_set(
+        actor=admin, user=people["marketing_member"], business_unit=marketing,
+        role=Membership.Role.MEMBER,
+    )
+    org_services.membership_set(
+        actor=admin, user=people["sales_lead"], business_unit=sales, role=Membership.Role.LEAD
+    )
+    sponsor = sponsors.sponsor_set(
+        actor=admin, user=people["sponsor"], approval_threshold=Decimal(50000)
+    )
+    sponsors.sponsorship_add(actor=admin, sponsor=sponsor, business_unit=marketing)
+    return Org(admin, marketing, sales, goal, inactive_goal, people)
+
+
+@pytest.fixture
+def org(db: None) -> Org:
+    return build_org()
+
+
+def propose(o: Org, *, by: str = "marketing_member", unit: BusinessUnit | None = None,
+            **fields: Any) -> Initiative:
+    """A complete draft, ready to submit."""
+    values: dict[str, Any] = {
+        "title": "Spring campaign", "summary": "Reach new customers.", "goals": [o.goal],
+        "audiences": ["customers"], "budget": Decimal(1000), "risk": "low",
+    } | fields
+    return workflow.initiative_create(
+        actor=o.people[by], business_unit=unit or o.marketing, **values
+    )
+
+
+# The path that brings a new draft to each state, with who takes each step.
+PATHS: dict[str, list[tuple[str, str]]] = {
+    "draft": [],
+    "submitted": [("submit", "marketing_member")],
+    "in_review": [("submit", "marketing_member"), ("start_review", "coe_member")],
+    "changes_requested": [
+        ("submit", "marketing_member"), ("start_review", "coe_member"),
+        ("request_changes", "coe_member"),
+    ],
+    "approved": [
+        ("submit", "marketing_member"), ("start_review", "coe_member"), ("approve", "coe_lead"),
+    ],
+    "rejected": [
+        ("submit", "marketing_member"), ("start_review", "coe_member"), ("reject", "coe_lead"),
+    ],
+    "active": [
+        ("submit", "marketing_member"), ("start_review", "coe_member"), ("approve", "coe_lead"),
+        ("launch", "marketing_lead"),
+    ],
+    "paused": [
+        ("submit", "marketing_member"), ("start_review", "coe_member"), ("approve", "coe_lead"),
+        ("launch", "marketing_lead"), ("pause", "marketing_lead"),
+    ],
+    "completed": [
+        ("submit", "marketing_member"), ("start_review", "coe_member"), ("approve", "coe_lead"),
+        ("launch", "marketing_lead"), ("complete", "marketing_lead"),
+    ],
+    "withdrawn": [("withdraw", "marketing_member")],
+}
+
+
+def bring_to(o: Org, state: str, **fields: Any) -> Initiative:
+    """A new initiative of Marketing, owned by marketing_member, in `state`.
+    `awaiting_sponsor` goes through a CoE approval of a high-risk initiative."""
+    if state == "awaiting_sponsor":
+        initiative = propose(o, risk="high", **fields)
+        steps = PATHS["in_review"] + [("approve", "coe_lead")]
+    else:
+        initiative = propose(o, **fields)
+        steps = PATHS[state]
+    for name, by in steps:
+        initiative = workflow.initiative_transition(
+            actor=o.people[by], initiative=initiative, name=name, comment="noted"
+        )
+    assert initiative.state == state
+    return initiative
+
+
+def api_client(user: AbstractBaseUser | None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def api() -> Any:
+    return api_client
+
+
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
