@@ -81,3 +81,17 @@ class ReadOnlyFieldsGuard(serializers.Serializer):
         if errors:
             raise exceptions.ValidationError(errors)
         return value
+
+
+class BusinessUnitSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    slug = serializers.CharField(read_only=True)
+    kind = serializers.CharField(read_only=True)
+
+
+class StrategicGoalSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    active = serializers.BooleanField(read_only=True)

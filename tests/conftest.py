@@ -21,9 +21,43 @@ from initiatives.models import Initiative
 from sponsors import services as sponsors
 
 PERSONAS = (
-    "coe_lead", "coe_member", "auditor", "sponsor", "marketing_lead", "marketing_member",
-    "sales_lead", "outsider",
+    "coe_lead",
+    "coe_member",
+    "auditor",
+    "sponsor",
+    "marketing_lead",
+    "marketing_member",
+    "sales_sponsor",
+    "sales_lead",
+    "sales_member",
+    "outsider",
 )
+
+# Each persona's part relative to an initiative of the unit named first.
+CASTS: dict[str, dict[str, str]] = {
+    "marketing": {
+        "coe_lead": "coe_lead",
+        "coe_member": "coe_member",
+        "auditor": "auditor",
+        "unit_sponsor": "sponsor",
+        "unit_lead": "marketing_lead",
+        "unit_member": "marketing_member",
+        "other_sponsor": "sales_sponsor",
+        "other_lead": "sales_lead",
+        "outsider": "outsider",
+    },
+    "sales": {
+        "coe_lead": "coe_lead",
+        "coe_member": "coe_member",
+        "auditor": "auditor",
+        "unit_sponsor": "sales_sponsor",
+        "unit_lead": "sales_lead",
+        "unit_member": "sales_member",
+        "other_sponsor": "sponsor",
+        "other_lead": "marketing_lead",
+        "outsider": "outsider",
+    },
+}
 
 
 @dataclass
@@ -58,7 +92,9 @@ def build_org() -> Org:
     marketing = org_services.business_unit_create(
         actor=admin, name="Marketing", kind=BusinessUnit.Kind.MARKETING
     )
-    sales = org_services.business_unit_create(actor=admin, name="Sales", kind=BusinessUnit.Kind.SALES)
+    sales = org_services.business_unit_create(
+        actor=admin, name="Sales", kind=BusinessUnit.Kind.SALES
+    )
     goal = org_services.goal_create(actor=admin, title="Grow brand awareness")
     inactive_goal = org_services.goal_create(actor=admin, title="Retired goal", active=False)
     org_services.organization_role_grant(
@@ -71,20 +107,34 @@ def build_org() -> Org:
         actor=admin, user=people["auditor"], role=OrganizationRole.Role.AUDITOR
     )
     org_services.membership_set(
-        actor=admin, user=people["marketing_lead"], business_unit=marketing,
+        actor=admin,
+        user=people["marketing_lead"],
+        business_unit=marketing,
         role=Membership.Role.LEAD,
     )
     org_services.membership_set(
-        actor=admin, user=people["marketing_member"], business_unit=marketing,
+        actor=admin,
+        user=people["marketing_member"],
+        business_unit=marketing,
         role=Membership.Role.MEMBER,
     )
     org_services.membership_set(
         actor=admin, user=people["sales_lead"], business_unit=sales, role=Membership.Role.LEAD
     )
+    org_services.membership_set(
+        actor=admin,
+        user=people["sales_member"],
+        business_unit=sales,
+        role=Membership.Role.MEMBER,
+    )
     sponsor = sponsors.sponsor_set(
         actor=admin, user=people["sponsor"], approval_threshold=Decimal(50000)
     )
     sponsors.sponsorship_add(actor=admin, sponsor=sponsor, business_unit=marketing)
+    sales_sponsor = sponsors.sponsor_set(
+        actor=admin, user=people["sales_sponsor"], approval_threshold=Decimal(20000)
+    )
+    sponsors.sponsorship_add(actor=admin, sponsor=sales_sponsor, business_unit=sales)
     return Org(admin, marketing, sales, goal, inactive_goal, people)
 
 
@@ -93,61 +143,54 @@ def org(db: None) -> Org:
     return build_org()
 
 
-def propose(o: Org, *, by: str = "marketing_member", unit: BusinessUnit | None = None,
-            **fields: Any) -> Initiative:
+def propose(
+    o: Org, *, by: str = "marketing_member", unit: BusinessUnit | None = None, **fields: Any
+) -> Initiative:
     """A complete draft, ready to submit."""
     values: dict[str, Any] = {
-        "title": "Spring campaign", "summary": "Reach new customers.", "goals": [o.goal],
-        "audiences": ["customers"], "budget": Decimal(1000), "risk": "low",
+        "title": "Spring campaign",
+        "summary": "Reach new customers.",
+        "goals": [o.goal],
+        "audiences": ["customers"],
+        "budget": Decimal(1000),
+        "risk": "low",
     } | fields
     return workflow.initiative_create(
         actor=o.people[by], business_unit=unit or o.marketing, **values
     )
 
 
-# The path that brings a new draft to each state, with who takes each step.
+_REVIEWED = [("submit", "unit_member"), ("start_review", "coe_member")]
+_APPROVED = [*_REVIEWED, ("approve", "coe_lead")]
+_ACTIVE = [*_APPROVED, ("launch", "unit_lead")]
+
+# The path that brings a new draft to each state, with the part that takes each step.
 PATHS: dict[str, list[tuple[str, str]]] = {
     "draft": [],
-    "submitted": [("submit", "marketing_member")],
-    "in_review": [("submit", "marketing_member"), ("start_review", "coe_member")],
-    "changes_requested": [
-        ("submit", "marketing_member"), ("start_review", "coe_member"),
-        ("request_changes", "coe_member"),
-    ],
-    "approved": [
-        ("submit", "marketing_member"), ("start_review", "coe_member"), ("approve", "coe_lead"),
-    ],
-    "rejected": [
-        ("submit", "marketing_member"), ("start_review", "coe_member"), ("reject", "coe_lead"),
-    ],
-    "active": [
-        ("submit", "marketing_member"), ("start_review", "coe_member"), ("approve", "coe_lead"),
-        ("launch", "marketing_lead"),
-    ],
-    "paused": [
-        ("submit", "marketing_member"), ("start_review", "coe_member"), ("approve", "coe_lead"),
-        ("launch", "marketing_lead"), ("pause", "marketing_lead"),
-    ],
-    "completed": [
-        ("submit", "marketing_member"), ("start_review", "coe_member"), ("approve", "coe_lead"),
-        ("launch", "marketing_lead"), ("complete", "marketing_lead"),
-    ],
-    "withdrawn": [("withdraw", "marketing_member")],
+    "submitted": [("submit", "unit_member")],
+    "in_review": _REVIEWED,
+    "changes_requested": [*_REVIEWED, ("request_changes", "coe_member")],
+    "approved": _APPROVED,
+    "awaiting_sponsor": _APPROVED,
+    "rejected": [*_REVIEWED, ("reject", "coe_lead")],
+    "active": _ACTIVE,
+    "paused": [*_ACTIVE, ("pause", "unit_lead")],
+    "completed": [*_ACTIVE, ("complete", "unit_lead")],
+    "withdrawn": [("withdraw", "unit_member")],
 }
+STATES = tuple(PATHS)
 
 
-def bring_to(o: Org, state: str, **fields: Any) -> Initiative:
-    """A new initiative of Marketing, owned by marketing_member, in `state`.
-    `awaiting_sponsor` goes through a CoE approval of a high-risk initiative."""
+def bring_to(o: Org, state: str, *, unit: str = "marketing", **fields: Any) -> Initiative:
+    """A new initiative of `unit`, owned by its member, in `state`. Reaching
+    `awaiting_sponsor` goes through the CoE approval of a high-risk initiative."""
+    cast = CASTS[unit]
     if state == "awaiting_sponsor":
-        initiative = propose(o, risk="high", **fields)
-        steps = PATHS["in_review"] + [("approve", "coe_lead")]
-    else:
-        initiative = propose(o, **fields)
-        steps = PATHS[state]
-    for name, by in steps:
+        fields.setdefault("risk", "high")
+    initiative = propose(o, by=cast["unit_member"], unit=getattr(o, unit), **fields)
+    for name, part in PATHS[state]:
         initiative = workflow.initiative_transition(
-            actor=o.people[by], initiative=initiative, name=name, comment="noted"
+            actor=o.people[cast[part]], initiative=initiative, name=name, comment="noted"
         )
     assert initiative.state == state
     return initiative

@@ -1,7 +1,9 @@
-from tests.conftest import Org, bring_to
+import pytest
+
+from tests.conftest import STATES, Org, bring_to
 
 
-def test_every_state_is_reachable_in_the_fixtures(org: Org) -> None:
-    for state in ("draft", "submitted", "in_review", "changes_requested", "awaiting_sponsor",
-                  "approved", "rejected", "active", "paused", "completed", "withdrawn"):
-        assert bring_to(org, state).state == state
+@pytest.mark.parametrize("unit", ["marketing", "sales"])
+def test_every_state_is_reachable_through_the_workflow(org: Org, unit: str) -> None:
+    for state in STATES:
+        assert bring_to(org, state, unit=unit).state == state
