@@ -82,6 +82,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file too (not the in-memory default), so that concurrent
+    # writers in the tests meet the same locking as the demo.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_governance.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

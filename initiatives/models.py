@@ -89,12 +89,11 @@ def _rule(*perms: str, **kwargs: bool) -> dict[str, Rule]:
     return {"rule": Rule(unit_perms=frozenset(perms), **kwargs)}
 
 
-def _check_list(values: list[str], allowed: type[models.TextChoices], field: str) -> None:
+def _unknown_choices(values: object, allowed: type[models.TextChoices]) -> str | None:
     if not isinstance(values, list):
-        raise ValidationError({field: "Expected a list."})
+        return "Expected a list."
     unknown = sorted({str(v) for v in values} - set(allowed.values))
-    if unknown:
-        raise ValidationError({field: f"Unknown value(s): {', '.join(unknown)}."})
+    return f"Unknown value(s): {', '.join(unknown)}." if unknown else None
 
 
 class Initiative(ConcurrentTransitionMixin, models.Model):
@@ -146,14 +145,19 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
         return self.title
 
     def clean(self) -> None:
-        _check_list(self.audiences, Audience, "audiences")
-        _check_list(self.functions, Function, "functions")
+        errors = {}
+        for field, allowed in (("audiences", Audience), ("functions", Function)):
+            problem = _unknown_choices(getattr(self, field), allowed)
+            if problem:
+                errors[field] = problem
         if not isinstance(self.channels, list) or not all(
             isinstance(c, str) and 0 < len(c) <= 60 for c in self.channels
         ):
-            raise ValidationError({"channels": "Expected a list of names of 1 to 60 characters."})
+            errors["channels"] = "Expected a list of names of 1 to 60 characters."
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "The end date is before the start date."})
+            errors["end_date"] = "The end date is before the start date."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_editable(self) -> bool:
