@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Two workers: the suite is database-bound and the machines have two cores.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: demo test install lint serve clean
 

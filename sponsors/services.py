@@ -17,6 +17,8 @@ def sponsor_set(
     with transaction.atomic():
         sponsor = ExecutiveSponsor.objects.select_for_update().filter(user=user).first()
         old = None if sponsor is None else {"approval_threshold": sponsor.approval_threshold}
+        if sponsor is not None and sponsor.approval_threshold == approval_threshold:
+            return sponsor
         if sponsor is None:
             sponsor = ExecutiveSponsor(user=user, approval_threshold=approval_threshold)
         sponsor.approval_threshold = approval_threshold

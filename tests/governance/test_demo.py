@@ -1,0 +1,114 @@
+"""The demo organization and the README's walk-through, through the API."""
+
+from collections import Counter
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from governance.models import AuditEvent, BusinessUnit
+from initiatives.models import Decision, Initiative
+from tests.conftest import api_client
+
+
+def token_client(username: str) -> object:
+    client = api_client(None)
+    response = client.post(
+        "/api/auth/token/", {"username": username, "password": "demo"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    return client
+
+
+def test_seed_demo_is_idempotent_and_spreads_initiatives_over_the_states(db: None) -> None:
+    call_command("seed_demo", verbosity=0)
+    counts = (Initiative.objects.count(), Decision.objects.count(), AuditEvent.objects.count())
+    call_command("seed_demo", verbosity=0)
+    assert (
+        Initiative.objects.count(),
+        Decision.objects.count(),
+        AuditEvent.objects.count(),
+    ) == counts
+
+    assert Initiative.objects.count() == 12
+    states = Counter(Initiative.objects.values_list("state", flat=True))
+    assert set(states) == {
+        "draft",
+        "submitted",
+        "in_review",
+        "changes_requested",
+        "awaiting_sponsor",
+        "approved",
+        "rejected",
+        "active",
+        "paused",
+        "completed",
+        "withdrawn",
+    }
+    assert sorted(BusinessUnit.objects.values_list("name", flat=True)) == [
+        "Communications",
+        "Customer Care",
+        "Human Resources",
+        "Marketing",
+        "Product Development",
+        "Sales",
+    ]
+    usernames = set(get_user_model().objects.values_list("username", flat=True))
+    assert {
+        "coe_lead",
+        "coe_analyst",
+        "cmo",
+        "coo",
+        "chro",
+        "marketing_lead",
+        "comms_lead",
+        "care_lead",
+        "hr_lead",
+        "sales_lead",
+        "product_lead",
+        "auditor",
+    } <= usernames
+
+
+def test_the_readme_walk_through_reaches_active(db: None) -> None:
+    call_command("seed_demo", verbosity=0)
+    lead = token_client("marketing_lead")
+    marketing = next(
+        u["id"]
+        for u in lead.get("/api/business-units/").json()["results"]
+        if u["name"] == "Marketing"
+    )
+    goal = lead.get("/api/goals/").json()["results"][0]["id"]
+    created = lead.post(
+        "/api/initiatives/",
+        {
+            "title": "Summer creator series",
+            "summary": "Short videos with creators.",
+            "business_unit": marketing,
+            "goals": [goal],
+            "audiences": ["customers"],
+            "channels": ["Instagram"],
+            "budget": "60000",
+            "risk": "medium",
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+
+    steps = [
+        ("marketing_lead", "submit", "submitted"),
+        ("coe_analyst", "start_review", "in_review"),
+        ("coe_lead", "approve", "awaiting_sponsor"),
+        ("cmo", "sponsor_approve", "approved"),
+        ("marketing_lead", "launch", "active"),
+    ]
+    for username, name, state in steps:
+        response = token_client(username).post(
+            f"/api/initiatives/{pk}/transitions/{name}/", {"comment": "ok"}, format="json"
+        )
+        assert response.status_code == 200, (name, response.content)
+        assert response.json()["state"] == state
+
+    log = lead.get(f"/api/initiatives/{pk}/decisions/").json()["results"]
+    assert [d["actor"] for d in log] == [s[0] for s in steps]
