@@ -102,7 +102,7 @@ class OrganizationRoleAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "event", "actor", "object_type", "object_repr"]
+    list_display = ["seq", "at", "event", "actor", "object_type", "object_repr"]
     list_filter = ["event", "object_type"]
     search_fields = ["object_repr", "comment"]
     list_select_related = ["actor"]

@@ -4,6 +4,7 @@ foreign-key tables declared here."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from guardian.models import UserObjectPermissionBase
 
 
@@ -105,9 +106,17 @@ class OrganizationRole(models.Model):
 
 
 class AuditEvent(models.Model):
-    """One entry of the append-only audit log. Written only by governance.audit."""
+    """One entry of the append-only audit log. Written only by governance.audit.
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    The entries form a hash chain: `seq` is the position in the chain, `hash`
+    covers the entry's own canonical content and `prev_hash`, the previous
+    entry's hash. Changing, deleting or reordering entries breaks the chain,
+    which `manage.py verify_audit` reports."""
+
+    seq = models.PositiveBigIntegerField(unique=True, editable=False)
+    # Set by the writer before hashing (not auto_now_add, which would overwrite
+    # the hashed value on save).
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     event = models.CharField(max_length=64, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -122,9 +131,11 @@ class AuditEvent(models.Model):
     old = models.JSONField(null=True, blank=True)
     new = models.JSONField(null=True, blank=True)
     comment = models.TextField(blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
 
     class Meta:
-        ordering = ["id"]
+        ordering = ["seq"]
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
 
     def __str__(self) -> str:

@@ -1,0 +1,66 @@
+"""Logins, logouts and failed logins go to the audit log.
+
+Django sends these signals outside of any transaction of ours, so each receiver
+opens its own: the event is written on its own, as the act it records is."""
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import transaction
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from governance import audit
+
+# How the user logged in: a session (admin, browsable API) unless the sender says.
+SESSION = "session"
+TOKEN = "api_token"
+
+
+def _client(request: HttpRequest | None) -> dict[str, str]:
+    if request is None:
+        return {}
+    return {"ip": request.META.get("REMOTE_ADDR", "")}
+
+
+@receiver(user_logged_in, dispatch_uid="governance.audit_login")
+def record_login(
+    sender: Any, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: Any
+) -> None:
+    with transaction.atomic():
+        audit.record(
+            audit.Event.USER_LOGGED_IN,
+            actor=user,
+            obj=user,
+            new={"via": kwargs.get("via", SESSION)} | _client(request),
+        )
+
+
+@receiver(user_logged_out, dispatch_uid="governance.audit_logout")
+def record_logout(
+    sender: Any, request: HttpRequest | None, user: AbstractBaseUser | None, **kwargs: Any
+) -> None:
+    if user is None or not user.is_authenticated:
+        # Logging out without being logged in changes nothing worth recording.
+        return
+    with transaction.atomic():
+        audit.record(audit.Event.USER_LOGGED_OUT, actor=user, obj=user, new=_client(request))
+
+
+@receiver(user_login_failed, dispatch_uid="governance.audit_login_failed")
+def record_login_failure(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    # Only the user name is kept; Django has already masked the password.
+    username = str(credentials.get(get_user_model().USERNAME_FIELD, ""))
+    with transaction.atomic():
+        audit.record(
+            audit.Event.USER_LOGIN_FAILED,
+            actor=None,
+            obj=None,
+            object_type=get_user_model()._meta.label_lower,
+            object_repr=username,
+            new={"username": username[:150]} | _client(request),
+        )
