@@ -8,6 +8,11 @@ owner's right is granted on the one initiative.
 A user's rights on a unit are derived from every role they hold there, and
 `sync_unit_permissions` brings the stored grants in line with that: a role
 lost takes its rights with it, but not rights another role still gives.
+
+Rights over policies, exceptions and the audit log are organization-wide, so
+they are not stored at all: `organization_rights` derives them, at the time of
+the question, from the organization roles a user holds. Nothing is ever granted
+globally, so no global permission can leak into an object check.
 """
 
 from collections.abc import Iterable
@@ -46,14 +51,36 @@ DECIDE = "decide_initiatives"
 SPONSOR = "sponsor_initiatives"
 OWN = "own_initiative"
 
+# Organization-wide rights, derived from OrganizationRole (never stored).
+VIEW_ALL_POLICIES = "view_all_policies"  # drafts, every version, coverage
+EDIT_POLICIES = "edit_policies"  # draft, edit, submit for review, revise
+PUBLISH_POLICIES = "publish_policies"  # publish and retire
+DECIDE_EXCEPTIONS = "decide_exceptions"
+READ_AUDIT_LOG = "read_audit_log"
+ORGANIZATION = "organization"
+
 # The role table: role -> model label -> codenames granted on objects of that model.
+# The pseudo-label ORGANIZATION holds the organization-wide rights of a role.
+# Reading published policies needs no entry: it follows from seeing a unit the
+# policy applies to (VIEW), and acknowledging from working in one (PROPOSE).
 ROLE_PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
     Role.UNIT_MEMBER: {"governance.businessunit": frozenset({VIEW, PROPOSE})},
     Role.UNIT_LEAD: {"governance.businessunit": frozenset({VIEW, PROPOSE, LEAD})},
     Role.SPONSOR: {"governance.businessunit": frozenset({VIEW, SPONSOR})},
-    Role.COE_MEMBER: {"governance.businessunit": frozenset({VIEW, REVIEW})},
-    Role.COE_LEAD: {"governance.businessunit": frozenset({VIEW, REVIEW, DECIDE})},
-    Role.AUDITOR: {"governance.businessunit": frozenset({VIEW})},
+    Role.COE_MEMBER: {
+        "governance.businessunit": frozenset({VIEW, REVIEW}),
+        ORGANIZATION: frozenset({VIEW_ALL_POLICIES, EDIT_POLICIES}),
+    },
+    Role.COE_LEAD: {
+        "governance.businessunit": frozenset({VIEW, REVIEW, DECIDE}),
+        ORGANIZATION: frozenset(
+            {VIEW_ALL_POLICIES, EDIT_POLICIES, PUBLISH_POLICIES, DECIDE_EXCEPTIONS, READ_AUDIT_LOG}
+        ),
+    },
+    Role.AUDITOR: {
+        "governance.businessunit": frozenset({VIEW}),
+        ORGANIZATION: frozenset({VIEW_ALL_POLICIES, READ_AUDIT_LOG}),
+    },
     Role.OWNER: {"initiatives.initiative": frozenset({OWN})},
 }
 
@@ -201,3 +228,16 @@ def object_codenames(user: UserLike, obj: Model) -> frozenset[str]:
             "permission__codename", flat=True
         )
     )
+
+
+def organization_rights(user: UserLike) -> frozenset[str]:
+    """The organization-wide rights of the user's organization roles, in one
+    query. Superuser status gives nothing here, by design."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    rights: set[str] = set()
+    for role in OrganizationRole.objects.filter(user_id=user.pk).values_list("role", flat=True):
+        rights |= ROLE_PERMISSIONS[_ORGANIZATION_ROLES[OrganizationRole.Role(role)]].get(
+            ORGANIZATION, frozenset()
+        )
+    return frozenset(rights)

@@ -95,3 +95,19 @@ class StrategicGoalSerializer(serializers.Serializer):
     title = serializers.CharField(read_only=True)
     description = serializers.CharField(read_only=True)
     active = serializers.BooleanField(read_only=True)
+
+
+class AuditEventSerializer(serializers.Serializer):
+    seq = serializers.IntegerField(read_only=True)
+    id = serializers.IntegerField(read_only=True)
+    at = serializers.DateTimeField(read_only=True)
+    event = serializers.CharField(read_only=True)
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    object_type = serializers.CharField(read_only=True)
+    object_id = serializers.CharField(read_only=True)
+    object_repr = serializers.CharField(read_only=True)
+    old = serializers.JSONField(read_only=True)
+    new = serializers.JSONField(read_only=True)
+    comment = serializers.CharField(read_only=True)
+    prev_hash = serializers.CharField(read_only=True)
+    hash = serializers.CharField(read_only=True)

@@ -111,6 +111,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# History rows are the record: the admin may show them but never revert to one
+# (a revert would be an edit that bypasses the services). Nothing prunes them:
+# history, like the audit log, has no retention limit.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 LOGIN_URL = "/admin/login/"
 LOGIN_REDIRECT_URL = "/"
 
@@ -142,6 +147,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Three models have a `state`; each gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "InitiativeStateEnum": "initiatives.models.State",
+        "PolicyStateEnum": "policies.models.State",
+        "ExceptionStateEnum": "policies.models.ExceptionState",
+    },
 }
 
 SESSION_COOKIE_SECURE = not DEBUG

@@ -1,22 +1,25 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from governance import views
-from governance.viewsets import BusinessUnitViewSet, StrategicGoalViewSet
+from governance.viewsets import AuditEventViewSet, BusinessUnitViewSet, StrategicGoalViewSet
 from initiatives.api import InitiativeViewSet
+from policies.api import PolicyExceptionViewSet, PolicyViewSet
 
 router = DefaultRouter()
 router.register("business-units", BusinessUnitViewSet, basename="business-unit")
 router.register("goals", StrategicGoalViewSet, basename="goal")
 router.register("initiatives", InitiativeViewSet, basename="initiative")
+router.register("policies", PolicyViewSet, basename="policy")
+router.register("exceptions", PolicyExceptionViewSet, basename="exception")
+router.register("audit/events", AuditEventViewSet, basename="audit-event")
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
-    path("api/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/auth/token/", views.TokenLoginView.as_view(), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(router.urls)),

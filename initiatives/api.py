@@ -86,6 +86,20 @@ class InitiativeSerializer(ReadOnlyFieldsGuard, serializers.ModelSerializer):
         return attrs
 
 
+class InitiativeDetailSerializer(InitiativeSerializer):
+    """One initiative, with the policy versions attested when it was last submitted."""
+
+    attested_policies = serializers.SerializerMethodField()
+
+    class Meta(InitiativeSerializer.Meta):
+        fields = [*InitiativeSerializer.Meta.fields, "attested_policies"]
+
+    def get_attested_policies(self, initiative: Initiative) -> list[dict[str, Any]]:
+        from policies.selectors import attested_versions  # policies depends on initiatives
+
+        return attested_versions(initiative)
+
+
 class TransitionSerializer(serializers.Serializer):
     name = serializers.CharField()
     target = serializers.CharField()
@@ -129,6 +143,10 @@ class InitiativeViewSet(
 
     def get_queryset(self) -> QuerySet[Initiative]:
         return selectors.visible_initiatives(self.request.user)
+
+    def get_serializer_class(self) -> type[InitiativeSerializer]:
+        # Only the detail carries the attestations, so the list stays a fixed number of queries.
+        return InitiativeDetailSerializer if self.action == "retrieve" else InitiativeSerializer
 
     def perform_create(self, serializer: InitiativeSerializer) -> None:
         serializer.instance = services.initiative_create(

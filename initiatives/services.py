@@ -231,6 +231,10 @@ def initiative_transition(
         method()
         _stamp(locked, actor, f"{name}: {comment}" if comment else name)
         locked.save()
+        if name == "submit":
+            from policies.services import attestation_record  # policies depends on initiatives
+
+            attestation_record(actor=actor, initiative=locked)
         Decision.objects.create(
             initiative=locked,
             transition=name,

@@ -12,6 +12,7 @@ from governance import services as org
 from governance.models import BusinessUnit, Membership, OrganizationRole, StrategicGoal
 from initiatives import services as workflow
 from initiatives.models import Initiative
+from policies.demo import seed_policies
 from sponsors import services as sponsors
 
 DEMO_PASSWORD = "demo"  # Demo data only; printed by `make demo`.
@@ -276,3 +277,4 @@ class Command(BaseCommand):
                 initiative = workflow.initiative_transition(
                     actor=actor, initiative=initiative, name=name, comment=comment
                 )
+        seed_policies(self.user)

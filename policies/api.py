@@ -1,0 +1,507 @@
+"""REST API for policies and exceptions: thin views over policies.services and
+selectors. The CoE and auditors see the working copy of every policy; unit
+staff and sponsors see the version in force of the policies that apply to them."""
+
+import datetime
+from typing import Any
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import InvalidPage
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from governance import access
+from governance.api import Pagination, ReadOnlyFieldsGuard
+from governance.errors import UnknownAction
+from initiatives import selectors as initiative_selectors
+from policies import selectors, services
+from policies.models import (
+    MAX_REVIEW_INTERVAL_MONTHS,
+    Category,
+    ExceptionState,
+    Policy,
+    PolicyException,
+    PolicyVersion,
+    State,
+)
+from policies.rendering import render_markdown
+
+
+class VisibleUnitsField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self) -> QuerySet[Any]:
+        return access.visible_units(self.context["request"].user)
+
+
+class PolicySerializer(ReadOnlyFieldsGuard, serializers.ModelSerializer):
+    """The working copy, for those who may see drafts."""
+
+    owner = serializers.SlugRelatedField(
+        slug_field="username",
+        required=False,
+        queryset=get_user_model().objects.filter(is_active=True),
+    )
+    business_units = VisibleUnitsField(many=True, required=False)
+    review_interval_months = serializers.IntegerField(
+        min_value=1, max_value=MAX_REVIEW_INTERVAL_MONTHS, required=False
+    )
+    body_html = serializers.SerializerMethodField()
+    is_overdue = serializers.SerializerMethodField()
+    state = serializers.ChoiceField(choices=State.choices, read_only=True)
+    published = serializers.SerializerMethodField()
+    change_reason = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=100
+    )
+
+    class Meta:
+        model = Policy
+        fields = [
+            "id",
+            "title",
+            "category",
+            "body",
+            "body_html",
+            "owner",
+            "business_units",
+            "effective_date",
+            "review_interval_months",
+            "next_review_due",
+            "is_overdue",
+            "version",
+            "state",
+            "published",
+            "retired_at",
+            "created_at",
+            "updated_at",
+            "change_reason",
+        ]
+        read_only_fields = [
+            "id",
+            "next_review_due",
+            "version",
+            "state",
+            "retired_at",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_body_html(self, policy: Policy) -> str:
+        return render_markdown(policy.body)
+
+    def get_is_overdue(self, policy: Policy) -> bool:
+        return policy.is_overdue()
+
+    def get_published(self, policy: Policy) -> dict[str, Any] | None:
+        version = policy.current_version
+        if version is None:
+            return None
+        return {
+            "version": version.version,
+            "title": version.title,
+            "effective_date": version.effective_date,
+            "published_at": version.published_at,
+            "in_force": policy.in_force,
+        }
+
+
+class PublishedPolicySerializer(serializers.Serializer):
+    """The version in force, for staff and sponsors: never the working copy."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField(source="current_version.title")
+    category = serializers.CharField(source="current_version.category")
+    body = serializers.CharField(source="current_version.body")
+    body_html = serializers.SerializerMethodField()
+    owner = serializers.CharField(source="owner.username")
+    business_units = serializers.SerializerMethodField()
+    effective_date = serializers.DateField(source="current_version.effective_date")
+    published_at = serializers.DateTimeField(source="current_version.published_at")
+    version = serializers.IntegerField(source="current_version.version")
+    state = serializers.SerializerMethodField()
+    next_review_due = serializers.DateField()
+    my_acknowledged_version = serializers.IntegerField(allow_null=True)
+    acknowledgment_outdated = serializers.SerializerMethodField()
+
+    def get_body_html(self, policy: Policy) -> str:
+        return render_markdown(policy.current_version.body)  # type: ignore[union-attr]
+
+    def get_business_units(self, policy: Policy) -> list[int]:
+        return [unit.pk for unit in policy.business_units.all()]
+
+    def get_state(self, policy: Policy) -> str:
+        return State.PUBLISHED
+
+    def get_acknowledgment_outdated(self, policy: Policy) -> bool:
+        mine = getattr(policy, "my_acknowledged_version", None)
+        return mine is not None and mine < policy.version
+
+
+class PolicyVersionSerializer(serializers.ModelSerializer):
+    published_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    body_html = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PolicyVersion
+        fields = [
+            "policy",
+            "version",
+            "title",
+            "category",
+            "body",
+            "body_html",
+            "effective_date",
+            "published_at",
+            "published_by",
+            "history_id",
+        ]
+
+    def get_body_html(self, version: PolicyVersion) -> str:
+        return render_markdown(version.body)
+
+
+class PolicyTransitionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    target = serializers.CharField()
+    comment_required = serializers.BooleanField()
+
+
+class PolicyTransitionRequestSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class HistoryRowSerializer(serializers.Serializer):
+    history_id = serializers.IntegerField()
+    version = serializers.IntegerField()
+    state = serializers.CharField()
+    at = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True)
+    change_reason = serializers.CharField()
+    changed_fields = serializers.ListField(child=serializers.CharField())
+
+
+class AcknowledgmentSerializer(serializers.Serializer):
+    policy = serializers.IntegerField(source="policy_id")
+    version = serializers.IntegerField()
+    user = serializers.CharField(source="user.username")
+    at = serializers.DateTimeField()
+
+
+class PolicyFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=State.choices)
+    category = django_filters.ChoiceFilter(choices=Category.choices)
+    business_unit = django_filters.NumberFilter(field_name="business_units__id")
+    search = django_filters.CharFilter(field_name="title", lookup_expr="icontains")
+
+    class Meta:
+        model = Policy
+        fields = ["state", "category", "business_unit", "search"]
+
+
+class HistoryPagination(Pagination):
+    """Reads one row past the page in the same query, so that the page's last
+    row can be compared with the row before it: a page costs the same number of
+    queries however long the history."""
+
+    predecessor: Any = None
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], request: Request, view: Any = None
+    ) -> list[Any]:
+        page_size = self.get_page_size(request) or self.page_size
+        paginator = self.django_paginator_class(queryset, page_size)
+        page_number = self.get_page_number(request, paginator)
+        try:
+            self.page = paginator.page(page_number)
+        except InvalidPage as exc:
+            raise NotFound(f"Invalid page: {exc}.") from exc
+        self.request = request
+        if paginator.count == 0:
+            return []
+        start = self.page.start_index() - 1
+        rows = list(queryset[start : start + page_size + 1])
+        self.predecessor = rows[page_size] if len(rows) > page_size else None
+        return rows[:page_size]
+
+
+_MAX_HISTORY_ID = 2**31 - 1
+
+
+def _positive_int(request: Request, name: str) -> int:
+    raw = request.query_params.get(name, "")
+    # Bounded so that the database's integer type never overflows (a 500).
+    if not raw.isdigit() or int(raw) > _MAX_HISTORY_ID:
+        raise ValidationError({name: "A history id (a whole number) is required."})
+    return int(raw)
+
+
+class PolicyViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Policies: every policy for the CoE and auditors; for staff and sponsors,
+    the versions in force of those that apply to their units."""
+
+    filterset_class = PolicyFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def sees_all(self) -> bool:
+        if not hasattr(self, "_sees_all"):
+            self._sees_all = selectors.sees_all_policies(self.request.user)
+        return self._sees_all
+
+    def get_queryset(self) -> QuerySet[Policy]:
+        policies = selectors.visible_policies(self.request.user)
+        if not self.sees_all():
+            policies = selectors.with_my_acknowledgment(policies, self.request.user)
+        return policies.order_by("title", "id")
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        if self.action in ("create", "partial_update", "update") or self.sees_all():
+            return PolicySerializer
+        return PublishedPolicySerializer
+
+    def _require(self, right: str, message: str) -> None:
+        # Checked before the body is validated: someone who may not act gets
+        # 403 whatever they send.
+        if right not in access.organization_rights(self.request.user):
+            raise PermissionDenied(message)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self._require(access.EDIT_POLICIES, "Only the CoE drafts policies.")
+        return super().create(request, *args, **kwargs)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.get_object()
+        self._require(access.EDIT_POLICIES, "Only the CoE edits policies.")
+        return super().update(request, *args, **kwargs)
+
+    def perform_create(self, serializer: PolicySerializer) -> None:
+        data = dict(serializer.validated_data)
+        data["change_reason"] = data.get("change_reason") or "created"
+        serializer.instance = services.policy_create(actor=self.request.user, **data)
+
+    def perform_update(self, serializer: PolicySerializer) -> None:
+        changes = dict(serializer.validated_data)
+        change_reason = changes.pop("change_reason", "")
+        serializer.instance = services.policy_update(
+            actor=self.request.user,
+            policy=serializer.instance,
+            changes=changes,
+            change_reason=change_reason,
+        )
+
+    @extend_schema(responses=PolicyTransitionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def transitions(self, request: Request, pk: str) -> Response:
+        """The transitions the caller may take now."""
+        policy = self.get_object()
+        available = selectors.available_transitions(request.user, policy)
+        return Response(PolicyTransitionSerializer(available, many=True).data)
+
+    @extend_schema(request=PolicyTransitionRequestSerializer, responses=PolicySerializer)
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
+    def take_transition(self, request: Request, pk: str, name: str) -> Response:
+        """Take a transition. 403 without the right, 409 from the wrong state."""
+        policy = self.get_object()
+        if name not in selectors.TRANSITIONS:
+            raise UnknownAction(f"No transition named {name!r}.")
+        body = PolicyTransitionRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        policy = services.policy_transition(
+            actor=request.user, policy=policy, name=name, comment=body.validated_data["comment"]
+        )
+        return Response(PolicySerializer(policy, context=self.get_serializer_context()).data)
+
+    @extend_schema(responses=HistoryRowSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request: Request, pk: str) -> Response:
+        """Every recorded version, newest first (CoE and auditors)."""
+        policy = self.get_object()
+        self._require(access.VIEW_ALL_POLICIES, "Only the CoE and auditors read the history.")
+        paginator = HistoryPagination()
+        page = paginator.paginate_queryset(selectors.history_of(policy), request, view=self)
+        data = selectors.history_page(page, paginator.predecessor)
+        return paginator.get_paginated_response(HistoryRowSerializer(data, many=True).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.INT, required=True),
+            OpenApiParameter("to", OpenApiTypes.INT, required=True),
+        ]
+    )
+    @action(detail=True, methods=["get"])
+    def diff(self, request: Request, pk: str) -> Response:
+        """Field-by-field changes between two history rows, and a unified diff of the body."""
+        policy = self.get_object()
+        self._require(access.VIEW_ALL_POLICIES, "Only the CoE and auditors read the history.")
+        ids = {name: _positive_int(request, name) for name in ("from", "to")}
+        rows = {
+            row.history_id: row
+            for row in selectors.history_of(policy).filter(history_id__in=ids.values())
+        }
+        missing = {
+            name: "No such version of this policy." for name, i in ids.items() if i not in rows
+        }
+        if missing:
+            raise ValidationError(missing)
+        return Response(selectors.diff(rows[ids["from"]], rows[ids["to"]]))
+
+    @extend_schema(
+        parameters=[OpenApiParameter("date", OpenApiTypes.DATE, required=True)],
+        responses=PolicyVersionSerializer,
+    )
+    @action(detail=True, methods=["get"], url_path="as-of")
+    def as_of(self, request: Request, pk: str) -> Response:
+        """The version published and in force on the date; 404 if none was."""
+        policy = self.get_object()
+        try:
+            day = datetime.date.fromisoformat(request.query_params.get("date", ""))
+        except ValueError:
+            raise ValidationError({"date": "A date as YYYY-MM-DD is required."}) from None
+        version = selectors.version_as_of(policy, day)
+        if version is None:
+            raise Http404(f"No version of this policy was in force on {day}.")
+        return Response(PolicyVersionSerializer(version).data)
+
+    @extend_schema(request=None, responses=AcknowledgmentSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk: str) -> Response:
+        """Acknowledge the version in force (staff of a unit it applies to)."""
+        policy = self.get_object()
+        acknowledgment = services.policy_acknowledge(actor=request.user, policy=policy)
+        return Response(AcknowledgmentSerializer(acknowledgment).data)
+
+    @action(detail=True, methods=["get"])
+    def acknowledgments(self, request: Request, pk: str) -> Response:
+        """Coverage per business unit (CoE and auditors)."""
+        policy = self.get_object()
+        self._require(access.VIEW_ALL_POLICIES, "Only the CoE and auditors see the coverage.")
+        return Response(
+            {
+                "policy": policy.pk,
+                "version": policy.version,
+                "business_units": selectors.coverage(policy),
+            }
+        )
+
+    @action(detail=False, methods=["get"])
+    def overdue(self, request: Request) -> Response:
+        """Policies in force whose review date has passed (CoE and auditors)."""
+        self._require(access.VIEW_ALL_POLICIES, "Only the CoE and auditors see review cycles.")
+        page = self.paginate_queryset(selectors.overdue_policies())
+        return self.get_paginated_response(
+            PolicySerializer(page, many=True, context=self.get_serializer_context()).data
+        )
+
+
+class VisibleInitiativeField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self) -> QuerySet[Any]:
+        return initiative_selectors.visible_initiatives(self.context["request"].user)
+
+
+class VisiblePolicyField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self) -> QuerySet[Any]:
+        return selectors.visible_policies(self.context["request"].user)
+
+
+class PolicyExceptionSerializer(ReadOnlyFieldsGuard, serializers.ModelSerializer):
+    initiative = VisibleInitiativeField()
+    policy = VisiblePolicyField()
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    state = serializers.ChoiceField(choices=ExceptionState.choices, read_only=True)
+    status = serializers.CharField(read_only=True)
+    is_active = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PolicyException
+        fields = [
+            "id",
+            "initiative",
+            "policy",
+            "reason",
+            "expires_on",
+            "state",
+            "status",
+            "is_active",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_comment",
+        ]
+        read_only_fields = [
+            "id",
+            "requested_at",
+            "decided_at",
+            "decision_comment",
+        ]
+
+    def get_is_active(self, exception: PolicyException) -> bool:
+        return exception.is_active()
+
+
+class ExceptionFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=ExceptionState.choices)
+    initiative = django_filters.NumberFilter(field_name="initiative_id")
+    policy = django_filters.NumberFilter(field_name="policy_id")
+    active = django_filters.BooleanFilter(method="filter_active")
+
+    class Meta:
+        model = PolicyException
+        fields = ["state", "initiative", "policy", "active"]
+
+    def filter_active(
+        self, queryset: QuerySet[PolicyException], name: str, value: bool
+    ) -> QuerySet[PolicyException]:
+        active = selectors.active_exceptions(timezone.localdate())
+        return queryset.filter(pk__in=active) if value else queryset.exclude(pk__in=active)
+
+
+class PolicyExceptionViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Exceptions (waivers) for the initiatives the caller can see."""
+
+    serializer_class = PolicyExceptionSerializer
+    filterset_class = ExceptionFilter
+
+    def get_queryset(self) -> QuerySet[PolicyException]:
+        return selectors.visible_exceptions(self.request.user).order_by("-requested_at", "-id")
+
+    def perform_create(self, serializer: PolicyExceptionSerializer) -> None:
+        serializer.instance = services.exception_request(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    @extend_schema(request=PolicyTransitionRequestSerializer, responses=PolicyExceptionSerializer)
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
+    def take_transition(self, request: Request, pk: str, name: str) -> Response:
+        """Approve or reject (CoE lead). 403 without the right, 409 once decided."""
+        exception = self.get_object()
+        if name not in selectors.EXCEPTION_TRANSITIONS:
+            raise UnknownAction(f"No transition named {name!r}.")
+        body = PolicyTransitionRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        exception = services.exception_transition(
+            actor=request.user,
+            exception=exception,
+            name=name,
+            comment=body.validated_data["comment"],
+        )
+        return Response(self.get_serializer(exception).data)

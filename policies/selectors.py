@@ -1,0 +1,347 @@
+"""Reads of policies, acknowledgments, attestations and exceptions, always
+through what the user may see.
+
+Who sees what: the CoE and auditors see every policy, drafts and history
+included. Unit staff and sponsors see the version in force of the policies
+that apply to a unit they belong to or sponsor; a policy never published, or
+retired, does not exist for them.
+"""
+
+import datetime
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from governance import access
+from governance.models import BusinessUnit, Membership
+from initiatives.models import Initiative
+from policies.models import (
+    Acknowledgment,
+    Attestation,
+    ExceptionState,
+    Policy,
+    PolicyException,
+    PolicyVersion,
+    Rule,
+    State,
+)
+
+UserLike = AbstractBaseUser | AnonymousUser
+
+TRANSITIONS: dict[str, Rule] = {
+    t.name: t.custom["rule"]
+    for t in Policy._meta.get_field("state").get_all_transitions(Policy)  # type: ignore[attr-defined]
+}
+EXCEPTION_TRANSITIONS: dict[str, Rule] = {
+    t.name: t.custom["rule"]
+    for t in PolicyException._meta.get_field("state").get_all_transitions(PolicyException)  # type: ignore[attr-defined]
+}
+
+HistoricalPolicy = Policy.history.model  # type: ignore[attr-defined]
+# The fields a history row compares with its predecessor; m2m last.
+HISTORY_FIELDS = (
+    "title",
+    "category",
+    "body",
+    "owner_id",
+    "effective_date",
+    "review_interval_months",
+    "next_review_due",
+    "version",
+    "state",
+    "retired_at",
+)
+_M2M_ROWS = "historicalpolicy_business_units_set"
+
+
+@dataclass(frozen=True)
+class Available:
+    name: str
+    target: str
+    comment_required: bool
+
+
+def sees_all_policies(user: UserLike) -> bool:
+    return access.VIEW_ALL_POLICIES in access.organization_rights(user)
+
+
+def applying_to(units: QuerySet[BusinessUnit]) -> Q:
+    """Policies for all units (none named) or naming one of `units`."""
+    through = Policy.business_units.through
+    return ~Exists(through.objects.filter(policy_id=OuterRef("pk"))) | Exists(
+        through.objects.filter(policy_id=OuterRef("pk"), businessunit__in=units)
+    )
+
+
+def in_force() -> Q:
+    return Q(current_version__isnull=False) & ~Q(state=State.RETIRED)
+
+
+def visible_policies(user: UserLike) -> QuerySet[Policy]:
+    policies = Policy.objects.select_related("owner", "current_version").prefetch_related(
+        "business_units"
+    )
+    if sees_all_policies(user):
+        return policies
+    units = access.visible_units(user)
+    if not units.exists():
+        # A policy for every unit is not a policy for someone outside them all.
+        return policies.none()
+    return policies.filter(in_force()).filter(applying_to(units))
+
+
+def with_my_acknowledgment(policies: QuerySet[Policy], user: UserLike) -> QuerySet[Policy]:
+    """Annotate the latest version the user acknowledged (None if none)."""
+    latest = (
+        Acknowledgment.objects.filter(policy_id=OuterRef("pk"), user_id=user.pk)
+        .order_by("-version")
+        .values("version")[:1]
+    )
+    return policies.annotate(my_acknowledged_version=Subquery(latest))
+
+
+def refusal(user: UserLike, name: str, rights: frozenset[str] | None = None) -> str | None:
+    """Why the user may not take the policy transition, whatever the state."""
+    rights = access.organization_rights(user) if rights is None else rights
+    if not TRANSITIONS[name].rights & rights:
+        return f"You may not {name.replace('_', ' ')} this policy."
+    return None
+
+
+def available_transitions(user: UserLike, policy: Policy) -> list[Available]:
+    rights = access.organization_rights(user)
+    return [
+        Available(t.name, t.target, t.custom["rule"].comment_required)
+        for t in policy.get_available_state_transitions()  # type: ignore[attr-defined]
+        if refusal(user, t.name, rights) is None
+    ]
+
+
+def overdue_policies(today: datetime.date | None = None) -> QuerySet[Policy]:
+    """Policies in force whose next review date has passed, most overdue first."""
+    today = today or timezone.localdate()
+    return (
+        Policy.objects.filter(in_force(), next_review_due__lt=today)
+        .select_related("owner", "current_version")
+        .prefetch_related("business_units")
+        .order_by("next_review_due", "id")
+    )
+
+
+def policies_in_force_for_units(units: QuerySet[BusinessUnit]) -> QuerySet[Policy]:
+    return Policy.objects.filter(in_force()).filter(applying_to(units))
+
+
+def policies_in_force_for_unit(unit_id: int) -> QuerySet[Policy]:
+    return policies_in_force_for_units(BusinessUnit.objects.filter(pk=unit_id))
+
+
+# History
+
+
+def history_of(policy: Policy) -> QuerySet[Any]:
+    """Every recorded version of the policy, newest first, with who made it and
+    the units it applied to, in a fixed number of queries."""
+    return (
+        HistoricalPolicy.objects.filter(id=policy.pk)
+        .select_related("history_user")
+        .prefetch_related(Prefetch(_M2M_ROWS, to_attr="unit_rows"))
+        .order_by("-history_date", "-history_id")
+    )
+
+
+def _units_of(row: Any) -> list[int]:
+    rows = getattr(row, "unit_rows", None)
+    if rows is None:
+        rows = list(getattr(row, _M2M_ROWS).all())
+    return sorted(r.businessunit_id for r in rows)
+
+
+def changed_fields(row: Any, previous: Any | None) -> list[str]:
+    """The fields this history row changed; every field for the first row."""
+    names = [f.removesuffix("_id") for f in HISTORY_FIELDS] + ["business_units"]
+    if previous is None:
+        return names
+    changed = [
+        name.removesuffix("_id")
+        for name in HISTORY_FIELDS
+        if getattr(row, name) != getattr(previous, name)
+    ]
+    if _units_of(row) != _units_of(previous):
+        changed.append("business_units")
+    return changed
+
+
+def history_page(rows: list[Any], predecessor: Any | None) -> list[dict[str, Any]]:
+    """`rows` newest first, and the row just older than the last of them."""
+    result = []
+    for i, row in enumerate(rows):
+        previous = rows[i + 1] if i + 1 < len(rows) else predecessor
+        result.append(
+            {
+                "history_id": row.history_id,
+                "version": row.version,
+                "state": row.state,
+                "at": row.history_date,
+                "user": row.history_user.get_username() if row.history_user else None,
+                "change_reason": row.history_change_reason or "",
+                "changed_fields": changed_fields(row, previous),
+            }
+        )
+    return result
+
+
+def _value(row: Any, name: str) -> Any:
+    if name == "business_units":
+        return _units_of(row)
+    if name == "owner":
+        return row.owner_id
+    return getattr(row, name)
+
+
+def diff(older: Any, newer: Any) -> dict[str, Any]:
+    """Field by field old and new values between two history rows of one
+    policy, and a unified diff of the body."""
+    names = [f.removesuffix("_id") for f in HISTORY_FIELDS] + ["business_units"]
+    owners = {
+        u.pk: u.get_username()
+        for u in get_user_model().objects.filter(pk__in={older.owner_id, newer.owner_id})
+    }
+    changes = []
+    for name in names:
+        old, new = _value(older, name), _value(newer, name)
+        if old != new:
+            if name == "owner":
+                old, new = owners.get(old), owners.get(new)
+            changes.append({"field": name, "old": old, "new": new})
+    body_diff = "".join(
+        difflib.unified_diff(
+            older.body.splitlines(keepends=True),
+            newer.body.splitlines(keepends=True),
+            fromfile=f"history {older.history_id} (version {older.version}, {older.state})",
+            tofile=f"history {newer.history_id} (version {newer.version}, {newer.state})",
+        )
+    )
+    return {
+        "from": older.history_id,
+        "to": newer.history_id,
+        "changes": changes,
+        "body_diff": body_diff,
+    }
+
+
+def version_as_of(policy: Policy, day: datetime.date) -> PolicyVersion | None:
+    """The published version in force on `day`: the latest version that had
+    taken effect by then, unless the policy was retired by then."""
+    if policy.retired_at is not None and timezone.localdate(policy.retired_at) <= day:
+        return None
+    return (
+        policy.versions.filter(effective_date__lte=day, published_at__date__lte=day)
+        .select_related("published_by")
+        .order_by("-version")
+        .first()
+    )
+
+
+# Acknowledgments
+
+
+def coverage(policy: Policy) -> list[dict[str, Any]]:
+    """Per business unit the policy applies to: which staff acknowledged the
+    current version, which an older one, which none."""
+    named = list(policy.business_units.order_by("name"))
+    units = named or list(BusinessUnit.objects.order_by("name"))
+    latest: dict[int, int] = {}
+    for user_id, version in Acknowledgment.objects.filter(policy=policy).values_list(
+        "user_id", "version"
+    ):
+        latest[user_id] = max(version, latest.get(user_id, 0))
+    staff: dict[int, list[Any]] = {}
+    for membership in (
+        Membership.objects.filter(business_unit__in=units)
+        .select_related("user")
+        .order_by("user__username")
+    ):
+        staff.setdefault(membership.business_unit_id, []).append(membership.user)
+    result = []
+    for unit in units:
+        current, outdated, missing = [], [], []
+        for user in staff.get(unit.pk, []):
+            version = latest.get(user.pk)
+            if version is None:
+                missing.append(user.get_username())
+            elif version == policy.version:
+                current.append(user.get_username())
+            else:
+                outdated.append({"user": user.get_username(), "version": version})
+        result.append(
+            {
+                "business_unit": unit.pk,
+                "business_unit_name": unit.name,
+                "acknowledged": current,
+                "outdated": outdated,
+                "missing": missing,
+            }
+        )
+    return result
+
+
+def attested_versions(initiative: Initiative) -> list[dict[str, Any]]:
+    """The policy versions attested at the initiative's latest submission, and
+    whether each policy has been republished since."""
+    rows = list(
+        Attestation.objects.filter(initiative=initiative)
+        .select_related("policy", "user")
+        .order_by("-at", "-id")
+    )
+    if not rows:
+        return []
+    latest_at = rows[0].at
+    result = []
+    for row in sorted((r for r in rows if r.at == latest_at), key=lambda r: r.policy.title):
+        result.append(
+            {
+                "policy": row.policy_id,
+                "title": row.policy.title,
+                "version": row.version,
+                "current_version": row.policy.version,
+                "republished_since": row.policy.version > row.version,
+                "attested_by": row.user.get_username(),
+                "at": row.at,
+            }
+        )
+    return result
+
+
+# Exceptions
+
+
+def visible_exceptions(user: UserLike) -> QuerySet[PolicyException]:
+    """Exceptions for initiatives the user can see."""
+    return PolicyException.objects.filter(
+        initiative__business_unit__in=access.visible_units(user)
+    ).select_related("initiative", "policy", "requested_by", "decided_by")
+
+
+def active_exceptions(today: datetime.date | None = None) -> QuerySet[PolicyException]:
+    today = today or timezone.localdate()
+    return PolicyException.objects.filter(state=ExceptionState.APPROVED, expires_on__gt=today)
+
+
+def exception_refusal(user: UserLike, exception: PolicyException, name: str) -> str | None:
+    rule = EXCEPTION_TRANSITIONS[name]
+    if not rule.rights & access.organization_rights(user):
+        return f"You may not {name} this exception."
+    if rule.requester_barred and user.pk in (
+        exception.requested_by_id,
+        exception.initiative.owner_id,
+    ):
+        return (
+            "Separation of duties: nobody decides on an exception they requested or benefit from."
+        )
+    return None

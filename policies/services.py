@@ -1,0 +1,428 @@
+"""Writes to policies, acknowledgments, attestations and exceptions. Each service
+is the single entry point for its act: it checks the actor's right, makes the
+change, and writes the history row and the audit event in one transaction."""
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.utils import timezone
+from django_fsm import TransitionNotAllowed, can_proceed
+
+from governance import access, audit
+from governance.errors import Conflict, UnknownAction
+from governance.models import BusinessUnit
+from initiatives.models import Initiative
+from policies import selectors
+from policies.models import (
+    MAX_EXCEPTION_MONTHS,
+    Acknowledgment,
+    Attestation,
+    Policy,
+    PolicyException,
+    PolicyVersion,
+    add_months,
+)
+
+# The fields of the working copy that CoE members and leads edit in draft.
+CONTENT_FIELDS = (
+    "title",
+    "category",
+    "body",
+    "owner",
+    "effective_date",
+    "review_interval_months",
+)
+
+TRANSITION_EVENTS = {
+    "submit": audit.Event.POLICY_SUBMITTED,
+    "return_to_draft": audit.Event.POLICY_RETURNED_TO_DRAFT,
+    "publish": audit.Event.POLICY_PUBLISHED,
+    "revise": audit.Event.POLICY_REVISED,
+    "retire": audit.Event.POLICY_RETIRED,
+}
+assert set(TRANSITION_EVENTS) == set(selectors.TRANSITIONS), "every transition has its event"
+
+EXCEPTION_EVENTS = {
+    "approve": audit.Event.EXCEPTION_APPROVED,
+    "reject": audit.Event.EXCEPTION_REJECTED,
+}
+assert set(EXCEPTION_EVENTS) == set(selectors.EXCEPTION_TRANSITIONS)
+
+
+def _snapshot(policy: Policy) -> dict[str, Any]:
+    data = {field: getattr(policy, field) for field in CONTENT_FIELDS}
+    data["owner"] = policy.owner.get_username()
+    data["business_units"] = sorted(policy.business_units.values_list("slug", flat=True))
+    return data
+
+
+def _stamp(policy: Policy, actor: AbstractBaseUser, reason: str) -> None:
+    """Who and why, for the history row the next save writes."""
+    policy._history_user = actor  # type: ignore[attr-defined]
+    policy._change_reason = reason  # type: ignore[attr-defined]
+
+
+def _set_units(policy: Policy, units: Iterable[BusinessUnit]) -> None:
+    # The history row written by the save that follows records the units.
+    policy.skip_history_when_saving = True  # type: ignore[attr-defined]
+    try:
+        policy.business_units.set(units)
+    finally:
+        del policy.skip_history_when_saving  # type: ignore[attr-defined]
+
+
+def _require_right(actor: AbstractBaseUser, right: str, message: str) -> None:
+    if right not in access.organization_rights(actor):
+        raise PermissionDenied(message)
+
+
+def _require_reason(change_reason: str) -> str:
+    change_reason = change_reason.strip()
+    if not change_reason:
+        raise ValidationError({"change_reason": "Say why the policy changes."})
+    if len(change_reason) > 100:
+        raise ValidationError({"change_reason": "At most 100 characters."})
+    return change_reason
+
+
+def policy_create(
+    *,
+    actor: AbstractBaseUser,
+    title: str,
+    category: str,
+    body: str = "",
+    owner: AbstractBaseUser | None = None,
+    business_units: Iterable[BusinessUnit] = (),
+    effective_date: datetime.date | None = None,
+    review_interval_months: int = 12,
+    change_reason: str = "created",
+) -> Policy:
+    """Draft a new policy, owned by `owner` (the actor by default).
+
+    Raises PermissionDenied unless the actor is a CoE member or lead, and
+    ValidationError naming the field for invalid content.
+    """
+    _require_right(actor, access.EDIT_POLICIES, "Only the CoE drafts policies.")
+    change_reason = _require_reason(change_reason)
+    with transaction.atomic():
+        policy = Policy(
+            title=title,
+            category=category,
+            body=body,
+            owner=owner or actor,
+            effective_date=effective_date,
+            review_interval_months=review_interval_months,
+        )
+        policy.full_clean(exclude=["state", "current_version"])
+        _stamp(policy, actor, change_reason)
+        # The creation's history row is written once the units are in place.
+        policy.skip_history_when_saving = True  # type: ignore[attr-defined]
+        try:
+            policy.save()
+        finally:
+            del policy.skip_history_when_saving  # type: ignore[attr-defined]
+        _set_units(policy, business_units)
+        post_save.send(
+            sender=Policy,
+            instance=policy,
+            created=True,
+            update_fields=None,
+            raw=False,
+            using=policy._state.db,
+        )
+        audit.record(
+            audit.Event.POLICY_CREATED,
+            actor=actor,
+            obj=policy,
+            new=_snapshot(policy),
+            comment=change_reason,
+        )
+    return policy
+
+
+def _lock(policy: Policy) -> Policy:
+    """Re-read the policy under a row lock, so that the state we decide on is the
+    state we change. (SQLite takes its write lock when the transaction begins.)"""
+    return (
+        Policy.objects.select_for_update(of=("self",))
+        .select_related("owner", "current_version")
+        .get(pk=policy.pk)
+    )
+
+
+def policy_update(
+    *, actor: AbstractBaseUser, policy: Policy, changes: dict[str, Any], change_reason: str
+) -> Policy:
+    """Edit the working copy of a draft policy, saying why.
+
+    `changes` holds any of CONTENT_FIELDS and `business_units`. Raises
+    PermissionDenied unless the actor is a CoE member or lead, ValidationError
+    naming the field for a missing change reason or invalid content, Conflict
+    when the policy is not a draft.
+    """
+    unknown = set(changes) - set(CONTENT_FIELDS) - {"business_units"}
+    if unknown:
+        raise ValidationError({field: "This field cannot be changed." for field in unknown})
+    _require_right(actor, access.EDIT_POLICIES, "Only the CoE edits policies.")
+    change_reason = _require_reason(change_reason)
+    with transaction.atomic():
+        locked = _lock(policy)
+        if not locked.is_editable:
+            raise Conflict(
+                f"A policy that is {locked.get_state_display().lower()} cannot be edited; "
+                "revise it first."
+            )
+        before = _snapshot(locked)
+        for field in CONTENT_FIELDS:
+            if field in changes:
+                setattr(locked, field, changes[field])
+        locked.full_clean(exclude=["state", "current_version"])
+        if "business_units" in changes:
+            _set_units(locked, changes["business_units"])
+        after = _snapshot(locked)
+        changed = sorted(k for k in after if after[k] != before[k])
+        if changed:
+            _stamp(locked, actor, change_reason)
+            locked.save()
+            audit.record(
+                audit.Event.POLICY_UPDATED,
+                actor=actor,
+                obj=locked,
+                old={k: before[k] for k in changed},
+                new={k: after[k] for k in changed},
+                comment=change_reason,
+            )
+    return locked
+
+
+def policy_transition(
+    *, actor: AbstractBaseUser, policy: Policy, name: str, comment: str = ""
+) -> Policy:
+    """Take the transition `name` on the policy, as `actor`, with a comment.
+
+    Checks, in this order: the transition exists (UnknownAction), the actor has
+    the right (PermissionDenied), the current state allows it
+    (TransitionNotAllowed), a required comment is given (ValidationError).
+    Publishing freezes the working copy as the next version, which becomes the
+    one in force, and sets the next review date. One history row and one audit
+    event record the transition.
+    """
+    if name not in selectors.TRANSITIONS:
+        raise UnknownAction(f"No transition named {name!r}.")
+    rule = selectors.TRANSITIONS[name]
+    comment = comment.strip()
+    with transaction.atomic():
+        locked = _lock(policy)
+        reason = selectors.refusal(actor, name)
+        if reason:
+            raise PermissionDenied(reason)
+        method = getattr(locked, name)
+        if not can_proceed(method):
+            raise TransitionNotAllowed(
+                f"Cannot {name.replace('_', ' ')} a policy that is "
+                f"{locked.get_state_display().lower()}.",
+                object=locked,
+                method=method,
+            )
+        if rule.comment_required and not comment:
+            raise ValidationError({"comment": "A comment is required for this transition."})
+        if name == "publish" and not locked.body.strip():
+            raise ValidationError({"body": "A policy needs a body to be published."})
+        source, old_version = locked.state, locked.version
+        method()
+        _stamp(locked, actor, f"{name}: {comment}"[:100] if comment else name)
+        if name == "publish":
+            locked.current_version = PolicyVersion.objects.create(
+                policy=locked,
+                version=locked.version,
+                title=locked.title,
+                category=locked.category,
+                body=locked.body,
+                effective_date=locked.effective_date,
+                published_by=actor,
+            )
+        locked.save()
+        if name == "publish":
+            row = locked.history.order_by("-history_id").values_list("history_id", flat=True)[:1]
+            PolicyVersion.objects.filter(pk=locked.current_version_id).update(history_id=row.get())
+        audit.record(
+            TRANSITION_EVENTS[name],
+            actor=actor,
+            obj=locked,
+            old={"state": source, "version": old_version},
+            new={"state": locked.state, "version": locked.version}
+            | (
+                {
+                    "effective_date": locked.effective_date,
+                    "next_review_due": locked.next_review_due,
+                }
+                if name == "publish"
+                else {}
+            ),
+            comment=comment,
+        )
+    return locked
+
+
+def policy_acknowledge(*, actor: AbstractBaseUser, policy: Policy) -> Acknowledgment:
+    """Acknowledge the version of the policy in force, as a member or lead of a
+    unit it applies to. Acknowledging the same version again changes nothing.
+
+    Raises PermissionDenied for anyone else (sponsors, the CoE, auditors) and
+    Conflict when no version is in force.
+    """
+    with transaction.atomic():
+        locked = _lock(policy)
+        if not locked.in_force:
+            raise Conflict("Only a policy in force can be acknowledged.")
+        staff_units = access.visible_units(actor, access.PROPOSE)
+        applies = selectors.policies_in_force_for_units(staff_units).filter(pk=locked.pk)
+        if not staff_units.exists() or not applies.exists():
+            raise PermissionDenied("Only staff of a unit the policy applies to acknowledge it.")
+        acknowledgment, created = Acknowledgment.objects.get_or_create(
+            policy=locked, user=actor, version=locked.version
+        )
+        if created:
+            audit.record(
+                audit.Event.POLICY_ACKNOWLEDGED,
+                actor=actor,
+                obj=locked,
+                new={"user": actor.get_username(), "version": locked.version},
+            )
+    return acknowledgment
+
+
+def attestation_record(*, actor: AbstractBaseUser, initiative: Initiative) -> list[Attestation]:
+    """Record that `actor`, submitting the initiative, attests the versions in
+    force of every policy that applies to its unit. Call inside the transaction
+    of the submission."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Attestations are written inside the submission's transaction.")
+    at = timezone.now()
+    policies = selectors.policies_in_force_for_unit(initiative.business_unit_id).order_by("pk")
+    rows = Attestation.objects.bulk_create(
+        Attestation(initiative=initiative, policy=p, version=p.version, user=actor, at=at)
+        for p in policies
+    )
+    if not rows:
+        # Nothing applies to the unit: nothing was attested, nothing to record.
+        return rows
+    audit.record(
+        audit.Event.POLICIES_ATTESTED,
+        actor=actor,
+        obj=initiative,
+        new={"policies": [{"policy": r.policy_id, "version": r.version} for r in rows]},
+    )
+    return rows
+
+
+def exception_request(
+    *,
+    actor: AbstractBaseUser,
+    initiative: Initiative,
+    policy: Policy,
+    reason: str,
+    expires_on: datetime.date,
+) -> PolicyException:
+    """Ask for a waiver of `policy` for `initiative` until `expires_on`.
+
+    Raises PermissionDenied unless the actor owns the initiative or leads its
+    unit, ValidationError naming the field for an empty reason, an expiry not
+    in the next 12 months, or a policy not in force for the initiative's unit.
+    """
+    owns = access.OWN in access.object_codenames(actor, initiative)
+    leads = access.LEAD in access.unit_codenames(actor, initiative.business_unit_id)
+    if not (owns or leads):
+        raise PermissionDenied(
+            "Only the initiative's owner or its unit's lead may request an exception."
+        )
+    reason = reason.strip()
+    today = timezone.localdate()
+    problems = {}
+    if not reason:
+        problems["reason"] = "Say why the exception is needed."
+    if expires_on <= today:
+        problems["expires_on"] = "The expiry date must be in the future."
+    elif expires_on > add_months(today, MAX_EXCEPTION_MONTHS):
+        problems["expires_on"] = f"At most {MAX_EXCEPTION_MONTHS} months ahead."
+    if (
+        not selectors.policies_in_force_for_unit(initiative.business_unit_id)
+        .filter(pk=policy.pk)
+        .exists()
+    ):
+        problems["policy"] = "This policy is not in force for the initiative's business unit."
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        exception = PolicyException.objects.create(
+            initiative=initiative,
+            policy=policy,
+            reason=reason,
+            expires_on=expires_on,
+            requested_by=actor,
+        )
+        audit.record(
+            audit.Event.EXCEPTION_REQUESTED,
+            actor=actor,
+            obj=exception,
+            new={
+                "initiative": initiative.pk,
+                "policy": policy.pk,
+                "policy_version": policy.version,
+                "expires_on": expires_on,
+            },
+            comment=reason,
+        )
+    return exception
+
+
+def exception_transition(
+    *, actor: AbstractBaseUser, exception: PolicyException, name: str, comment: str = ""
+) -> PolicyException:
+    """Approve or reject an exception, as the CoE lead, with a comment.
+
+    Raises UnknownAction, PermissionDenied (including separation of duties:
+    not one's own request, not for one's own initiative), TransitionNotAllowed
+    once decided, ValidationError without a comment.
+    """
+    if name not in selectors.EXCEPTION_TRANSITIONS:
+        raise UnknownAction(f"No transition named {name!r}.")
+    comment = comment.strip()
+    with transaction.atomic():
+        locked = (
+            PolicyException.objects.select_for_update(of=("self",))
+            .select_related("initiative", "policy")
+            .get(pk=exception.pk)
+        )
+        reason = selectors.exception_refusal(actor, locked, name)
+        if reason:
+            raise PermissionDenied(reason)
+        method = getattr(locked, name)
+        if not can_proceed(method):
+            raise TransitionNotAllowed(
+                f"Cannot {name} an exception that is {locked.get_state_display().lower()}.",
+                object=locked,
+                method=method,
+            )
+        if selectors.EXCEPTION_TRANSITIONS[name].comment_required and not comment:
+            raise ValidationError({"comment": "A comment is required for this decision."})
+        source = locked.state
+        method()
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.decision_comment = comment
+        locked.save()
+        audit.record(
+            EXCEPTION_EVENTS[name],
+            actor=actor,
+            obj=locked,
+            old={"state": source},
+            new={"state": locked.state, "expires_on": locked.expires_on},
+            comment=comment,
+        )
+    return locked
