@@ -188,7 +188,6 @@ def last_approval(initiative: Initiative) -> Decision | None:
     return (
         initiative.decisions.filter(approved_version__isnull=False)
         .select_related("actor", "on_behalf_of", "approved_version")
-        .prefetch_related("approved_version__goals")
         .order_by("-at", "-id")
         .first()
     )
