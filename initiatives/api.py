@@ -14,8 +14,8 @@ from rest_framework.response import Response
 
 from governance import access
 from governance.api import ReadOnlyFieldsGuard
-from governance.errors import UnknownAction
 from governance.models import StrategicGoal
+from governance.viewsets import TransitionActionsMixin
 from initiatives import selectors, services
 from initiatives.models import (
     AMENDABLE_FIELDS,
@@ -125,16 +125,6 @@ class InitiativeSerializer(ReadOnlyFieldsGuard, serializers.ModelSerializer):
                 {"end_date": "The end date is before the start date."}
             )
         return attrs
-
-
-class TransitionSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    target = serializers.CharField()
-    comment_required = serializers.BooleanField()
-
-
-class TransitionRequestSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 
 
 class DecisionSerializer(serializers.ModelSerializer):
@@ -265,6 +255,7 @@ class InitiativeFilter(django_filters.FilterSet):
 
 
 class InitiativeViewSet(
+    TransitionActionsMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
@@ -279,45 +270,26 @@ class InitiativeViewSet(
     ordering_fields = ["score", "created_at", "title", "budget"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    transition_names = selectors.TRANSITIONS
+
     def get_queryset(self) -> QuerySet[Initiative]:
         return with_scores(selectors.visible_initiatives(self.request.user))
 
+    def take(self, actor: Any, obj: Initiative, name: str, comment: str) -> None:
+        services.initiative_transition(actor=actor, initiative=obj, name=name, comment=comment)
+
     def perform_create(self, serializer: InitiativeSerializer) -> None:
-        serializer.instance = services.initiative_create(
-            actor=self.request.user, **serializer.validated_data
-        )
+        created = services.initiative_create(actor=self.request.user, **serializer.validated_data)
+        # Answer with the initiative as lists show it: score and waiting time included.
+        serializer.instance = self.get_queryset().get(pk=created.pk)
 
     def perform_update(self, serializer: InitiativeSerializer) -> None:
-        serializer.instance = services.initiative_update(
+        services.initiative_update(
             actor=self.request.user,
             initiative=serializer.instance,
             changes=serializer.validated_data,
         )
-
-    @extend_schema(responses=TransitionSerializer(many=True))
-    @action(detail=True, methods=["get"])
-    def transitions(self, request: Request, pk: str) -> Response:
-        """The transitions the caller may take now."""
-        initiative = self.get_object()
-        available = selectors.available_transitions(request.user, initiative)
-        return Response(TransitionSerializer(available, many=True).data)
-
-    @extend_schema(request=TransitionRequestSerializer, responses=InitiativeSerializer)
-    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
-    def take_transition(self, request: Request, pk: str, name: str) -> Response:
-        """Take a transition. 403 without the right, 409 from the wrong state."""
-        initiative = self.get_object()
-        if name not in selectors.TRANSITIONS:
-            raise UnknownAction(f"No transition named {name!r}.")
-        body = TransitionRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.initiative_transition(
-            actor=request.user,
-            initiative=initiative,
-            name=name,
-            comment=body.validated_data["comment"],
-        )
-        return Response(self.get_serializer(self.get_object()).data)
+        serializer.instance = self.get_object()
 
     @extend_schema(responses=DecisionSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -371,7 +343,12 @@ class InitiativeViewSet(
         return self.get_paginated_response(AmendmentSerializer(page, many=True).data)
 
 
-class AmendmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class AmendmentViewSet(
+    TransitionActionsMixin,
+    mixins.RetrieveModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
     """Amendments of the initiatives the caller can see."""
 
     serializer_class = AmendmentSerializer
@@ -380,24 +357,7 @@ class AmendmentViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewset
     def get_queryset(self) -> QuerySet[Amendment]:
         return selectors.visible_amendments(self.request.user)
 
-    @extend_schema(responses=TransitionSerializer(many=True))
-    @action(detail=True, methods=["get"])
-    def transitions(self, request: Request, pk: str) -> Response:
-        available = selectors.available_transitions(request.user, self.get_object())
-        return Response(TransitionSerializer(available, many=True).data)
+    transition_names = selectors.AMENDMENT_TRANSITIONS
 
-    @extend_schema(request=TransitionRequestSerializer, responses=AmendmentSerializer)
-    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
-    def take_transition(self, request: Request, pk: str, name: str) -> Response:
-        amendment = self.get_object()
-        if name not in selectors.AMENDMENT_TRANSITIONS:
-            raise UnknownAction(f"No transition named {name!r}.")
-        body = TransitionRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.amendment_transition(
-            actor=request.user,
-            amendment=amendment,
-            name=name,
-            comment=body.validated_data["comment"],
-        )
-        return Response(self.get_serializer(self.get_object()).data)
+    def take(self, actor: Any, obj: Amendment, name: str, comment: str) -> None:
+        services.amendment_transition(actor=actor, amendment=obj, name=name, comment=comment)
