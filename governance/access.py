@@ -15,11 +15,14 @@ the question, from the organization roles a user holds. Nothing is ever granted
 globally, so no global permission can leak into an object check.
 """
 
+import datetime
 from collections.abc import Iterable
 from enum import StrEnum
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from governance import audit
@@ -191,11 +194,12 @@ def revoke(*, role: Role, user: AbstractBaseUser, obj: Model, actor: UserLike | 
 
 
 def visible_units(user: UserLike, codename: str = VIEW) -> QuerySet[BusinessUnit]:
-    """Units on which the user holds `codename` as an object permission. Global
-    permissions and superuser status give nothing here, by design."""
+    """Units on which the user holds `codename` as an object permission, and, for
+    seeing, the units of sponsors who delegated their sign-off to the user today.
+    Global permissions and superuser status give nothing here, by design."""
     if not user.is_authenticated or not user.is_active:
         return BusinessUnit.objects.none()
-    return get_objects_for_user(
+    granted = get_objects_for_user(
         user,
         f"governance.{codename}",
         klass=BusinessUnit,
@@ -203,6 +207,49 @@ def visible_units(user: UserLike, codename: str = VIEW) -> QuerySet[BusinessUnit
         with_superuser=False,
         accept_global_perms=False,
     )
+    if codename != VIEW:
+        return granted
+    return BusinessUnit.objects.filter(
+        Q(pk__in=granted.values("pk")) | Q(pk__in=delegated_unit_ids(user))
+    )
+
+
+def delegated_unit_ids(user: UserLike, on: datetime.date | None = None) -> QuerySet[Any]:
+    """Ids of the units whose sponsors delegated their sign-off to the user on
+    the day (today by default). Delegated rights are never passed on."""
+    from sponsors.models import Sponsorship
+
+    day = on or timezone.localdate()
+    return Sponsorship.objects.filter(
+        sponsor__delegations__delegate_id=user.pk,
+        sponsor__delegations__starts_on__lte=day,
+        sponsor__delegations__ends_on__gte=day,
+        sponsor__delegations__ended_at__isnull=True,
+    ).values("business_unit_id")
+
+
+def delegating_sponsor(
+    user: UserLike, unit_id: int, on: datetime.date | None = None
+) -> AbstractBaseUser | None:
+    """The sponsor of the unit on whose behalf the user may sign off today, if any."""
+    from sponsors.models import Delegation
+
+    if not user.is_authenticated or not user.is_active:
+        return None
+    day = on or timezone.localdate()
+    delegation = (
+        Delegation.objects.filter(
+            delegate_id=user.pk,
+            starts_on__lte=day,
+            ends_on__gte=day,
+            ended_at__isnull=True,
+            sponsor__business_units__id=unit_id,
+        )
+        .select_related("sponsor__user")
+        .order_by("starts_on", "id")
+        .first()
+    )
+    return delegation.sponsor.user if delegation else None
 
 
 def unit_codenames(user: UserLike, unit_id: int) -> frozenset[str]:

@@ -65,6 +65,19 @@ class Event(StrEnum):
     USER_LOGGED_IN = "auth.logged_in"
     USER_LOGGED_OUT = "auth.logged_out"
     USER_LOGIN_FAILED = "auth.login_failed"
+    AMENDMENT_PROPOSED = "amendment.proposed"
+    AMENDMENT_REVIEW_STARTED = "amendment.review_started"
+    AMENDMENT_APPROVED = "amendment.approved"
+    AMENDMENT_REJECTED = "amendment.rejected"
+    AMENDMENT_SPONSOR_APPROVED = "amendment.sponsor_approved"
+    AMENDMENT_SPONSOR_REJECTED = "amendment.sponsor_rejected"
+    AMENDMENT_WITHDRAWN = "amendment.withdrawn"
+    AMENDMENT_APPLIED = "amendment.applied"
+    DELEGATION_CREATED = "delegation.created"
+    DELEGATION_ENDED = "delegation.ended"
+    DELEGATION_USED = "delegation.used"
+    SCORING_WEIGHTS_CHANGED = "scoring.weights_changed"
+    NOTIFICATIONS_CHANGED = "notifications.changed"
 
 
 User = AbstractBaseUser | AnonymousUser | None

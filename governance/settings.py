@@ -123,6 +123,23 @@ LOGIN_REDIRECT_URL = "/"
 MAX_REQUEST_BYTES = env_int("DJANGO_MAX_REQUEST_BYTES", 1_048_576)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 
+# Review targets in business days: the CoE from submission, the sponsor from
+# the moment an initiative starts awaiting them.
+COE_REVIEW_SLA_DAYS = env_int("DJANGO_COE_REVIEW_SLA_DAYS", 5)
+SPONSOR_SLA_DAYS = env_int("DJANGO_SPONSOR_SLA_DAYS", 3)
+# A budget at or above this counts as the highest cost in the priority score.
+SCORING_COST_REFERENCE = env_int("DJANGO_SCORING_COST_REFERENCE", 100_000)
+
+EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "governance@localhost")
+# Links in emails point here.
+SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 REST_FRAMEWORK = {
     # Token first, so that a request without credentials is answered 401 with a
     # WWW-Authenticate header rather than 403.

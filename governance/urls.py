@@ -5,8 +5,15 @@ from rest_framework.routers import DefaultRouter
 
 from governance import views
 from governance.viewsets import AuditEventViewSet, BusinessUnitViewSet, StrategicGoalViewSet
-from initiatives.api import InitiativeViewSet
+from initiatives.api import AmendmentViewSet, InitiativeViewSet
 from policies.api import PolicyExceptionViewSet, PolicyViewSet
+from sponsors.api import (
+    DelegationViewSet,
+    NotificationSettingsView,
+    PortfolioExportView,
+    PortfolioView,
+    ScoringWeightsView,
+)
 
 router = DefaultRouter()
 router.register("business-units", BusinessUnitViewSet, basename="business-unit")
@@ -15,6 +22,8 @@ router.register("initiatives", InitiativeViewSet, basename="initiative")
 router.register("policies", PolicyViewSet, basename="policy")
 router.register("exceptions", PolicyExceptionViewSet, basename="exception")
 router.register("audit/events", AuditEventViewSet, basename="audit-event")
+router.register("amendments", AmendmentViewSet, basename="amendment")
+router.register("delegations", DelegationViewSet, basename="delegation")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,6 +31,10 @@ urlpatterns = [
     path("api/auth/token/", views.TokenLoginView.as_view(), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/portfolio/", PortfolioView.as_view(), name="portfolio"),
+    path("api/portfolio/export.csv", PortfolioExportView.as_view(), name="portfolio-export"),
+    path("api/scoring/weights/", ScoringWeightsView.as_view(), name="scoring-weights"),
+    path("api/me/notifications/", NotificationSettingsView.as_view(), name="my-notifications"),
     path("api/", include(router.urls)),
     path("api-auth/", include("rest_framework.urls")),
 ]

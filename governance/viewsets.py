@@ -1,19 +1,24 @@
-"""Read-only API of the organization and of the audit log."""
+"""API views shared by the apps: the organization's read-only lists, the audit
+log, and the transition endpoints of every object with a state machine."""
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import StreamingHttpResponse
-from rest_framework import renderers, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import renderers, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 from governance import access
 from governance.api import AuditEventSerializer, BusinessUnitSerializer, StrategicGoalSerializer
+from governance.errors import UnknownAction
 from governance.models import AuditEvent, BusinessUnit, StrategicGoal
 
 
@@ -149,3 +154,51 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
             response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
             return response
         return super().list(request, *args, **kwargs)
+
+
+class TransitionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    target = serializers.CharField()
+    comment_required = serializers.BooleanField()
+
+
+class TransitionRequestSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class TransitionActionsMixin:
+    """`GET {id}/transitions/` (what the caller may take now) and
+    `POST {id}/transitions/{name}/` (take one) for a viewset whose objects have
+    a state machine. The viewset names its transitions, says how to list the
+    available ones and calls its service in `take`; the service decides (403,
+    409, 400), and the answer is the object as the viewset shows it."""
+
+    transition_names: Collection[str] = ()
+
+    def available(self, user: Any, obj: Any) -> list[Any]:
+        from initiatives.selectors import available_transitions
+
+        return available_transitions(user, obj)
+
+    def take(self, actor: Any, obj: Any, name: str, comment: str) -> None:
+        raise NotImplementedError
+
+    @extend_schema(responses=TransitionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def transitions(self, request: Request, pk: str) -> Response:
+        """The transitions the caller may take now."""
+        obj = self.get_object()  # type: ignore[attr-defined]
+        return Response(TransitionSerializer(self.available(request.user, obj), many=True).data)
+
+    @extend_schema(request=TransitionRequestSerializer)
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
+    def take_transition(self, request: Request, pk: str, name: str) -> Response:
+        """Take a transition: 403 without the right, 409 from the wrong state or
+        after a lost race, 400 for a missing comment or a failed condition."""
+        obj = self.get_object()  # type: ignore[attr-defined]
+        if name not in self.transition_names:
+            raise UnknownAction(f"No transition named {name!r}.")
+        body = TransitionRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        self.take(request.user, obj, name, body.validated_data["comment"])
+        return Response(self.get_serializer(self.get_object()).data)  # type: ignore[attr-defined]

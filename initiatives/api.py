@@ -4,18 +4,32 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from governance import access
 from governance.api import ReadOnlyFieldsGuard
-from governance.errors import UnknownAction
 from governance.models import StrategicGoal
+from governance.viewsets import TransitionActionsMixin
 from initiatives import selectors, services
-from initiatives.models import MAX_BUDGET, Audience, Decision, Function, Initiative, State
+from initiatives.models import (
+    AMENDABLE_FIELDS,
+    MAX_BUDGET,
+    Amendment,
+    AmendmentState,
+    Audience,
+    Decision,
+    Function,
+    Initiative,
+    Risk,
+    State,
+)
+from initiatives.scoring import with_scores
 
 
 def _dedupe(values: list[str]) -> list[str]:
@@ -48,6 +62,9 @@ class InitiativeSerializer(ReadOnlyFieldsGuard, serializers.ModelSerializer):
         max_digits=15, decimal_places=2, min_value=0, max_value=MAX_BUDGET, required=False
     )
     state = serializers.ChoiceField(choices=State.choices, read_only=True)
+    score = serializers.SerializerMethodField()
+    waiting_days = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
 
     class Meta:
         model = Initiative
@@ -64,14 +81,38 @@ class InitiativeSerializer(ReadOnlyFieldsGuard, serializers.ModelSerializer):
             "budget",
             "risk",
             "kpis",
+            "expected_impact",
+            "effort",
             "start_date",
             "end_date",
             "state",
+            "score",
+            "waiting_days",
+            "overdue",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "owner", "state", "created_at", "updated_at"]
+        read_only_fields = [
+            "id",
+            "owner",
+            "state",
+            "score",
+            "waiting_days",
+            "overdue",
+            "created_at",
+            "updated_at",
+        ]
         create_only_fields = ["business_unit"]
+
+    def get_score(self, initiative: Initiative) -> float | None:
+        score = getattr(initiative, "score", None)
+        return None if score is None else round(score, 1)
+
+    def get_waiting_days(self, initiative: Initiative) -> int | None:
+        return selectors.waiting(initiative).waiting_days
+
+    def get_overdue(self, initiative: Initiative) -> bool:
+        return selectors.waiting(initiative).overdue
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         for field in ("audiences", "functions", "channels"):
@@ -100,22 +141,121 @@ class InitiativeDetailSerializer(InitiativeSerializer):
         return attested_versions(initiative)
 
 
-class TransitionSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    target = serializers.CharField()
-    comment_required = serializers.BooleanField()
-
-
-class TransitionRequestSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
-
-
 class DecisionSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    on_behalf_of = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = Decision
-        fields = ["transition", "source", "target", "actor", "comment", "at"]
+        fields = [
+            "transition",
+            "source",
+            "target",
+            "actor",
+            "on_behalf_of",
+            "comment",
+            "at",
+            "amendment",
+        ]
+
+
+class BulkTransitionSerializer(serializers.Serializer):
+    transition = serializers.ChoiceField(choices=sorted(selectors.TRANSITIONS))
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), min_length=1, max_length=200
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class BulkOutcomeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    ok = serializers.BooleanField()
+    status = serializers.IntegerField()
+    state = serializers.CharField(allow_null=True)
+    reason = serializers.CharField(allow_null=True)
+
+
+class ApprovedVersionSerializer(serializers.Serializer):
+    """The historical record an approval pinned, and who approved it when."""
+
+    history_id = serializers.IntegerField(source="approved_version.history_id")
+    approved_at = serializers.DateTimeField(source="at")
+    approved_by = serializers.CharField(source="actor.username")
+    on_behalf_of = serializers.CharField(source="on_behalf_of.username", allow_null=True)
+    transition = serializers.CharField()
+    amendment = serializers.IntegerField(source="amendment_id", allow_null=True)
+    initiative = serializers.SerializerMethodField()
+
+    def get_initiative(self, decision: Decision) -> dict[str, Any]:
+        version = decision.approved_version
+        return {
+            "title": version.title,
+            "summary": version.summary,
+            "business_unit": version.business_unit_id,
+            "goals": sorted(row.strategicgoal_id for row in version.goals.all()),
+            "audiences": version.audiences,
+            "functions": version.functions,
+            "channels": version.channels,
+            "budget": f"{version.budget:.2f}",
+            "risk": version.risk,
+            "kpis": version.kpis,
+            "expected_impact": version.expected_impact,
+            "effort": version.effort,
+            "start_date": version.start_date,
+            "end_date": version.end_date,
+            "state": version.state,
+        }
+
+
+class AmendmentChangesSerializer(serializers.Serializer):
+    """What an amendment may change; only the fields given are changed."""
+
+    summary = serializers.CharField(required=False, allow_blank=False, max_length=10000)
+    goals = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=StrategicGoal.objects.filter(active=True)
+    )
+    audiences = serializers.ListField(
+        child=serializers.ChoiceField(choices=Audience.choices), required=False, max_length=20
+    )
+    channels = serializers.ListField(
+        child=serializers.CharField(max_length=60), required=False, max_length=30
+    )
+    budget = serializers.DecimalField(
+        max_digits=15, decimal_places=2, min_value=0, max_value=MAX_BUDGET, required=False
+    )
+    risk = serializers.ChoiceField(choices=Risk.choices, required=False)
+    start_date = serializers.DateField(required=False, allow_null=True)
+    end_date = serializers.DateField(required=False, allow_null=True)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = set(data) - set(AMENDABLE_FIELDS)
+            if unknown:
+                raise serializers.ValidationError(
+                    {f: ["An amendment cannot change this field."] for f in sorted(unknown)}
+                )
+        return super().to_internal_value(data)
+
+
+class AmendmentSerializer(serializers.ModelSerializer):
+    proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    changes = AmendmentChangesSerializer(write_only=True)
+    proposed_changes = serializers.JSONField(source="changes", read_only=True)
+    state = serializers.ChoiceField(choices=AmendmentState.choices, read_only=True)
+
+    class Meta:
+        model = Amendment
+        fields = [
+            "id",
+            "initiative",
+            "proposed_by",
+            "changes",
+            "proposed_changes",
+            "reason",
+            "state",
+            "created_at",
+        ]
+        read_only_fields = ["id", "initiative", "proposed_by", "state", "created_at"]
 
 
 class InitiativeFilter(django_filters.FilterSet):
@@ -129,6 +269,7 @@ class InitiativeFilter(django_filters.FilterSet):
 
 
 class InitiativeViewSet(
+    TransitionActionsMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
@@ -139,51 +280,37 @@ class InitiativeViewSet(
 
     serializer_class = InitiativeSerializer
     filterset_class = InitiativeFilter
+    filter_backends = [*viewsets.GenericViewSet.filter_backends, OrderingFilter]
+    ordering_fields = ["score", "created_at", "title", "budget"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    transition_names = selectors.TRANSITIONS
+
     def get_queryset(self) -> QuerySet[Initiative]:
-        return selectors.visible_initiatives(self.request.user)
+        if getattr(self, "swagger_fake_view", False):
+            # Schema generation: the scores' weights are not read from the database.
+            return Initiative.objects.none()
+        return with_scores(selectors.visible_initiatives(self.request.user))
+
+    def take(self, actor: Any, obj: Initiative, name: str, comment: str) -> None:
+        services.initiative_transition(actor=actor, initiative=obj, name=name, comment=comment)
 
     def get_serializer_class(self) -> type[InitiativeSerializer]:
         # Only the detail carries the attestations, so the list stays a fixed number of queries.
         return InitiativeDetailSerializer if self.action == "retrieve" else InitiativeSerializer
 
     def perform_create(self, serializer: InitiativeSerializer) -> None:
-        serializer.instance = services.initiative_create(
-            actor=self.request.user, **serializer.validated_data
-        )
+        created = services.initiative_create(actor=self.request.user, **serializer.validated_data)
+        # Answer with the initiative as lists show it: score and waiting time included.
+        serializer.instance = self.get_queryset().get(pk=created.pk)
 
     def perform_update(self, serializer: InitiativeSerializer) -> None:
-        serializer.instance = services.initiative_update(
+        services.initiative_update(
             actor=self.request.user,
             initiative=serializer.instance,
             changes=serializer.validated_data,
         )
-
-    @extend_schema(responses=TransitionSerializer(many=True))
-    @action(detail=True, methods=["get"])
-    def transitions(self, request: Request, pk: str) -> Response:
-        """The transitions the caller may take now."""
-        initiative = self.get_object()
-        available = selectors.available_transitions(request.user, initiative)
-        return Response(TransitionSerializer(available, many=True).data)
-
-    @extend_schema(request=TransitionRequestSerializer, responses=InitiativeSerializer)
-    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
-    def take_transition(self, request: Request, pk: str, name: str) -> Response:
-        """Take a transition. 403 without the right, 409 from the wrong state."""
-        initiative = self.get_object()
-        if name not in selectors.TRANSITIONS:
-            raise UnknownAction(f"No transition named {name!r}.")
-        body = TransitionRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        initiative = services.initiative_transition(
-            actor=request.user,
-            initiative=initiative,
-            name=name,
-            comment=body.validated_data["comment"],
-        )
-        return Response(self.get_serializer(initiative).data)
+        serializer.instance = self.get_object()
 
     @extend_schema(responses=DecisionSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -193,3 +320,65 @@ class InitiativeViewSet(
         decisions = selectors.decisions_of(initiative)
         page = self.paginate_queryset(decisions)
         return self.get_paginated_response(DecisionSerializer(page, many=True).data)
+
+    @extend_schema(request=BulkTransitionSerializer, responses=BulkOutcomeSerializer(many=True))
+    @action(detail=False, methods=["post"], url_path="bulk-transition")
+    def bulk_transition(self, request: Request) -> Response:
+        """One transition on up to 200 initiatives; each succeeds or fails on its own."""
+        body = BulkTransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        outcomes = services.initiatives_bulk_transition(
+            actor=request.user,
+            ids=body.validated_data["ids"],
+            name=body.validated_data["transition"],
+            comment=body.validated_data["comment"],
+        )
+        return Response(BulkOutcomeSerializer(outcomes, many=True).data)
+
+    @extend_schema(responses=ApprovedVersionSerializer)
+    @action(detail=True, methods=["get"], url_path="approved-version")
+    def approved_version(self, request: Request, pk: str) -> Response:
+        """What the last approval approved, exactly as it was then."""
+        initiative = self.get_object()
+        decision = selectors.last_approval(initiative)
+        if decision is None:
+            raise Http404("This initiative has not been approved.")
+        return Response(ApprovedVersionSerializer(decision).data)
+
+    @extend_schema(request=AmendmentSerializer, responses=AmendmentSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def amendments(self, request: Request, pk: str) -> Response:
+        """The initiative's amendments, newest first; POST proposes one."""
+        initiative = self.get_object()
+        if request.method == "POST":
+            body = AmendmentSerializer(data=request.data, context=self.get_serializer_context())
+            body.is_valid(raise_exception=True)
+            amendment = services.amendment_propose(
+                actor=request.user,
+                initiative=initiative,
+                changes=body.validated_data["changes"],
+                reason=body.validated_data["reason"],
+            )
+            return Response(AmendmentSerializer(amendment).data, status=201)
+        page = self.paginate_queryset(selectors.amendments_of(initiative))
+        return self.get_paginated_response(AmendmentSerializer(page, many=True).data)
+
+
+class AmendmentViewSet(
+    TransitionActionsMixin,
+    mixins.RetrieveModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Amendments of the initiatives the caller can see."""
+
+    serializer_class = AmendmentSerializer
+    filterset_fields = ["state"]
+
+    def get_queryset(self) -> QuerySet[Amendment]:
+        return selectors.visible_amendments(self.request.user)
+
+    transition_names = selectors.AMENDMENT_TRANSITIONS
+
+    def take(self, actor: Any, obj: Amendment, name: str, comment: str) -> None:
+        services.amendment_transition(actor=actor, amendment=obj, name=name, comment=comment)

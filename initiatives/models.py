@@ -117,6 +117,13 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
     )
     risk = models.CharField(max_length=8, choices=Risk.choices, default=Risk.LOW)
     kpis = models.TextField("KPIs", blank=True)
+    # Inputs of the priority score: 1 (least) to 5 (most).
+    expected_impact = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    effort = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     state = FSMField(default=State.DRAFT, choices=State.choices, protected=True, db_index=True)
@@ -285,20 +292,168 @@ class InitiativeUserObjectPermission(UserObjectPermissionBase):
 
 
 class Decision(models.Model):
-    """One transition taken on an initiative: the decision log."""
+    """One transition taken on an initiative or on one of its amendments: the
+    decision log."""
 
     initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, related_name="decisions")
+    amendment = models.ForeignKey(
+        "Amendment", null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+    )
     transition = models.CharField(max_length=32)
-    source = models.CharField(max_length=32, choices=State.choices)
-    target = models.CharField(max_length=32, choices=State.choices)
+    source = models.CharField(max_length=32)
+    target = models.CharField(max_length=32)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions"
     )
+    # Set when a delegate decided for a sponsor.
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions_by_delegates",
+    )
+    # For approvals: the exact historical record of the initiative that was approved.
+    approved_version = models.ForeignKey(
+        Initiative.history.model,  # type: ignore[attr-defined]
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=True,
+    )
     comment = models.TextField(blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["initiative", "transition", "at"], name="decision_lookup"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.transition}: {self.source} → {self.target}"
+
+
+class AmendmentState(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    IN_REVIEW = "in_review", "In review"
+    AWAITING_SPONSOR = "awaiting_sponsor", "Awaiting sponsor"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+PENDING_AMENDMENT_STATES = frozenset(
+    {AmendmentState.SUBMITTED, AmendmentState.IN_REVIEW, AmendmentState.AWAITING_SPONSOR}
+)
+AMENDABLE_STATES = frozenset({State.APPROVED, State.ACTIVE, State.PAUSED})
+# What an amendment may change, and nothing else.
+AMENDABLE_FIELDS = (
+    "budget",
+    "risk",
+    "goals",
+    "audiences",
+    "channels",
+    "start_date",
+    "end_date",
+    "summary",
+)
+
+
+class Amendment(ConcurrentTransitionMixin, models.Model):
+    """A proposed change to an approved, active or paused initiative. Until it is
+    approved the initiative keeps what was approved; on approval the changes
+    apply at once. Its review follows the initiative's own rules."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, related_name="amendments")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="amendments_proposed"
+    )
+    changes = models.JSONField()
+    reason = models.TextField()
+    state = FSMField(
+        default=AmendmentState.SUBMITTED, choices=AmendmentState.choices, protected=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative"],
+                condition=models.Q(state__in=["submitted", "in_review", "awaiting_sponsor"]),
+                name="one_pending_amendment_per_initiative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Amendment {self.pk} of {self.initiative}"
+
+    def needs_sponsor_signoff(self) -> bool:
+        """The initiative's rule, applied to the values the amendment would set."""
+        risk = self.changes.get("risk", self.initiative.risk)
+        if risk == Risk.HIGH:
+            return True
+        budget = Decimal(str(self.changes.get("budget", self.initiative.budget)))
+        threshold = self.initiative.sponsor_threshold()
+        return threshold is not None and budget > threshold
+
+    def approval_target(self) -> str:
+        if self.needs_sponsor_signoff():
+            return AmendmentState.AWAITING_SPONSOR
+        return AmendmentState.APPROVED
+
+    @transition(
+        field=state,
+        source=AmendmentState.SUBMITTED,
+        target=AmendmentState.IN_REVIEW,
+        custom=_rule(REVIEW),
+    )
+    def start_review(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=AmendmentState.IN_REVIEW,
+        target=RETURN_VALUE(AmendmentState.APPROVED, AmendmentState.AWAITING_SPONSOR),
+        custom=_rule(DECIDE, owner_barred=True),
+    )
+    def approve(self) -> str:
+        return self.approval_target()
+
+    @transition(
+        field=state,
+        source=AmendmentState.IN_REVIEW,
+        target=AmendmentState.REJECTED,
+        custom=_rule(DECIDE, comment_required=True, owner_barred=True),
+    )
+    def reject(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=AmendmentState.AWAITING_SPONSOR,
+        target=AmendmentState.APPROVED,
+        custom=_rule(SPONSOR, owner_barred=True),
+    )
+    def sponsor_approve(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=AmendmentState.AWAITING_SPONSOR,
+        target=AmendmentState.REJECTED,
+        custom=_rule(SPONSOR, comment_required=True, owner_barred=True),
+    )
+    def sponsor_reject(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=[AmendmentState.SUBMITTED, AmendmentState.IN_REVIEW],
+        target=AmendmentState.WITHDRAWN,
+        custom=_rule(LEAD),
+    )
+    def withdraw(self) -> None:
+        pass

@@ -1,21 +1,30 @@
-"""Reads of initiatives, always through what the user may see."""
+"""Reads of initiatives, always through what the user may see, and the answer
+to "may this user take this transition?"."""
 
+import datetime
 from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Model, OuterRef, QuerySet, Subquery
+from django.utils import timezone
 from django_fsm import Transition
 
 from governance import access
-from initiatives.models import Decision, Initiative, Rule
+from initiatives.models import Amendment, Decision, Initiative, Rule, State
 
 UserLike = AbstractBaseUser | AnonymousUser
 
-# Every transition of the initiative, by name, with its rule.
-TRANSITIONS: dict[str, Rule] = {
-    t.name: t.custom["rule"]
-    for t in Initiative._meta.get_field("state").get_all_transitions(Initiative)  # type: ignore[attr-defined]
-}
+
+def _rules(model: type[Model]) -> dict[str, Rule]:
+    field = model._meta.get_field("state")
+    return {t.name: t.custom["rule"] for t in field.get_all_transitions(model)}  # type: ignore[attr-defined]
+
+
+# Every transition of the initiative and of an amendment, by name, with its rule.
+TRANSITIONS: dict[str, Rule] = _rules(Initiative)
+AMENDMENT_TRANSITIONS: dict[str, Rule] = _rules(Amendment)
 
 
 @dataclass(frozen=True)
@@ -25,56 +34,170 @@ class Available:
     comment_required: bool
 
 
+@dataclass(frozen=True)
+class Authorization:
+    """The answer for one user and one transition, whatever the current state."""
+
+    reason: str | None = None
+    # The sponsor a delegate acts for; None when the user acts in their own right.
+    on_behalf_of: AbstractBaseUser | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.reason is None
+
+
+class _Rights:
+    """A user's rights on one unit, read at most once each."""
+
+    def __init__(self, user: UserLike, unit_id: int, owned: Model) -> None:
+        self.user, self.unit_id, self.owned = user, unit_id, owned
+        self.unit = access.unit_codenames(user, unit_id)
+        self._own: frozenset[str] | None = None
+        self._sponsor_for: AbstractBaseUser | bool | None = False
+
+    def owns(self) -> bool:
+        if self._own is None:
+            self._own = access.object_codenames(self.user, self.owned)
+        return access.OWN in self._own
+
+    def delegated_by(self) -> AbstractBaseUser | None:
+        if self._sponsor_for is False:
+            self._sponsor_for = access.delegating_sponsor(self.user, self.unit_id)
+        return self._sponsor_for  # type: ignore[return-value]
+
+    def authorize(self, name: str, rule: Rule, barred: set[int]) -> Authorization:
+        on_behalf_of = None
+        allowed = bool(rule.unit_perms & self.unit)
+        if not allowed and rule.owner_may:
+            allowed = self.owns()
+        if not allowed and access.SPONSOR in rule.unit_perms:
+            on_behalf_of = self.delegated_by()
+            allowed = on_behalf_of is not None
+        if not allowed:
+            return Authorization(f"You may not {name.replace('_', ' ')} this.")
+        deciders = {self.user.pk} | ({on_behalf_of.pk} if on_behalf_of else set())
+        if rule.owner_barred and deciders & barred:
+            return Authorization("Separation of duties: nobody decides on what they proposed.")
+        return Authorization(on_behalf_of=on_behalf_of)
+
+
+def _barred(obj: Initiative | Amendment) -> set[int]:
+    if isinstance(obj, Amendment):
+        return {obj.proposed_by_id, obj.initiative.owner_id}
+    return {obj.owner_id}
+
+
+def _unit_id(obj: Initiative | Amendment) -> int:
+    return obj.initiative.business_unit_id if isinstance(obj, Amendment) else obj.business_unit_id
+
+
+def authorize(user: UserLike, obj: Initiative | Amendment, name: str) -> Authorization:
+    """May the user take transition `name` on the initiative or amendment, by
+    their rights (not by the state)?"""
+    rules = AMENDMENT_TRANSITIONS if isinstance(obj, Amendment) else TRANSITIONS
+    return _Rights(user, _unit_id(obj), obj).authorize(name, rules[name], _barred(obj))
+
+
+def transition_target(obj: Initiative | Amendment, transition: Transition) -> str:
+    return transition.target if isinstance(transition.target, str) else obj.approval_target()
+
+
+def available_transitions(user: UserLike, obj: Initiative | Amendment) -> list[Available]:
+    """The transitions the user may take now, given the state and their rights."""
+    rights = _Rights(user, _unit_id(obj), obj)
+    barred = _barred(obj)
+    result = []
+    for transition in obj.get_available_state_transitions():  # type: ignore[union-attr]
+        rule: Rule = transition.custom["rule"]
+        if rights.authorize(transition.name, rule, barred).allowed:
+            result.append(
+                Available(
+                    transition.name, transition_target(obj, transition), rule.comment_required
+                )
+            )
+    return result
+
+
 def visible_initiatives(user: UserLike) -> QuerySet[Initiative]:
     """The initiatives the user may see: those of units they may see."""
-    return (
+    return with_waiting(
         Initiative.objects.filter(business_unit__in=access.visible_units(user))
         .select_related("business_unit", "owner")
         .prefetch_related("goals")
     )
 
 
-def refusal(user: UserLike, initiative: Initiative, name: str) -> str | None:
-    """Why the user may not take the transition, whatever the state; None if they may."""
-    rule = TRANSITIONS[name]
-    allowed = bool(rule.unit_perms & access.unit_codenames(user, initiative.business_unit_id))
-    if not allowed and rule.owner_may:
-        allowed = access.OWN in access.object_codenames(user, initiative)
-    if not allowed:
-        return f"You may not {name.replace('_', ' ')} this initiative."
-    if rule.owner_barred and initiative.owner_id == user.pk:
-        return "Separation of duties: nobody decides on an initiative they own."
-    return None
-
-
-def transition_target(initiative: Initiative, transition: Transition) -> str:
-    return transition.target if isinstance(transition.target, str) else initiative.approval_target()
-
-
-def available_transitions(user: UserLike, initiative: Initiative) -> list[Available]:
-    """The transitions the user may take now, given the state and their rights."""
-    unit_perms = access.unit_codenames(user, initiative.business_unit_id)
-    own_perms: frozenset[str] | None = None
-    result = []
-    for transition in initiative.get_available_state_transitions():  # type: ignore[attr-defined]
-        rule: Rule = transition.custom["rule"]
-        if rule.owner_barred and initiative.owner_id == user.pk:
-            continue
-        allowed = bool(rule.unit_perms & unit_perms)
-        if not allowed and rule.owner_may:
-            if own_perms is None:
-                own_perms = access.object_codenames(user, initiative)
-            allowed = access.OWN in own_perms
-        if allowed:
-            result.append(
-                Available(
-                    transition.name,
-                    transition_target(initiative, transition),
-                    rule.comment_required,
-                )
-            )
-    return result
-
-
 def decisions_of(initiative: Initiative) -> QuerySet[Decision]:
-    return initiative.decisions.select_related("actor").order_by("at", "id")
+    return initiative.decisions.select_related("actor", "on_behalf_of").order_by("at", "id")
+
+
+# Review SLAs. The CoE's clock starts at the latest submission; the sponsor's
+# when the initiative entered awaiting_sponsor.
+COE_STATES = frozenset({State.SUBMITTED, State.IN_REVIEW})
+
+
+def with_waiting(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
+    """Annotate when the initiative's current wait began (from the decision log)."""
+    latest = Decision.objects.filter(initiative=OuterRef("pk"), amendment__isnull=True).order_by(
+        "-at", "-id"
+    )
+    return queryset.annotate(
+        submitted_at=Subquery(latest.filter(transition="submit").values("at")[:1]),
+        sponsor_wait_from=Subquery(latest.filter(target=State.AWAITING_SPONSOR).values("at")[:1]),
+    )
+
+
+def business_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Whole business days (Monday to Friday) after `start` up to and including `end`."""
+    if end <= start:
+        return 0
+    days = (end - start).days
+    weeks, extra = divmod(days, 7)
+    count = weeks * 5
+    for offset in range(1, extra + 1):
+        if (start + datetime.timedelta(days=offset)).weekday() < 5:
+            count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class Wait:
+    waiting_days: int | None
+    overdue: bool
+
+
+def waiting(initiative: Any, today: datetime.date | None = None) -> Wait:
+    """How many business days the initiative has waited for its current decision,
+    and whether that is past the target. Needs `with_waiting`'s annotations."""
+    today = today or timezone.localdate()
+    if initiative.state in COE_STATES:
+        since, target = getattr(initiative, "submitted_at", None), settings.COE_REVIEW_SLA_DAYS
+    elif initiative.state == State.AWAITING_SPONSOR:
+        since, target = getattr(initiative, "sponsor_wait_from", None), settings.SPONSOR_SLA_DAYS
+    else:
+        return Wait(None, False)
+    if since is None:
+        return Wait(None, False)
+    days = business_days_between(timezone.localtime(since).date(), today)
+    return Wait(days, days > target)
+
+
+def last_approval(initiative: Initiative) -> Decision | None:
+    """The latest decision that approved the initiative or one of its amendments."""
+    return (
+        initiative.decisions.filter(approved_version__isnull=False)
+        .select_related("actor", "on_behalf_of", "approved_version")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def amendments_of(initiative: Initiative) -> QuerySet[Amendment]:
+    return initiative.amendments.select_related("proposed_by").order_by("-created_at", "-id")
+
+
+def visible_amendments(user: UserLike) -> QuerySet[Amendment]:
+    return Amendment.objects.filter(
+        initiative__business_unit__in=access.visible_units(user)
+    ).select_related("proposed_by", "initiative__business_unit", "initiative__owner")

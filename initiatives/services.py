@@ -4,6 +4,7 @@ row, the decision record and the audit event in one transaction."""
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -11,17 +12,35 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models.signals import post_save
-from django_fsm import TransitionNotAllowed, can_proceed
+from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 from governance import access, audit
 from governance.errors import Conflict, UnknownAction
 from governance.models import BusinessUnit, StrategicGoal
-from initiatives.models import Decision, Initiative, Risk
-from initiatives.selectors import TRANSITIONS, refusal
+from initiatives.models import (
+    AMENDABLE_FIELDS,
+    AMENDABLE_STATES,
+    PENDING_AMENDMENT_STATES,
+    Amendment,
+    AmendmentState,
+    Decision,
+    Initiative,
+    Risk,
+    State,
+)
+from initiatives.selectors import (
+    AMENDMENT_TRANSITIONS,
+    TRANSITIONS,
+    authorize,
+    visible_initiatives,
+)
+from sponsors import notifications
 
 # The fields a proposer may set and later edit while the initiative is editable.
 CONTENT_FIELDS = (
     "title",
+    "expected_impact",
+    "effort",
     "summary",
     "audiences",
     "functions",
@@ -85,6 +104,8 @@ def initiative_create(
     budget: Decimal = Decimal(0),
     risk: str = Risk.LOW,
     kpis: str = "",
+    expected_impact: int = 3,
+    effort: int = 3,
     start_date: datetime.date | None = None,
     end_date: datetime.date | None = None,
 ) -> Initiative:
@@ -107,6 +128,8 @@ def initiative_create(
             budget=budget,
             risk=risk,
             kpis=kpis,
+            expected_impact=expected_impact,
+            effort=effort,
             start_date=start_date,
             end_date=end_date,
         )
@@ -190,65 +213,260 @@ def _lock(initiative: Initiative) -> Initiative:
     )
 
 
+def _decide(
+    *,
+    actor: AbstractBaseUser,
+    obj: Initiative | Amendment,
+    name: str,
+    comment: str,
+    events: dict[str, audit.Event],
+) -> tuple[Initiative | Amendment, Decision]:
+    """The part shared by initiatives and amendments: authorize, check the state,
+    the comment and the conditions, take the transition and record it."""
+    rules = AMENDMENT_TRANSITIONS if isinstance(obj, Amendment) else TRANSITIONS
+    if name not in rules:
+        raise UnknownAction(f"No transition named {name!r}.")
+    rule = rules[name]
+    comment = comment.strip()
+    authorization = authorize(actor, obj, name)
+    if not authorization.allowed:
+        raise PermissionDenied(authorization.reason)
+    method = getattr(obj, name)
+    if not can_proceed(method):
+        raise TransitionNotAllowed(
+            f"Cannot {name.replace('_', ' ')} what is {obj.get_state_display().lower()}.",
+            object=obj,
+            method=method,
+        )
+    problems = {}
+    if rule.comment_required and not comment:
+        problems["comment"] = "A comment is required for this decision."
+    if isinstance(obj, Initiative) and name == "submit":
+        problems |= obj.submit_problems()
+    if problems:
+        raise ValidationError(problems)
+    source = obj.state
+    method()
+    initiative = obj.initiative if isinstance(obj, Amendment) else obj
+    if isinstance(obj, Amendment):
+        obj.save()
+        if obj.state == AmendmentState.APPROVED:
+            _apply_amendment(actor=actor, amendment=obj)
+    else:
+        _stamp(obj, actor, f"{name}: {comment}" if comment else name)
+        obj.save()
+        if name == "submit":
+            from policies.services import attestation_record  # policies depends on initiatives
+
+            attestation_record(actor=actor, initiative=obj)
+    approved = obj.state in (State.APPROVED, AmendmentState.APPROVED)
+    decision = Decision.objects.create(
+        initiative=initiative,
+        amendment=obj if isinstance(obj, Amendment) else None,
+        transition=name,
+        source=source,
+        target=obj.state,
+        actor=actor,
+        on_behalf_of=authorization.on_behalf_of,
+        comment=comment,
+        # Pin exactly what was approved: the history row the approval just wrote.
+        approved_version=initiative.history.order_by("-history_id").first() if approved else None,
+    )
+    audit.record(
+        events[name],
+        actor=actor,
+        obj=obj,
+        old={"state": source},
+        new={"state": obj.state},
+        comment=comment,
+    )
+    if authorization.on_behalf_of is not None:
+        audit.record(
+            audit.Event.DELEGATION_USED,
+            actor=actor,
+            obj=obj,
+            new={"transition": name, "on_behalf_of": authorization.on_behalf_of.get_username()},
+        )
+    notifications.decision_made(initiative=initiative, decision=decision)
+    return obj, decision
+
+
 def initiative_transition(
     *, actor: AbstractBaseUser, initiative: Initiative, name: str, comment: str = ""
 ) -> Initiative:
     """Take the transition `name` on the initiative, as `actor`, with a comment.
 
     Checks, in this order: the transition exists (UnknownAction), the actor has
-    the right to take it (PermissionDenied, which includes separation of
-    duties), the current state allows it (TransitionNotAllowed), a required
-    comment is given and the transition's conditions hold (ValidationError).
-    Then, in one transaction: the state change with its history row, one
-    Decision and one audit event. A concurrent change of the same initiative
-    makes the second one fail with TransitionNotAllowed or ConcurrentTransition.
+    the right to take it, in their own right or as a sponsor's delegate
+    (PermissionDenied, which includes separation of duties), the current state
+    allows it (TransitionNotAllowed), a required comment is given and the
+    transition's conditions hold (ValidationError). Then, in one transaction:
+    the state change with its history row, one Decision (pinning the approved
+    version on approvals), one audit event, and emails to whoever acts next,
+    sent after commit. A concurrent change of the same initiative makes the
+    second one fail with TransitionNotAllowed or ConcurrentTransition.
     """
     if name not in TRANSITIONS:
         raise UnknownAction(f"No transition named {name!r}.")
-    rule = TRANSITIONS[name]
-    comment = comment.strip()
     with transaction.atomic():
         locked = _lock(initiative)
-        reason = refusal(actor, locked, name)
-        if reason:
-            raise PermissionDenied(reason)
-        method = getattr(locked, name)
-        if not can_proceed(method):
-            raise TransitionNotAllowed(
-                f"Cannot {name.replace('_', ' ')} an initiative that is "
-                f"{locked.get_state_display().lower()}.",
-                object=locked,
-                method=method,
-            )
-        problems = {}
-        if rule.comment_required and not comment:
-            problems["comment"] = "A comment is required for this decision."
-        if name == "submit":
-            problems |= locked.submit_problems()
-        if problems:
-            raise ValidationError(problems)
-        source = locked.state
-        method()
-        _stamp(locked, actor, f"{name}: {comment}" if comment else name)
-        locked.save()
-        if name == "submit":
-            from policies.services import attestation_record  # policies depends on initiatives
+        _decide(actor=actor, obj=locked, name=name, comment=comment, events=TRANSITION_EVENTS)
+    return locked
 
-            attestation_record(actor=actor, initiative=locked)
-        Decision.objects.create(
+
+AMENDMENT_EVENTS = {
+    "start_review": audit.Event.AMENDMENT_REVIEW_STARTED,
+    "approve": audit.Event.AMENDMENT_APPROVED,
+    "reject": audit.Event.AMENDMENT_REJECTED,
+    "sponsor_approve": audit.Event.AMENDMENT_SPONSOR_APPROVED,
+    "sponsor_reject": audit.Event.AMENDMENT_SPONSOR_REJECTED,
+    "withdraw": audit.Event.AMENDMENT_WITHDRAWN,
+}
+assert set(AMENDMENT_EVENTS) == set(AMENDMENT_TRANSITIONS), "every transition has its event"
+
+
+def _amendment_values(changes: dict[str, Any]) -> dict[str, Any]:
+    """Stored form of an amendment's changes (JSON: ids, strings)."""
+    stored: dict[str, Any] = {}
+    for field, value in changes.items():
+        if field == "goals":
+            stored[field] = sorted(goal.pk for goal in value)
+        elif isinstance(value, (Decimal, datetime.date)):
+            stored[field] = str(value)
+        else:
+            stored[field] = value
+    return stored
+
+
+def amendment_propose(
+    *, actor: AbstractBaseUser, initiative: Initiative, changes: dict[str, Any], reason: str
+) -> Amendment:
+    """Propose changes to an approved, active or paused initiative.
+
+    Raises PermissionDenied unless the actor leads the initiative's unit,
+    Conflict when the initiative cannot be amended now or already has a
+    pending amendment, ValidationError naming the field for invalid changes.
+    """
+    if access.LEAD not in access.unit_codenames(actor, initiative.business_unit_id):
+        raise PermissionDenied("Only a lead of the business unit may propose an amendment.")
+    unknown = set(changes) - set(AMENDABLE_FIELDS)
+    if unknown:
+        raise ValidationError({f: "An amendment cannot change this field." for f in unknown})
+    if not changes:
+        raise ValidationError({"changes": "Name at least one change."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the initiative should change."})
+    with transaction.atomic():
+        locked = _lock(initiative)
+        if locked.state not in AMENDABLE_STATES:
+            raise Conflict(
+                f"An initiative that is {locked.get_state_display().lower()} cannot be amended."
+            )
+        if locked.amendments.filter(state__in=PENDING_AMENDMENT_STATES).exists():
+            raise Conflict("This initiative already has an amendment under review.")
+        # Validate the changed initiative without saving it.
+        trial = Initiative.objects.get(pk=locked.pk)
+        for field, value in changes.items():
+            if field != "goals":
+                setattr(trial, field, value)
+        trial.full_clean(exclude=["state"])
+        amendment = Amendment.objects.create(
             initiative=locked,
-            transition=name,
-            source=source,
-            target=locked.state,
-            actor=actor,
-            comment=comment,
+            proposed_by=actor,
+            changes=_amendment_values(changes),
+            reason=reason.strip(),
         )
         audit.record(
-            TRANSITION_EVENTS[name],
+            audit.Event.AMENDMENT_PROPOSED,
             actor=actor,
-            obj=locked,
-            old={"state": source},
-            new={"state": locked.state},
-            comment=comment,
+            obj=amendment,
+            old={k: v for k, v in _snapshot(locked).items() if k in changes},
+            new=amendment.changes,
+            comment=amendment.reason,
         )
+        notifications.amendment_proposed(amendment=amendment)
+    return amendment
+
+
+def _apply_amendment(*, actor: AbstractBaseUser, amendment: Amendment) -> None:
+    """Apply an approved amendment's changes to its (locked) initiative."""
+    initiative = _lock(amendment.initiative)
+    before = _snapshot(initiative)
+    for field, value in amendment.changes.items():
+        if field != "goals":
+            setattr(initiative, field, value)
+    initiative.full_clean(exclude=["state"])
+    if "goals" in amendment.changes:
+        _set_goals(initiative, StrategicGoal.objects.filter(pk__in=amendment.changes["goals"]))
+    _stamp(initiative, actor, f"amendment {amendment.pk} approved")
+    initiative.save()
+    after = _snapshot(initiative)
+    changed = sorted(k for k in after if after[k] != before[k])
+    audit.record(
+        audit.Event.AMENDMENT_APPLIED,
+        actor=actor,
+        obj=initiative,
+        old={k: before[k] for k in changed},
+        new={k: after[k] for k in changed},
+        comment=f"amendment {amendment.pk}",
+    )
+    amendment.initiative = initiative
+
+
+def amendment_transition(
+    *, actor: AbstractBaseUser, amendment: Amendment, name: str, comment: str = ""
+) -> Amendment:
+    """Take a transition on an amendment, with the initiative's rules: the CoE
+    reviews, the CoE lead decides, a sponsor signs off above the threshold or
+    at high risk, and nobody decides on what they proposed or own. On approval
+    the changes apply to the initiative in the same transaction. Raises as
+    `initiative_transition` does."""
+    if name not in AMENDMENT_TRANSITIONS:
+        raise UnknownAction(f"No transition named {name!r}.")
+    with transaction.atomic():
+        locked = (
+            Amendment.objects.select_for_update(of=("self",))
+            .select_related("initiative__business_unit", "initiative__owner", "proposed_by")
+            .get(pk=amendment.pk)
+        )
+        _decide(actor=actor, obj=locked, name=name, comment=comment, events=AMENDMENT_EVENTS)
     return locked
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    id: int
+    ok: bool
+    status: int
+    state: str | None = None
+    reason: str | None = None
+
+
+def initiatives_bulk_transition(
+    *, actor: AbstractBaseUser, ids: list[int], name: str, comment: str = ""
+) -> list[BulkOutcome]:
+    """Take one transition on many initiatives. Each item commits or fails on its
+    own; items the actor cannot see are reported as not found."""
+    if name not in TRANSITIONS:
+        raise UnknownAction(f"No transition named {name!r}.")
+    visible = {i.pk: i for i in visible_initiatives(actor).filter(pk__in=ids)}
+    outcomes = []
+    for pk in dict.fromkeys(ids):
+        initiative = visible.get(pk)
+        if initiative is None:
+            outcomes.append(BulkOutcome(pk, False, 404, reason="Not found."))
+            continue
+        try:
+            done = initiative_transition(
+                actor=actor, initiative=initiative, name=name, comment=comment
+            )
+        except PermissionDenied as exc:
+            outcomes.append(BulkOutcome(pk, False, 403, initiative.state, str(exc)))
+        except (TransitionNotAllowed, ConcurrentTransition) as exc:
+            outcomes.append(BulkOutcome(pk, False, 409, initiative.state, str(exc)))
+        except ValidationError as exc:
+            reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+            outcomes.append(BulkOutcome(pk, False, 400, initiative.state, reasons))
+        else:
+            outcomes.append(BulkOutcome(pk, True, 200, done.state))
+    return outcomes

@@ -45,3 +45,82 @@ class Sponsorship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sponsor} sponsors {self.business_unit}"
+
+
+class Delegation(models.Model):
+    """A sponsor hands their sign-off to another user for a date range. Rights
+    from a delegation are derived when they are checked, so they start and end
+    with the dates and need no job; they are never passed on (no chains)."""
+
+    sponsor = models.ForeignKey(
+        ExecutiveSponsor, on_delete=models.CASCADE, related_name="delegations"
+    )
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="delegations_received"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="delegation_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sponsor} → {self.delegate} ({self.starts_on} to {self.ends_on})"
+
+
+class ScoringCriterion(models.Model):
+    """A weighted criterion of the initiatives' priority score, set by the CoE lead."""
+
+    class Key(models.TextChoices):
+        ALIGNMENT = "alignment", "Strategic alignment"
+        IMPACT = "impact", "Expected impact"
+        COST = "cost", "Cost"
+        RISK = "risk", "Risk"
+        EFFORT = "effort", "Effort"
+
+    key = models.CharField(max_length=16, choices=Key.choices, unique=True)
+    weight = models.DecimalField(
+        max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"{self.get_key_display()}: {self.weight}"
+
+
+class NotificationPreference(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_enabled = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {'on' if self.email_enabled else 'off'}"
+
+
+class ReminderLog(models.Model):
+    """One digest of overdue items per person per day."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    day = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    items = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="one_reminder_per_user_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.day}: {self.items} item(s)"

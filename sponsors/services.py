@@ -1,13 +1,23 @@
 """Writes to executive sponsors and their portfolios."""
 
+import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from governance import access, audit
-from governance.models import BusinessUnit
-from sponsors.models import ExecutiveSponsor, Sponsorship
+from governance.errors import Conflict
+from governance.models import BusinessUnit, OrganizationRole
+from sponsors.models import (
+    Delegation,
+    ExecutiveSponsor,
+    NotificationPreference,
+    ScoringCriterion,
+    Sponsorship,
+)
 
 
 def sponsor_set(
@@ -70,3 +80,127 @@ def sponsorship_remove(
         )
         sponsorship.delete()
         access.sync_unit_permissions(user=sponsor.user, actor=actor, units=[business_unit])
+
+
+def delegation_create(
+    *,
+    actor: AbstractBaseUser,
+    delegate: AbstractBaseUser,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    reason: str = "",
+) -> Delegation:
+    """The actor, a sponsor, hands their sign-off to `delegate` for the dates.
+
+    Raises PermissionDenied when the actor is not a sponsor (so a delegate,
+    who holds no sign-off of their own, cannot pass one on), ValidationError
+    for a delegation to oneself, to an inactive user, or with dates that end
+    before they start or in the past.
+    """
+    sponsor = ExecutiveSponsor.objects.filter(user=actor).first()
+    if sponsor is None:
+        raise PermissionDenied("Only an executive sponsor can delegate their sign-off.")
+    errors = {}
+    if delegate.pk == actor.pk:
+        errors["delegate"] = "You cannot delegate to yourself."
+    elif not delegate.is_active:
+        errors["delegate"] = "This user is inactive."
+    if ends_on < starts_on:
+        errors["ends_on"] = "The delegation ends before it starts."
+    elif ends_on < timezone.localdate():
+        errors["ends_on"] = "The delegation would be over already."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        delegation = Delegation.objects.create(
+            sponsor=sponsor,
+            delegate=delegate,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            reason=reason.strip(),
+        )
+        audit.record(
+            audit.Event.DELEGATION_CREATED,
+            actor=actor,
+            obj=delegation,
+            new={
+                "sponsor": actor.get_username(),
+                "delegate": delegate.get_username(),
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+                "reason": delegation.reason,
+            },
+        )
+    return delegation
+
+
+def delegation_end(*, actor: AbstractBaseUser, delegation: Delegation) -> Delegation:
+    """End a delegation now. Only its sponsor may; ending twice is a conflict."""
+    if delegation.sponsor.user_id != actor.pk:
+        raise PermissionDenied("Only the sponsor who delegated can end the delegation.")
+    with transaction.atomic():
+        locked = Delegation.objects.select_for_update().get(pk=delegation.pk)
+        if locked.ended_at is not None or locked.ends_on < timezone.localdate():
+            raise Conflict("This delegation has already ended.")
+        locked.ended_at = timezone.now()
+        locked.save(update_fields=["ended_at"])
+        audit.record(
+            audit.Event.DELEGATION_ENDED,
+            actor=actor,
+            obj=locked,
+            new={"ended_at": locked.ended_at},
+        )
+    return locked
+
+
+def scoring_weights_set(
+    *, actor: AbstractBaseUser, weights: dict[str, Decimal]
+) -> dict[str, Decimal]:
+    """Change the weights of the priority score. CoE lead only (PermissionDenied);
+    unknown criteria or negative weights raise ValidationError."""
+    if not OrganizationRole.objects.filter(
+        user=actor, role=OrganizationRole.Role.COE_LEAD
+    ).exists():
+        raise PermissionDenied("Only the CoE lead sets the scoring weights.")
+    unknown = set(weights) - set(ScoringCriterion.Key.values)
+    if unknown:
+        raise ValidationError({key: "Unknown criterion." for key in sorted(unknown)})
+    negative = {key: "A weight cannot be negative." for key, w in weights.items() if w < 0}
+    if negative:
+        raise ValidationError(negative)
+    with transaction.atomic():
+        current = {c.key: c for c in ScoringCriterion.objects.select_for_update()}
+        old, new = {}, {}
+        for key, weight in weights.items():
+            criterion = current.get(key) or ScoringCriterion(key=key, weight=weight)
+            if criterion.pk is None or criterion.weight != weight:
+                old[key] = None if criterion.pk is None else criterion.weight
+                new[key] = weight
+                criterion.weight = weight
+                criterion.save()
+                current[key] = criterion
+        if new:
+            audit.record(
+                audit.Event.SCORING_WEIGHTS_CHANGED,
+                actor=actor,
+                obj=current[next(iter(new))],
+                old=old,
+                new=new,
+            )
+    return {key: c.weight for key, c in sorted(current.items())}
+
+
+def notifications_set(*, actor: AbstractBaseUser, email_enabled: bool) -> NotificationPreference:
+    """Switch the actor's own email notifications on or off."""
+    with transaction.atomic():
+        preference, _ = NotificationPreference.objects.select_for_update().get_or_create(user=actor)
+        if preference.email_enabled != email_enabled:
+            preference.email_enabled = email_enabled
+            preference.save(update_fields=["email_enabled"])
+            audit.record(
+                audit.Event.NOTIFICATIONS_CHANGED,
+                actor=actor,
+                obj=preference,
+                new={"email_enabled": email_enabled},
+            )
+    return preference

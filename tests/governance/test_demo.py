@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from governance.models import AuditEvent, BusinessUnit
-from initiatives.models import Decision, Initiative
+from initiatives.models import Amendment, Decision, Initiative
+from sponsors.models import Delegation
 from tests.conftest import api_client
 
 
@@ -53,6 +54,13 @@ def test_seed_demo_is_idempotent_and_spreads_initiatives_over_the_states(db: Non
         "Product Development",
         "Sales",
     ]
+    assert (
+        Delegation.objects.filter(
+            sponsor__user__username="cmo", delegate__username="comms_lead"
+        ).count()
+        == 1
+    )
+    assert Amendment.objects.filter(state="submitted").count() == 1
     usernames = set(get_user_model().objects.values_list("username", flat=True))
     assert {
         "coe_lead",

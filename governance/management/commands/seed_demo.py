@@ -1,5 +1,6 @@
 """Create the demo organization. Safe to run again: what exists is kept."""
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -7,13 +8,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from governance import services as org
 from governance.models import BusinessUnit, Membership, OrganizationRole, StrategicGoal
 from initiatives import services as workflow
-from initiatives.models import Initiative
+from initiatives.models import Amendment, Decision, Initiative
 from policies.demo import seed_policies
 from sponsors import services as sponsors
+from sponsors.models import Delegation
 
 DEMO_PASSWORD = "demo"  # Demo data only; printed by `make demo`.
 
@@ -174,6 +177,14 @@ INITIATIVES: list[tuple[Any, ...]] = [
     ),
 ]
 
+# Initiatives whose wait began this many calendar days ago, so that the demo
+# shows overdue reviews and sign-offs.
+WAITING_SINCE_DAYS = {
+    "Influencer pilot": 10,
+    "Crisis response playbook": 12,
+    "Social customer care desk": 8,
+}
+
 # Who takes each transition in the demo.
 ACTORS = {
     "start_review": "coe_analyst",
@@ -277,4 +288,35 @@ class Command(BaseCommand):
                 initiative = workflow.initiative_transition(
                     actor=actor, initiative=initiative, name=name, comment=comment
                 )
+            if title in WAITING_SINCE_DAYS:
+                Decision.objects.filter(initiative=initiative).update(
+                    at=timezone.now() - datetime.timedelta(days=WAITING_SINCE_DAYS[title])
+                )
+
         seed_policies(self.user)
+        self.seed_sponsor_features()
+
+    def seed_sponsor_features(self) -> None:
+        """The CMO's delegation to the communications lead for this week, and a
+        pending amendment that needs the CHRO's sign-off."""
+        today = timezone.localdate()
+        monday = today - datetime.timedelta(days=today.weekday())
+        cmo, comms_lead = self.user("cmo"), self.user("comms_lead")
+        if not Delegation.objects.filter(
+            sponsor__user=cmo, delegate=comms_lead, ends_on__gte=today
+        ).exists():
+            sponsors.delegation_create(
+                actor=cmo,
+                delegate=comms_lead,
+                starts_on=monday,
+                ends_on=monday + datetime.timedelta(days=6),
+                reason="Travelling to the board meeting",
+            )
+        employer_brand = Initiative.objects.get(title="Employer brand stories")
+        if not Amendment.objects.filter(initiative=employer_brand).exists():
+            workflow.amendment_propose(
+                actor=self.user("hr_lead"),
+                initiative=employer_brand,
+                changes={"budget": Decimal(26000), "channels": ["Instagram", "LinkedIn", "TikTok"]},
+                reason="The first month doubled applications; extend to TikTok.",
+            )

@@ -1,0 +1,60 @@
+"""The priority score: weighted criteria set by the CoE lead, computed in the
+database so that lists can sort on it. Each criterion is scaled to 0..1 (1 is
+best for the organization); the score is their weighted mean, 0 to 100."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Least
+
+from governance.models import StrategicGoal
+from initiatives.models import Initiative, Risk
+from sponsors.models import ScoringCriterion
+
+
+def weights() -> dict[str, Decimal]:
+    return dict(ScoringCriterion.objects.values_list("key", "weight"))
+
+
+def with_scores(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
+    """Annotate `score` (0..100) with the current weights; one query for the weights."""
+    w = {key: float(value) for key, value in weights().items()}
+    total = sum(w.values())
+    if total <= 0:
+        return queryset.annotate(score=Value(0.0, output_field=FloatField()))
+    active_goal = StrategicGoal.objects.filter(initiatives=OuterRef("pk"), active=True)
+    reference = float(settings.SCORING_COST_REFERENCE)
+    criteria = {
+        "alignment": Case(
+            When(Exists(active_goal), then=Value(1.0)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        ),
+        "impact": (Cast(F("expected_impact"), FloatField()) - 1.0) / 4.0,
+        "cost": 1.0 - Least(Cast(F("budget"), FloatField()) / reference, Value(1.0)),
+        "risk": Case(
+            When(risk=Risk.LOW, then=Value(1.0)),
+            When(risk=Risk.MEDIUM, then=Value(0.5)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        ),
+        "effort": (5.0 - Cast(F("effort"), FloatField())) / 4.0,
+    }
+    weighted = sum(
+        (Value(w.get(key, 0.0)) * expression for key, expression in criteria.items()),
+        start=Value(0.0),
+    )
+    return queryset.annotate(
+        score=ExpressionWrapper(weighted * 100.0 / total, output_field=FloatField())
+    )

@@ -1,0 +1,259 @@
+"""REST API for sponsors: the portfolio, its CSV export, delegations, the
+scoring weights and each user's notification switch."""
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.http import Http404, StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from initiatives.scoring import with_scores
+from initiatives.selectors import waiting, with_waiting
+from sponsors import selectors, services
+from sponsors.models import Delegation, NotificationPreference, ScoringCriterion
+
+
+class _Item(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    business_unit = serializers.CharField(source="business_unit.name")
+    state = serializers.CharField()
+    budget = serializers.DecimalField(max_digits=15, decimal_places=2)
+
+
+class _WaitingItem(_Item):
+    owner = serializers.CharField(source="owner.username")
+    waiting_days = serializers.IntegerField(source="wait.waiting_days", allow_null=True)
+    overdue = serializers.BooleanField(source="wait.overdue")
+
+
+class _AwaitingItem(_WaitingItem):
+    score = serializers.FloatField()
+    priority_rank = serializers.IntegerField()
+
+
+class _UnitBudget(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    budget = serializers.DecimalField(max_digits=17, decimal_places=2)
+
+
+class _GoalBudget(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    active = serializers.BooleanField()
+    budget = serializers.DecimalField(max_digits=17, decimal_places=2)
+
+
+class PortfolioSerializer(serializers.Serializer):
+    business_units = serializers.ListField(child=serializers.DictField())
+    counts_by_state = serializers.DictField(child=serializers.IntegerField())
+    committed_budget = serializers.DecimalField(max_digits=17, decimal_places=2)
+    budget_by_business_unit = _UnitBudget(many=True)
+    budget_by_goal = _GoalBudget(many=True)
+    aligned_budget = serializers.DecimalField(max_digits=17, decimal_places=2)
+    aligned_share = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
+    without_goal = _Item(many=True)
+    awaiting_decision = _AwaitingItem(many=True)
+    overdue = _WaitingItem(many=True)
+
+
+_UNIT_PARAMETER = OpenApiParameter("business_unit", OpenApiTypes.INT, required=False)
+
+
+def _units(request: Request) -> Any:
+    raw = request.query_params.get("business_unit")
+    if raw in (None, ""):
+        return selectors.portfolio_units(request.user)
+    try:
+        unit = int(raw)
+    except ValueError:
+        raise serializers.ValidationError({"business_unit": "Expected a unit id."}) from None
+    units = selectors.portfolio_units(request.user, unit)
+    if not units.exists():
+        raise Http404("No such business unit in your portfolio.")
+    return units
+
+
+class PortfolioView(APIView):
+    """Counts, committed budgets, goal alignment, decisions awaiting the caller
+    and overdue items across the units the caller oversees."""
+
+    @extend_schema(parameters=[_UNIT_PARAMETER], responses=PortfolioSerializer)
+    def get(self, request: Request) -> Response:
+        data = selectors.portfolio(request.user, _units(request))
+        return Response(PortfolioSerializer(data).data)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+EXPORT_COLUMNS = [
+    "id",
+    "title",
+    "business_unit",
+    "state",
+    "owner",
+    "budget",
+    "risk",
+    "goals",
+    "score",
+    "waiting_days",
+    "overdue",
+    "start_date",
+    "end_date",
+    "created_at",
+]
+
+
+class PortfolioExportView(APIView):
+    """The portfolio's initiatives as CSV, one row each, streamed."""
+
+    @extend_schema(parameters=[_UNIT_PARAMETER], responses={(200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request: Request) -> StreamingHttpResponse:
+        units = _units(request)
+        initiatives = (
+            with_scores(with_waiting(selectors.portfolio_initiatives(units)))
+            .select_related("business_unit", "owner")
+            .prefetch_related("goals")
+            .order_by("business_unit__name", "id")
+        )
+
+        def rows() -> Iterator[str]:
+            writer = csv.writer(_Echo())
+            yield writer.writerow(EXPORT_COLUMNS)
+            for item in initiatives.iterator(chunk_size=500):
+                wait = waiting(item)
+                yield writer.writerow(
+                    [
+                        item.pk,
+                        item.title,
+                        item.business_unit.name,
+                        item.state,
+                        item.owner.get_username(),
+                        item.budget,
+                        item.risk,
+                        "; ".join(goal.title for goal in item.goals.all()),
+                        f"{item.score:.1f}",
+                        "" if wait.waiting_days is None else wait.waiting_days,
+                        "yes" if wait.overdue else "no",
+                        item.start_date or "",
+                        item.end_date or "",
+                        item.created_at.isoformat(),
+                    ]
+                )
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="portfolio.csv"'
+        return response
+
+
+class DelegationSerializer(serializers.ModelSerializer):
+    sponsor = serializers.CharField(source="sponsor.user.username", read_only=True)
+    delegate = serializers.SlugRelatedField(
+        slug_field="username", queryset=get_user_model().objects.filter(is_active=True)
+    )
+    active = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Delegation
+        fields = [
+            "id",
+            "sponsor",
+            "delegate",
+            "starts_on",
+            "ends_on",
+            "reason",
+            "created_at",
+            "ended_at",
+            "active",
+        ]
+        read_only_fields = ["id", "sponsor", "created_at", "ended_at", "active"]
+
+    def get_active(self, delegation: Delegation) -> bool:
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        return delegation.ended_at is None and delegation.starts_on <= today <= delegation.ends_on
+
+
+class DelegationViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Delegations of sign-off the caller gave or received."""
+
+    serializer_class = DelegationSerializer
+
+    def get_queryset(self) -> Any:
+        return selectors.delegations_for(self.request.user)
+
+    def perform_create(self, serializer: DelegationSerializer) -> None:
+        serializer.instance = services.delegation_create(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    @extend_schema(request=None, responses=DelegationSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk: str) -> Response:
+        delegation = services.delegation_end(actor=request.user, delegation=self.get_object())
+        return Response(self.get_serializer(delegation).data)
+
+
+class ScoringWeightsSerializer(serializers.Serializer):
+    weights = serializers.DictField(
+        child=serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0)
+    )
+
+
+class ScoringWeightsView(APIView):
+    """The weights of the priority score; the CoE lead changes them."""
+
+    @extend_schema(responses=ScoringWeightsSerializer)
+    def get(self, request: Request) -> Response:
+        weights = dict(ScoringCriterion.objects.values_list("key", "weight"))
+        return Response(ScoringWeightsSerializer({"weights": weights}).data)
+
+    @extend_schema(request=ScoringWeightsSerializer, responses=ScoringWeightsSerializer)
+    def patch(self, request: Request) -> Response:
+        body = ScoringWeightsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        weights = services.scoring_weights_set(
+            actor=request.user, weights=body.validated_data["weights"]
+        )
+        return Response(ScoringWeightsSerializer({"weights": weights}).data)
+
+
+class NotificationSettingsSerializer(serializers.Serializer):
+    email_enabled = serializers.BooleanField()
+
+
+class NotificationSettingsView(APIView):
+    """The caller's own email notifications switch."""
+
+    @extend_schema(responses=NotificationSettingsSerializer)
+    def get(self, request: Request) -> Response:
+        preference = NotificationPreference.objects.filter(user_id=request.user.pk).first()
+        enabled = preference.email_enabled if preference else True
+        return Response({"email_enabled": enabled})
+
+    @extend_schema(request=NotificationSettingsSerializer, responses=NotificationSettingsSerializer)
+    def patch(self, request: Request) -> Response:
+        body = NotificationSettingsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        preference = services.notifications_set(
+            actor=request.user, email_enabled=body.validated_data["email_enabled"]
+        )
+        return Response({"email_enabled": preference.email_enabled}, status=status.HTTP_200_OK)

@@ -1,0 +1,122 @@
+"""Email to whoever must act next, sent after the decision commits. A failure to
+send is logged and never undoes or blocks the decision."""
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from governance.models import OrganizationRole
+
+logger = logging.getLogger(__name__)
+
+
+def reachable(users: QuerySet[AbstractBaseUser]) -> QuerySet[AbstractBaseUser]:
+    """Active users with an address who have not switched email off."""
+    return (
+        users.filter(is_active=True)
+        .exclude(email="")
+        .exclude(notification_preference__email_enabled=False)
+    )
+
+
+def coe_users() -> QuerySet[AbstractBaseUser]:
+    roles = [OrganizationRole.Role.COE_LEAD, OrganizationRole.Role.COE_MEMBER]
+    return get_user_model().objects.filter(organization_roles__role__in=roles).distinct()
+
+
+def sponsors_and_delegates(unit_id: int) -> QuerySet[AbstractBaseUser]:
+    today = timezone.localdate()
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(sponsor_profile__business_units__id=unit_id)
+            | Q(
+                delegations_received__sponsor__business_units__id=unit_id,
+                delegations_received__starts_on__lte=today,
+                delegations_received__ends_on__gte=today,
+                delegations_received__ended_at__isnull=True,
+            )
+        )
+        .distinct()
+    )
+
+
+def send_after_commit(
+    *,
+    recipients: Iterable[AbstractBaseUser],
+    template: str,
+    context: dict[str, object],
+    subject: str,
+) -> None:
+    """Render now, send when the transaction commits; log and swallow send failures."""
+    messages = []
+    for user in recipients:
+        ctx = context | {"recipient": user, "site_url": settings.SITE_URL}
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string(f"email/{template}.txt", ctx),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[user.email],
+        )
+        message.attach_alternative(render_to_string(f"email/{template}.html", ctx), "text/html")
+        messages.append(message)
+    if not messages:
+        return
+
+    def send() -> None:
+        for message in messages:
+            try:
+                message.send()
+            except Exception:
+                logger.exception("Could not send %r to %s", subject, message.to)
+
+    transaction.on_commit(send)
+
+
+HEADLINES = {
+    "submit": "A new initiative was submitted for CoE review.",
+    "awaiting_sponsor": "An initiative awaits your sign-off.",
+    "owner": "A decision was taken on your initiative.",
+}
+
+
+def decision_made(*, initiative: Any, decision: Any) -> None:
+    """Tell whoever must act next, and the owner of every decision on their initiative."""
+    context = {"initiative": initiative, "decision": decision}
+    subject_tail = f": {initiative.title}"
+    actor_id = decision.actor_id
+    targets: dict[str, QuerySet[AbstractBaseUser]] = {}
+    if decision.amendment_id is None and decision.transition == "submit":
+        targets["submit"] = coe_users()
+    if decision.target == "awaiting_sponsor":
+        targets["awaiting_sponsor"] = sponsors_and_delegates(initiative.business_unit_id)
+    targets["owner"] = get_user_model().objects.filter(pk=initiative.owner_id)
+    seen: set[int] = {actor_id}
+    for key, users in targets.items():
+        recipients = [u for u in reachable(users) if u.pk not in seen]
+        seen |= {u.pk for u in recipients}
+        send_after_commit(
+            recipients=recipients,
+            template="decision",
+            context=context | {"headline": HEADLINES[key]},
+            subject=HEADLINES[key].rstrip(".") + subject_tail,
+        )
+
+
+def amendment_proposed(*, amendment: Any) -> None:
+    """The CoE reviews amendments as it reviews initiatives."""
+    send_after_commit(
+        recipients=[u for u in reachable(coe_users()) if u.pk != amendment.proposed_by_id],
+        template="amendment",
+        context={"amendment": amendment, "initiative": amendment.initiative},
+        subject=f"An amendment awaits CoE review: {amendment.initiative.title}",
+    )

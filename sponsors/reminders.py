@@ -1,0 +1,63 @@
+"""Daily digests of overdue review items for the people who must act on them."""
+
+import datetime
+from collections import defaultdict
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from initiatives.models import Initiative, State
+from initiatives.selectors import COE_STATES, waiting, with_waiting
+from sponsors import notifications
+from sponsors.models import ReminderLog
+
+
+def digests(today: datetime.date) -> dict[AbstractBaseUser, list[Initiative]]:
+    """Overdue items by the person who must act: the CoE for reviews, the unit's
+    sponsors and their active delegates for sign-offs. Owners are left out of
+    the items they own (they may not decide on them)."""
+    pending = (
+        with_waiting(Initiative.objects.filter(state__in=[*COE_STATES, State.AWAITING_SPONSOR]))
+        .select_related("business_unit", "owner")
+        .order_by("created_at", "id")
+    )
+    overdue = []
+    for item in pending:
+        item.wait = waiting(item, today)  # type: ignore[attr-defined]
+        if item.wait.overdue:  # type: ignore[attr-defined]
+            overdue.append(item)
+    if not overdue:
+        return {}
+    coe = list(notifications.reachable(notifications.coe_users()))
+    by_unit: dict[int, list[AbstractBaseUser]] = {}
+    result: dict[AbstractBaseUser, list[Initiative]] = defaultdict(list)
+    for item in overdue:
+        if item.state == State.AWAITING_SPONSOR:
+            if item.business_unit_id not in by_unit:
+                by_unit[item.business_unit_id] = list(
+                    notifications.reachable(
+                        notifications.sponsors_and_delegates(item.business_unit_id)
+                    )
+                )
+            people = by_unit[item.business_unit_id]
+        else:
+            people = coe
+        for person in people:
+            if person.pk != item.owner_id:
+                result[person].append(item)
+    return dict(result)
+
+
+def record_and_send(*, user: AbstractBaseUser, items: list[Any], day: datetime.date) -> bool:
+    """Send the user's digest unless today's was sent already. Runs inside a
+    transaction: the log row and the email (after commit) go together."""
+    if ReminderLog.objects.filter(user=user, day=day).exists():
+        return False
+    ReminderLog.objects.create(user=user, day=day, items=len(items))
+    notifications.send_after_commit(
+        recipients=[user],
+        template="reminder",
+        context={"items": items},
+        subject=f"{len(items)} overdue review item(s) await your decision",
+    )
+    return True

@@ -1,0 +1,173 @@
+"""Reads for sponsors: the portfolio of the units a caller oversees.
+
+Every figure comes from a fixed number of aggregate queries, whatever the
+number of initiatives."""
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+
+from governance import access
+from governance.models import BusinessUnit, BusinessUnitUserObjectPermission, StrategicGoal
+from initiatives.models import Initiative, State
+from initiatives.scoring import with_scores
+from initiatives.selectors import COE_STATES, waiting, with_waiting
+from sponsors.models import Delegation
+
+UserLike = AbstractBaseUser | AnonymousUser
+
+# The budget an organization has committed: approved and not yet finished.
+COMMITTED = (State.APPROVED, State.ACTIVE, State.PAUSED)
+PENDING = (*COE_STATES, State.AWAITING_SPONSOR)
+
+
+def portfolio_units(user: UserLike, business_unit: int | None = None) -> QuerySet[BusinessUnit]:
+    """The units a caller's portfolio covers: those they can see (a sponsor's
+    units, the whole organization for the CoE and auditors, a member's own
+    units), optionally narrowed to one."""
+    units = access.visible_units(user)
+    if business_unit is not None:
+        units = units.filter(pk=business_unit)
+    return units.order_by("name")
+
+
+def portfolio_initiatives(units: QuerySet[BusinessUnit]) -> QuerySet[Initiative]:
+    return Initiative.objects.filter(business_unit__in=units.values("pk"))
+
+
+def _decision_rights(user: UserLike) -> dict[str, set[int]]:
+    """Units where the user reviews, decides or signs off (own right or delegated)."""
+    rights: dict[str, set[int]] = defaultdict(set)
+    if not user.is_authenticated or not user.is_active:
+        return rights
+    for unit_id, codename in BusinessUnitUserObjectPermission.objects.filter(
+        user_id=user.pk,
+        permission__codename__in=[access.REVIEW, access.DECIDE, access.SPONSOR],
+    ).values_list("content_object_id", "permission__codename"):
+        rights[codename].add(unit_id)
+    rights[access.SPONSOR] |= set(
+        access.delegated_unit_ids(user).values_list("business_unit_id", flat=True)
+    )
+    return rights
+
+
+def awaiting_decision(user: UserLike, units: QuerySet[BusinessUnit]) -> list[Initiative]:
+    """Initiatives waiting for a decision the user may take, oldest wait first,
+    each with its score and its rank by score among them (1 is the highest)."""
+    rights = _decision_rights(user)
+    reviewable = rights[access.REVIEW]
+    decidable = rights[access.DECIDE]
+    signable = rights[access.SPONSOR]
+    query = (
+        Q(state=State.SUBMITTED, business_unit__in=reviewable)
+        | Q(state=State.IN_REVIEW, business_unit__in=reviewable | decidable)
+        | Q(state=State.AWAITING_SPONSOR, business_unit__in=signable)
+    )
+    items = list(
+        with_scores(with_waiting(portfolio_initiatives(units).filter(query)))
+        .exclude(Q(owner_id=user.pk) & ~Q(state=State.SUBMITTED))
+        .select_related("business_unit", "owner")
+    )
+    for rank, item in enumerate(sorted(items, key=lambda i: (-i.score, i.pk)), start=1):
+        item.priority_rank = rank  # type: ignore[attr-defined]
+    for item in items:
+        item.wait = waiting(item)  # type: ignore[attr-defined]
+    items.sort(key=lambda i: (_waiting_since(i), i.pk))
+    return items
+
+
+def _waiting_since(initiative: Any) -> Any:
+    since = (
+        initiative.sponsor_wait_from
+        if initiative.state == State.AWAITING_SPONSOR
+        else initiative.submitted_at
+    )
+    return since or initiative.created_at
+
+
+def overdue_items(units: QuerySet[BusinessUnit]) -> list[Initiative]:
+    items = list(
+        with_waiting(portfolio_initiatives(units).filter(state__in=PENDING)).select_related(
+            "business_unit", "owner"
+        )
+    )
+    overdue = []
+    for item in items:
+        item.wait = waiting(item)  # type: ignore[attr-defined]
+        if item.wait.overdue:  # type: ignore[attr-defined]
+            overdue.append(item)
+    overdue.sort(key=lambda i: (-i.wait.waiting_days, i.pk))  # type: ignore[attr-defined]
+    return overdue
+
+
+def portfolio(user: UserLike, units: QuerySet[BusinessUnit]) -> dict[str, Any]:
+    """The figures of the portfolio of `units`, as seen by `user`."""
+    unit_rows = list(units.values("id", "name"))
+    initiatives = portfolio_initiatives(units)
+    committed = initiatives.filter(state__in=COMMITTED)
+
+    by_state = dict.fromkeys(State.values, 0)
+    for row in initiatives.values("state").annotate(n=Count("id")).order_by():
+        by_state[row["state"]] = row["n"]
+
+    unit_budget = {
+        row["business_unit"]: row["total"]
+        for row in committed.values("business_unit").annotate(total=Sum("budget")).order_by()
+    }
+    # An initiative that serves two goals counts toward each of them.
+    goal_budget = list(
+        committed.filter(goals__isnull=False)
+        .values("goals__id", "goals__title", "goals__active")
+        .annotate(total=Sum("budget"))
+        .order_by("-total", "goals__title")
+    )
+    active_goal = StrategicGoal.objects.filter(initiatives=OuterRef("pk"), active=True)
+    totals = committed.aggregate(
+        total=Sum("budget"), aligned=Sum("budget", filter=Q(Exists(active_goal)))
+    )
+    total = totals["total"] or Decimal(0)
+    aligned = totals["aligned"] or Decimal(0)
+    without_goal = list(
+        initiatives.filter(goals__isnull=True)
+        .select_related("business_unit")
+        .order_by("created_at", "id")
+    )
+    return {
+        "business_units": unit_rows,
+        "counts_by_state": by_state,
+        "committed_budget": total,
+        "budget_by_business_unit": [
+            {"id": u["id"], "name": u["name"], "budget": unit_budget.get(u["id"], Decimal(0))}
+            for u in unit_rows
+        ],
+        "budget_by_goal": [
+            {
+                "id": g["goals__id"],
+                "title": g["goals__title"],
+                "active": g["goals__active"],
+                "budget": g["total"],
+            }
+            for g in goal_budget
+        ],
+        "aligned_budget": aligned,
+        "aligned_share": (aligned / total).quantize(Decimal("0.0001")) if total else None,
+        "without_goal": without_goal,
+        "awaiting_decision": awaiting_decision(user, units),
+        "overdue": overdue_items(units),
+    }
+
+
+def delegations_for(user: UserLike) -> QuerySet[Delegation]:
+    """Delegations the user gave or received; the CoE lead and auditors see all."""
+    queryset = Delegation.objects.select_related("sponsor__user", "delegate")
+    from governance.models import OrganizationRole
+
+    if OrganizationRole.objects.filter(
+        user_id=user.pk,
+        role__in=[OrganizationRole.Role.COE_LEAD, OrganizationRole.Role.AUDITOR],
+    ).exists():
+        return queryset
+    return queryset.filter(Q(sponsor__user_id=user.pk) | Q(delegate_id=user.pk))
