@@ -53,6 +53,23 @@ class _GoalBudget(serializers.Serializer):
     budget = serializers.DecimalField(max_digits=17, decimal_places=2)
 
 
+class _Coverage(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    policies = serializers.IntegerField()
+    staff = serializers.IntegerField()
+    acknowledged_current = serializers.IntegerField()
+    share = serializers.FloatField(allow_null=True)
+
+
+class _ExpiringException(serializers.Serializer):
+    id = serializers.IntegerField()
+    policy = serializers.CharField(source="policy.title")
+    initiative = serializers.IntegerField(source="initiative_id")
+    initiative_title = serializers.CharField(source="initiative.title")
+    expires_on = serializers.DateField()
+
+
 class PortfolioSerializer(serializers.Serializer):
     business_units = serializers.ListField(child=serializers.DictField())
     counts_by_state = serializers.DictField(child=serializers.IntegerField())
@@ -64,6 +81,8 @@ class PortfolioSerializer(serializers.Serializer):
     without_goal = _Item(many=True)
     awaiting_decision = _AwaitingItem(many=True)
     overdue = _WaitingItem(many=True)
+    policy_coverage = _Coverage(many=True)
+    exceptions_expiring = _ExpiringException(many=True)
 
 
 _UNIT_PARAMETER = OpenApiParameter("business_unit", OpenApiTypes.INT, required=False)

@@ -3,15 +3,22 @@
 Every figure comes from a fixed number of aggregate queries, whatever the
 number of initiatives."""
 
+import datetime
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
 
 from governance import access
-from governance.models import BusinessUnit, BusinessUnitUserObjectPermission, StrategicGoal
+from governance.models import (
+    BusinessUnit,
+    BusinessUnitUserObjectPermission,
+    Membership,
+    StrategicGoal,
+)
 from initiatives.models import Initiative, State
 from initiatives.scoring import with_scores
 from initiatives.selectors import COE_STATES, waiting, with_waiting
@@ -157,7 +164,75 @@ def portfolio(user: UserLike, units: QuerySet[BusinessUnit]) -> dict[str, Any]:
         "without_goal": without_goal,
         "awaiting_decision": awaiting_decision(user, units),
         "overdue": overdue_items(units),
+        "policy_coverage": policy_coverage(units),
+        "exceptions_expiring": expiring_exceptions(units),
     }
+
+
+def policy_coverage(units: QuerySet[BusinessUnit]) -> list[dict[str, Any]]:
+    """Per unit: how many of its staff acknowledged the current version of every
+    policy in force that applies to them. Four queries, whatever the size."""
+    from policies.models import Acknowledgment
+    from policies.selectors import policies_in_force_for_units
+
+    unit_rows = list(units.values("id", "name"))
+    policies = list(
+        policies_in_force_for_units(units)
+        .select_related("current_version")
+        .prefetch_related("business_units")
+    )
+    staff: dict[int, set[int]] = {row["id"]: set() for row in unit_rows}
+    for unit_id, user_id in Membership.objects.filter(
+        business_unit__in=units.values("pk")
+    ).values_list("business_unit_id", "user_id"):
+        staff[unit_id].add(user_id)
+    acknowledged: set[tuple[int, int, int]] = set(
+        Acknowledgment.objects.filter(
+            policy__in=[p.pk for p in policies],
+            user_id__in={u for members in staff.values() for u in members},
+        ).values_list("user_id", "policy_id", "version")
+    )
+    result = []
+    for row in unit_rows:
+        applying = [
+            p
+            for p in policies
+            if not p.business_units.all() or any(u.pk == row["id"] for u in p.business_units.all())
+        ]
+        members = staff[row["id"]]
+        current = sum(
+            1
+            for user in members
+            if all((user, p.pk, p.current_version.version) in acknowledged for p in applying)
+        )
+        result.append(
+            {
+                "id": row["id"],
+                "name": row["name"],
+                "policies": len(applying),
+                "staff": len(members),
+                "acknowledged_current": current,
+                "share": round(current / len(members), 4) if members and applying else None,
+            }
+        )
+    return result
+
+
+def expiring_exceptions(units: QuerySet[BusinessUnit], days: int = 30) -> list[Any]:
+    """Approved exceptions of the units' initiatives that end within `days`."""
+    from policies.models import ExceptionState, PolicyException
+
+    today = timezone.localdate()
+    return list(
+        PolicyException.objects.filter(
+            state=ExceptionState.APPROVED,
+            expires_on__gt=today,
+            expires_on__lte=today + datetime.timedelta(days=days),
+            initiative__business_unit__in=units.values("pk"),
+        )
+        .select_related("policy", "initiative")
+        .order_by("expires_on", "id")
+    )
 
 
 def delegations_for(user: UserLike) -> QuerySet[Delegation]:

@@ -2,6 +2,7 @@
 queries however large the portfolio."""
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -170,4 +171,57 @@ def test_portfolio_queries_do_not_grow_with_the_portfolio(org: Org) -> None:
 
     small, large = measure(10), measure(1000)
     assert small == large
-    assert large <= 15
+    assert large <= 20
+
+
+def _published(org: Org, units: list) -> Any:
+    from policies import services as policy_services
+
+    policy = policy_services.policy_create(
+        actor=org.coe_member,
+        title="Social media policy",
+        category="social_media",
+        body="Be kind.",
+        business_units=units,
+    )
+    policy = policy_services.policy_transition(actor=org.coe_member, policy=policy, name="submit")
+    return policy_services.policy_transition(actor=org.coe_lead, policy=policy, name="publish")
+
+
+def test_policy_coverage_and_expiring_exceptions(org: Org) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from policies import services as policy_services
+
+    policy = _published(org, [org.marketing])
+    policy_services.policy_acknowledge(actor=org.marketing_lead, policy=policy)
+    soon, later = bring_to(org, "active"), bring_to(org, "active")
+    today = timezone.localdate()
+    for initiative, days in ((soon, 10), (later, 60)):
+        exception = policy_services.exception_request(
+            actor=org.marketing_lead,
+            initiative=initiative,
+            policy=policy,
+            reason="Pilot",
+            expires_on=today + datetime.timedelta(days=days),
+        )
+        policy_services.exception_transition(
+            actor=org.coe_lead, exception=exception, name="approve", comment="Fine"
+        )
+
+    body = api_client(org.coe_lead).get("/api/portfolio/").json()
+
+    coverage = {row["name"]: row for row in body["policy_coverage"]}
+    assert coverage["Marketing"] | {} == {
+        "id": org.marketing.pk,
+        "name": "Marketing",
+        "policies": 1,
+        "staff": 2,
+        "acknowledged_current": 1,
+        "share": 0.5,
+    }
+    assert coverage["Sales"]["policies"] == 0
+    assert coverage["Sales"]["share"] is None
+    assert [e["initiative"] for e in body["exceptions_expiring"]] == [soon.pk]
