@@ -78,6 +78,8 @@ class Event(StrEnum):
     DELEGATION_USED = "delegation.used"
     SCORING_WEIGHTS_CHANGED = "scoring.weights_changed"
     NOTIFICATIONS_CHANGED = "notifications.changed"
+    MATURITY_ASSESSED = "maturity.assessed"
+    MATURITY_CRITERION_CHANGED = "maturity.criterion_changed"
 
 
 User = AbstractBaseUser | AnonymousUser | None

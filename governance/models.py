@@ -140,3 +140,65 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.event} {self.object_repr}"
+
+
+class MaturityStage(models.IntegerChoices):
+    """The six stages of social business, in order."""
+
+    PLANNING = 1, "Planning"
+    PRESENCE = 2, "Presence"
+    ENGAGEMENT = 3, "Engagement"
+    FORMALIZED = 4, "Formalized"
+    STRATEGIC = 5, "Strategic"
+    CONVERGED = 6, "Converged"
+
+
+class MaturityCriterion(models.Model):
+    """One criterion of a stage: evidence computed from the tool's own data, or
+    a self-assessment question answered by a unit lead or the CoE lead."""
+
+    class Kind(models.TextChoices):
+        EVIDENCE = "evidence", "Evidence from the tool"
+        SELF = "self", "Self-assessment"
+
+    key = models.SlugField(max_length=64, unique=True)
+    stage = models.PositiveSmallIntegerField(choices=MaturityStage.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    fix_url = models.CharField("where to fix it", max_length=200, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["stage", "id"]
+        verbose_name_plural = "maturity criteria"
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()}: {self.title}"
+
+
+class MaturityAssessment(models.Model):
+    """A recorded assessment of a unit (or, without one, the organization): the
+    answers given, every criterion's result and the stage, kept for history."""
+
+    business_unit = models.ForeignKey(
+        BusinessUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="maturity_assessments",
+    )
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="maturity_assessments"
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    answers = models.JSONField(default=dict)
+    results = models.JSONField(default=list)
+    stage = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        scope = self.business_unit or "Organization"
+        return f"{scope}: stage {self.stage} on {self.at:%Y-%m-%d}"

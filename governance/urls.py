@@ -4,6 +4,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from governance import views
+from governance.maturity_api import (
+    MaturityAssessmentView,
+    MaturityHistoryView,
+    MaturityUnitView,
+    MaturityView,
+)
 from governance.viewsets import AuditEventViewSet, BusinessUnitViewSet, StrategicGoalViewSet
 from initiatives.api import AmendmentViewSet, InitiativeViewSet
 from policies.api import PolicyExceptionViewSet, PolicyViewSet
@@ -35,6 +41,12 @@ urlpatterns = [
     path("api/portfolio/export.csv", PortfolioExportView.as_view(), name="portfolio-export"),
     path("api/scoring/weights/", ScoringWeightsView.as_view(), name="scoring-weights"),
     path("api/me/notifications/", NotificationSettingsView.as_view(), name="my-notifications"),
+    path("api/maturity/", MaturityView.as_view(), name="maturity"),
+    path("api/maturity/business-units/<int:pk>/", MaturityUnitView.as_view(), name="maturity-unit"),
+    path(
+        "api/maturity/assessments/", MaturityAssessmentView.as_view(), name="maturity-assessments"
+    ),
+    path("api/maturity/history/", MaturityHistoryView.as_view(), name="maturity-history"),
     path("api/", include(router.urls)),
     path("api-auth/", include("rest_framework.urls")),
 ]

@@ -115,7 +115,7 @@ POLICIES = [
     DemoPolicy(
         "Community response and triage",
         Category.COMMUNITY_RESPONSE,
-        ["Customer Care", "Marketing"],
+        [],
         _body(
             "# Community response and triage",
             "| Message | Owner | Answer within |\n| --- | --- | --- |\n"

@@ -11,7 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance import services as org
-from governance.models import BusinessUnit, Membership, OrganizationRole, StrategicGoal
+from governance.models import (
+    BusinessUnit,
+    MaturityAssessment,
+    Membership,
+    OrganizationRole,
+    StrategicGoal,
+)
 from initiatives import services as workflow
 from initiatives.models import Amendment, Decision, Initiative
 from policies.demo import seed_policies
@@ -106,6 +112,17 @@ INITIATIVES: list[tuple[Any, ...]] = [
         ["customer_care", "product"],
         ["Forum"],
         18000,
+        "low",
+        ["submit", "start_review", "approve", "launch"],
+    ),
+    (
+        "Creator partnerships",
+        "Marketing",
+        [0],
+        ["customers", "community"],
+        ["marketing"],
+        ["YouTube", "Instagram"],
+        20000,
         "low",
         ["submit", "start_review", "approve"],
     ),
@@ -295,6 +312,7 @@ class Command(BaseCommand):
 
         seed_policies(self.user)
         self.seed_sponsor_features()
+        self.seed_maturity()
 
     def seed_sponsor_features(self) -> None:
         """The CMO's delegation to the communications lead for this week, and a
@@ -319,4 +337,39 @@ class Command(BaseCommand):
                 initiative=employer_brand,
                 changes={"budget": Decimal(26000), "channels": ["Instagram", "LinkedIn", "TikTok"]},
                 reason="The first month doubled applications; extend to TikTok.",
+            )
+
+    def seed_maturity(self) -> None:
+        """Self-assessments that, with the evidence above, put the units at
+        different stages: Product Development at Planning, Marketing and
+        Communications at Presence, Sales at Engagement, Customer Care at
+        Formalized and Human Resources at Strategic."""
+        from policies.models import Policy
+        from policies.selectors import policies_in_force_for_unit
+        from policies.services import policy_acknowledge
+
+        yes = {"listening_program": True, "formal_presence": True, "engagement_practices": True}
+        answers = {
+            "Product Development": {"listening_program": True},
+            "Marketing": {"listening_program": True, "formal_presence": True},
+            "Communications": {"listening_program": True, "formal_presence": True},
+            "Sales": yes,
+            "Customer Care": yes,
+            "Human Resources": yes,
+        }
+        leads = {name: lead for name, _, lead in UNITS}
+        for name, given in answers.items():
+            unit = BusinessUnit.objects.get(name=name)
+            lead = self.user(leads[name])
+            if name in ("Customer Care", "Human Resources"):
+                # These leads keep up with every policy that applies to them.
+                for policy in Policy.objects.filter(
+                    pk__in=policies_in_force_for_unit(unit.pk).values("pk")
+                ):
+                    policy_acknowledge(actor=lead, policy=policy)
+            if not MaturityAssessment.objects.filter(business_unit=unit).exists():
+                org.maturity_assessment_record(actor=lead, business_unit=unit, answers=given)
+        if not MaturityAssessment.objects.filter(business_unit=None).exists():
+            org.maturity_assessment_record(
+                actor=self.user("coe_lead"), business_unit=None, answers=yes
             )

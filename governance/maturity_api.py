@@ -1,0 +1,143 @@
+"""REST API of the maturity assessment."""
+
+from typing import Any
+
+from django.db.models import Q
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from governance import access, maturity, services
+from governance.models import BusinessUnit, MaturityAssessment
+
+
+class CriterionResultSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    stage = serializers.IntegerField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    met = serializers.BooleanField()
+    detail = serializers.CharField()
+    fix_url = serializers.CharField()
+
+
+class AssessmentSerializer(serializers.Serializer):
+    business_unit = serializers.SerializerMethodField()
+    stage = serializers.IntegerField()
+    stage_name = serializers.CharField()
+    next_stage = serializers.SerializerMethodField()
+    criteria = CriterionResultSerializer(source="results", many=True)
+    answers = serializers.DictField(child=serializers.BooleanField())
+
+    def get_business_unit(self, assessment: maturity.Assessment) -> dict[str, Any] | None:
+        unit = assessment.unit
+        return None if unit is None else {"id": unit.pk, "name": unit.name}
+
+    def get_next_stage(self, assessment: maturity.Assessment) -> dict[str, Any] | None:
+        if assessment.next_stage is None:
+            return None
+        return {
+            "stage": assessment.next_stage,
+            "name": maturity.STAGE_NAMES[assessment.next_stage],
+            "missing": CriterionResultSerializer(assessment.missing, many=True).data,
+        }
+
+
+class MaturityView(APIView):
+    """The organization's stage, each visible unit's stage, and the benchmark."""
+
+    def get(self, request: Request) -> Response:
+        organization = maturity.assess(None)
+        units = [maturity.assess(unit) for unit in BusinessUnit.objects.order_by("name")]
+        visible = set(access.visible_units(request.user).values_list("pk", flat=True))
+        return Response(
+            {
+                "organization": AssessmentSerializer(organization).data,
+                "business_units": AssessmentSerializer(
+                    [a for a in units if a.unit.pk in visible],
+                    many=True,  # type: ignore[union-attr]
+                ).data,
+                "benchmark": maturity.organization_benchmark(units),
+            }
+        )
+
+
+class MaturityUnitView(APIView):
+    """One unit's stage and its checklist to the next stage."""
+
+    @extend_schema(responses=AssessmentSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        unit = access.visible_units(request.user).filter(pk=pk).first()
+        if unit is None:
+            raise Http404("No such business unit.")
+        return Response(AssessmentSerializer(maturity.assess(unit)).data)
+
+
+class AssessmentRequestSerializer(serializers.Serializer):
+    business_unit = serializers.PrimaryKeyRelatedField(
+        queryset=BusinessUnit.objects.all(), allow_null=True, required=False, default=None
+    )
+    answers = serializers.DictField(child=serializers.BooleanField(), allow_empty=True)
+
+
+class RecordedAssessmentSerializer(serializers.ModelSerializer):
+    business_unit = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    assessed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    stage_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MaturityAssessment
+        fields = [
+            "id",
+            "business_unit",
+            "assessed_by",
+            "at",
+            "stage",
+            "stage_name",
+            "answers",
+            "results",
+        ]
+
+    def get_stage_name(self, record: MaturityAssessment) -> str:
+        return maturity.STAGE_NAMES[record.stage]
+
+
+class MaturityAssessmentView(APIView):
+    """Answer the self-assessment questions of a unit, or of the organization
+    (no business_unit), and record the assessment."""
+
+    @extend_schema(request=AssessmentRequestSerializer, responses=RecordedAssessmentSerializer)
+    def post(self, request: Request) -> Response:
+        body = AssessmentRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        unit = body.validated_data["business_unit"]
+        if unit is not None and not access.visible_units(request.user).filter(pk=unit.pk).exists():
+            raise serializers.ValidationError({"business_unit": "No such business unit."})
+        record = services.maturity_assessment_record(
+            actor=request.user, business_unit=unit, answers=body.validated_data["answers"]
+        )
+        return Response(RecordedAssessmentSerializer(record).data, status=201)
+
+
+class MaturityHistoryView(generics.ListAPIView):
+    """Recorded assessments, newest first: progress over time. `?business_unit=`
+    narrows to one unit; `?business_unit=organization` to the organization."""
+
+    serializer_class = RecordedAssessmentSerializer
+
+    def get_queryset(self) -> Any:
+        visible = access.visible_units(self.request.user)
+        queryset = MaturityAssessment.objects.filter(
+            Q(business_unit__isnull=True) | Q(business_unit__in=visible)
+        ).select_related("business_unit", "assessed_by")
+        raw = self.request.query_params.get("business_unit")
+        if raw == "organization":
+            queryset = queryset.filter(business_unit__isnull=True)
+        elif raw:
+            if not raw.isdigit():
+                raise serializers.ValidationError({"business_unit": "Expected a unit id."})
+            queryset = queryset.filter(business_unit_id=int(raw))
+        return queryset.order_by("-at", "-id")
