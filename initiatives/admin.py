@@ -1,42 +1,29 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
-from initiatives.models import Decision, Initiative
+from governance.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin
+from initiatives.models import Amendment, Decision, Initiative
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(SimpleHistoryAdmin):
-    """Staff read initiatives here; every change goes through the workflow."""
+class InitiativeAdmin(ReadOnlyHistoryAdmin):
+    """Staff read initiatives and their history here; every change goes through
+    the workflow."""
 
     list_display = ["title", "business_unit", "state", "owner", "budget", "risk"]
     list_filter = ["state", "business_unit", "risk"]
     search_fields = ["title"]
     list_select_related = ["business_unit", "owner"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
-    list_display = ["at", "initiative", "transition", "source", "target", "actor"]
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["at", "initiative", "transition", "source", "target", "actor", "on_behalf_of"]
     list_filter = ["transition"]
-    list_select_related = ["initiative", "actor"]
+    list_select_related = ["initiative", "actor", "on_behalf_of"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+@admin.register(Amendment)
+class AmendmentAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "initiative", "state", "proposed_by"]
+    list_filter = ["state"]
+    list_select_related = ["initiative", "proposed_by"]
