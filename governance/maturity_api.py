@@ -46,9 +46,16 @@ class AssessmentSerializer(serializers.Serializer):
         }
 
 
+class MaturityOverviewSerializer(serializers.Serializer):
+    organization = AssessmentSerializer()
+    business_units = AssessmentSerializer(many=True)
+    benchmark = serializers.DictField()
+
+
 class MaturityView(APIView):
     """The organization's stage, each visible unit's stage, and the benchmark."""
 
+    @extend_schema(responses=MaturityOverviewSerializer)
     def get(self, request: Request) -> Response:
         organization = maturity.assess(None)
         units = [maturity.assess(unit) for unit in BusinessUnit.objects.order_by("name")]

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 
 from governance import access
 from governance.api import Pagination, ReadOnlyFieldsGuard
-from governance.errors import UnknownAction
+from governance.viewsets import TransitionActionsMixin
 from initiatives import selectors as initiative_selectors
 from policies import selectors, services
 from policies.models import (
@@ -168,16 +168,6 @@ class PolicyVersionSerializer(serializers.ModelSerializer):
         return render_markdown(version.body)
 
 
-class PolicyTransitionSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    target = serializers.CharField()
-    comment_required = serializers.BooleanField()
-
-
-class PolicyTransitionRequestSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
-
-
 class HistoryRowSerializer(serializers.Serializer):
     history_id = serializers.IntegerField()
     version = serializers.IntegerField()
@@ -244,6 +234,7 @@ def _positive_int(request: Request, name: str) -> int:
 
 
 class PolicyViewSet(
+    TransitionActionsMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
@@ -302,27 +293,13 @@ class PolicyViewSet(
             change_reason=change_reason,
         )
 
-    @extend_schema(responses=PolicyTransitionSerializer(many=True))
-    @action(detail=True, methods=["get"])
-    def transitions(self, request: Request, pk: str) -> Response:
-        """The transitions the caller may take now."""
-        policy = self.get_object()
-        available = selectors.available_transitions(request.user, policy)
-        return Response(PolicyTransitionSerializer(available, many=True).data)
+    transition_names = selectors.TRANSITIONS
 
-    @extend_schema(request=PolicyTransitionRequestSerializer, responses=PolicySerializer)
-    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
-    def take_transition(self, request: Request, pk: str, name: str) -> Response:
-        """Take a transition. 403 without the right, 409 from the wrong state."""
-        policy = self.get_object()
-        if name not in selectors.TRANSITIONS:
-            raise UnknownAction(f"No transition named {name!r}.")
-        body = PolicyTransitionRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        policy = services.policy_transition(
-            actor=request.user, policy=policy, name=name, comment=body.validated_data["comment"]
-        )
-        return Response(PolicySerializer(policy, context=self.get_serializer_context()).data)
+    def available(self, user: Any, obj: Policy) -> list[Any]:
+        return selectors.available_transitions(user, obj)
+
+    def take(self, actor: Any, obj: Policy, name: str, comment: str) -> None:
+        services.policy_transition(actor=actor, policy=obj, name=name, comment=comment)
 
     @extend_schema(responses=HistoryRowSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -471,6 +448,7 @@ class ExceptionFilter(django_filters.FilterSet):
 
 
 class PolicyExceptionViewSet(
+    TransitionActionsMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
@@ -489,19 +467,10 @@ class PolicyExceptionViewSet(
             actor=self.request.user, **serializer.validated_data
         )
 
-    @extend_schema(request=PolicyTransitionRequestSerializer, responses=PolicyExceptionSerializer)
-    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
-    def take_transition(self, request: Request, pk: str, name: str) -> Response:
-        """Approve or reject (CoE lead). 403 without the right, 409 once decided."""
-        exception = self.get_object()
-        if name not in selectors.EXCEPTION_TRANSITIONS:
-            raise UnknownAction(f"No transition named {name!r}.")
-        body = PolicyTransitionRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        exception = services.exception_transition(
-            actor=request.user,
-            exception=exception,
-            name=name,
-            comment=body.validated_data["comment"],
-        )
-        return Response(self.get_serializer(exception).data)
+    transition_names = selectors.EXCEPTION_TRANSITIONS
+
+    def available(self, user: Any, obj: PolicyException) -> list[Any]:
+        return selectors.available_exception_transitions(user, obj)
+
+    def take(self, actor: Any, obj: PolicyException, name: str, comment: str) -> None:
+        services.exception_transition(actor=actor, exception=obj, name=name, comment=comment)

@@ -345,3 +345,11 @@ def exception_refusal(user: UserLike, exception: PolicyException, name: str) -> 
             "Separation of duties: nobody decides on an exception they requested or benefit from."
         )
     return None
+
+
+def available_exception_transitions(user: UserLike, exception: PolicyException) -> list[Available]:
+    return [
+        Available(t.name, t.target, t.custom["rule"].comment_required)
+        for t in exception.get_available_state_transitions()  # type: ignore[attr-defined]
+        if exception_refusal(user, exception, t.name) is None
+    ]
