@@ -11,10 +11,9 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models.signals import post_save
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
-from governance import access, audit
+from governance import access, audit, history
 from governance.errors import Conflict, UnknownAction
 from governance.models import BusinessUnit, StrategicGoal
 from initiatives.models import (
@@ -75,22 +74,6 @@ def _snapshot(initiative: Initiative) -> dict[str, Any]:
     return data
 
 
-def _stamp(initiative: Initiative, actor: AbstractBaseUser, reason: str) -> None:
-    """Who and why, for the history row the next save writes."""
-    initiative._history_user = actor  # type: ignore[attr-defined]
-    initiative._change_reason = reason  # type: ignore[attr-defined]
-
-
-def _set_goals(initiative: Initiative, goals: Iterable[StrategicGoal]) -> None:
-    # The history row written by the save that follows records the goals;
-    # the change of the relation itself does not need a row of its own.
-    initiative.skip_history_when_saving = True  # type: ignore[attr-defined]
-    try:
-        initiative.goals.set(goals)
-    finally:
-        del initiative.skip_history_when_saving  # type: ignore[attr-defined]
-
-
 def initiative_create(
     *,
     actor: AbstractBaseUser,
@@ -134,23 +117,9 @@ def initiative_create(
             end_date=end_date,
         )
         initiative.full_clean(exclude=["state"])
-        _stamp(initiative, actor, "created")
-        # The creation's history row is written once the goals are in place, so
-        # that it shows the initiative as it was proposed.
-        initiative.skip_history_when_saving = True  # type: ignore[attr-defined]
-        try:
-            initiative.save()
-        finally:
-            del initiative.skip_history_when_saving  # type: ignore[attr-defined]
-        _set_goals(initiative, goals)
-        post_save.send(
-            sender=Initiative,
-            instance=initiative,
-            created=True,
-            update_fields=None,
-            raw=False,
-            using=initiative._state.db,
-        )
+        history.stamp(initiative, actor, "created")
+        # One creation row, written once the relations are in place.
+        history.create(initiative, {"goals": goals})
         audit.record(
             audit.Event.INITIATIVE_CREATED,
             actor=actor,
@@ -187,11 +156,11 @@ def initiative_update(
                 setattr(locked, field, changes[field])
         locked.full_clean(exclude=["state"])
         if "goals" in changes:
-            _set_goals(locked, changes["goals"])
+            history.set_relation(locked, "goals", changes["goals"])
         after = _snapshot(locked)
         changed = sorted(k for k in after if after[k] != before[k])
         if changed:
-            _stamp(locked, actor, "edited: " + ", ".join(changed))
+            history.stamp(locked, actor, "edited: " + ", ".join(changed))
             locked.save()
             audit.record(
                 audit.Event.INITIATIVE_UPDATED,
@@ -253,7 +222,7 @@ def _decide(
         if obj.state == AmendmentState.APPROVED:
             _apply_amendment(actor=actor, amendment=obj)
     else:
-        _stamp(obj, actor, f"{name}: {comment}" if comment else name)
+        history.stamp(obj, actor, f"{name}: {comment}" if comment else name)
         obj.save()
         if name == "submit":
             from policies.services import attestation_record  # policies depends on initiatives
@@ -397,8 +366,10 @@ def _apply_amendment(*, actor: AbstractBaseUser, amendment: Amendment) -> None:
             setattr(initiative, field, value)
     initiative.full_clean(exclude=["state"])
     if "goals" in amendment.changes:
-        _set_goals(initiative, StrategicGoal.objects.filter(pk__in=amendment.changes["goals"]))
-    _stamp(initiative, actor, f"amendment {amendment.pk} approved")
+        history.set_relation(
+            initiative, "goals", StrategicGoal.objects.filter(pk__in=amendment.changes["goals"])
+        )
+    history.stamp(initiative, actor, f"amendment {amendment.pk} approved")
     initiative.save()
     after = _snapshot(initiative)
     changed = sorted(k for k in after if after[k] != before[k])

@@ -9,11 +9,10 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models.signals import post_save
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed
 
-from governance import access, audit
+from governance import access, audit, history
 from governance.errors import Conflict, UnknownAction
 from governance.models import BusinessUnit
 from initiatives.models import Initiative
@@ -61,21 +60,6 @@ def _snapshot(policy: Policy) -> dict[str, Any]:
     return data
 
 
-def _stamp(policy: Policy, actor: AbstractBaseUser, reason: str) -> None:
-    """Who and why, for the history row the next save writes."""
-    policy._history_user = actor  # type: ignore[attr-defined]
-    policy._change_reason = reason  # type: ignore[attr-defined]
-
-
-def _set_units(policy: Policy, units: Iterable[BusinessUnit]) -> None:
-    # The history row written by the save that follows records the units.
-    policy.skip_history_when_saving = True  # type: ignore[attr-defined]
-    try:
-        policy.business_units.set(units)
-    finally:
-        del policy.skip_history_when_saving  # type: ignore[attr-defined]
-
-
 def _require_right(actor: AbstractBaseUser, right: str, message: str) -> None:
     if right not in access.organization_rights(actor):
         raise PermissionDenied(message)
@@ -119,22 +103,9 @@ def policy_create(
             review_interval_months=review_interval_months,
         )
         policy.full_clean(exclude=["state", "current_version"])
-        _stamp(policy, actor, change_reason)
-        # The creation's history row is written once the units are in place.
-        policy.skip_history_when_saving = True  # type: ignore[attr-defined]
-        try:
-            policy.save()
-        finally:
-            del policy.skip_history_when_saving  # type: ignore[attr-defined]
-        _set_units(policy, business_units)
-        post_save.send(
-            sender=Policy,
-            instance=policy,
-            created=True,
-            update_fields=None,
-            raw=False,
-            using=policy._state.db,
-        )
+        history.stamp(policy, actor, change_reason)
+        # One creation row, written once the relations are in place.
+        history.create(policy, {"business_units": business_units})
         audit.record(
             audit.Event.POLICY_CREATED,
             actor=actor,
@@ -183,11 +154,11 @@ def policy_update(
                 setattr(locked, field, changes[field])
         locked.full_clean(exclude=["state", "current_version"])
         if "business_units" in changes:
-            _set_units(locked, changes["business_units"])
+            history.set_relation(locked, "business_units", changes["business_units"])
         after = _snapshot(locked)
         changed = sorted(k for k in after if after[k] != before[k])
         if changed:
-            _stamp(locked, actor, change_reason)
+            history.stamp(locked, actor, change_reason)
             locked.save()
             audit.record(
                 audit.Event.POLICY_UPDATED,
@@ -235,7 +206,7 @@ def policy_transition(
             raise ValidationError({"body": "A policy needs a body to be published."})
         source, old_version = locked.state, locked.version
         method()
-        _stamp(locked, actor, f"{name}: {comment}"[:100] if comment else name)
+        history.stamp(locked, actor, f"{name}: {comment}"[:100] if comment else name)
         if name == "publish":
             locked.current_version = PolicyVersion.objects.create(
                 policy=locked,
