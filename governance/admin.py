@@ -4,7 +4,9 @@ permissions and the audit log follow; the audit log itself is read-only."""
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from guardian.admin import GuardedModelAdminMixin
 
 from governance import services
 from governance.models import AuditEvent, BusinessUnit, Membership, OrganizationRole, StrategicGoal
@@ -21,8 +23,28 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ObjectPermissionsReadOnlyMixin(GuardedModelAdminMixin):
+    """guardian's "Object permissions" page, to see who holds which right on an
+    object. Rights follow roles (governance.access), so changing them here,
+    past the role table and the audit log, is refused."""
+
+    def obj_perms_manage_user_view(
+        self, request: HttpRequest, object_pk: str, user_id: int
+    ) -> HttpResponse:
+        if request.method == "POST":
+            raise PermissionDenied("Rights follow roles: change the membership or role instead.")
+        return super().obj_perms_manage_user_view(request, object_pk, user_id)
+
+    def obj_perms_manage_group_view(
+        self, request: HttpRequest, object_pk: str, group_id: int
+    ) -> HttpResponse:
+        if request.method == "POST":
+            raise PermissionDenied("Rights follow roles: change the membership or role instead.")
+        return super().obj_perms_manage_group_view(request, object_pk, group_id)
+
+
 @admin.register(BusinessUnit)
-class BusinessUnitAdmin(admin.ModelAdmin):
+class BusinessUnitAdmin(ObjectPermissionsReadOnlyMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "kind"]
     prepopulated_fields = {"slug": ["name"]}
 
