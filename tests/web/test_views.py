@@ -2,6 +2,7 @@
 the audit log, and the answers to what a user may not do."""
 
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -429,3 +430,44 @@ def test_object_permissions_cannot_be_changed_past_the_role_table(org: Org) -> N
     )
     assert client.get(url).status_code == 200
     assert client.post(url, {"permissions": ["view_unit_initiatives"]}).status_code == 403
+
+
+def test_language_switch_shows_the_german_interface(org: Org) -> None:
+    client = signed_in(org.coe_lead)
+    client.post("/i18n/setlang/", {"language": "de", "next": "/"})
+    body = client.get("/").content.decode()
+    assert 'lang="de"' in body
+    assert "Prüfwarteschlange" in body
+
+
+def test_italian_formats_numbers_and_translates_states(org: Org) -> None:
+    initiative = propose(org, budget=Decimal("1234567.5"))
+    client = signed_in(org.coe_lead)
+    client.post("/i18n/setlang/", {"language": "it", "next": "/"})
+    body = client.get(detail_url(initiative)).content.decode()
+    assert "1.234.567,50" in body
+    assert "Bozza" in body
+
+
+def test_the_compiled_catalogs_hold_every_translation() -> None:
+    """Translations are committed compiled, so CI needs no gettext: a .po edited
+    without running compilemessages fails here."""
+    import gettext
+    from pathlib import Path
+
+    from django.conf import settings
+
+    for language in ("de", "it"):
+        folder = Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES"
+        po = (folder / "django.po").read_text(encoding="utf-8")
+        entries = [
+            e for e in po.split("\n\n") if "msgid " in e and 'msgid ""\nmsgstr ""\n"' not in e
+        ]
+        untranslated = [
+            e for e in entries if re.search(r'^msgstr(\[\d\])? ""(?:\Z|\n(?!"))', e, re.M)
+        ]
+        assert untranslated == [], f"{language}: untranslated {untranslated}"
+        with (folder / "django.mo").open("rb") as mo:
+            catalog = gettext.GNUTranslations(mo)._catalog  # type: ignore[attr-defined]
+        msgids = {key if isinstance(key, str) else key[0] for key in catalog} - {""}
+        assert len(msgids) == len(entries), f"{language}: recompile the messages"
