@@ -219,7 +219,9 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
     units = _units_to_propose_in(request)
     if not units.exists():
         raise PermissionDenied
-    form = InitiativeForm(request.POST or None, units=units)
+    # A person in one unit proposes there: no choice to make.
+    only_unit = units.first() if len(units) == 1 else None
+    form = InitiativeForm(request.POST or None, units=units, initial={"business_unit": only_unit})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
