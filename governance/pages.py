@@ -149,11 +149,32 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    rows = [(event, _changes(event)) for event in page.object_list]
     return render(
         request,
         "governance/auditevent_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
     )
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "—"
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _changes(event: AuditEvent) -> list[tuple[str, str | None, str | None]]:
+    """Each key the event recorded, with its old and new value (None where absent)."""
+    old = event.old if isinstance(event.old, dict) else {}
+    new = event.new if isinstance(event.new, dict) else {}
+    return [
+        (
+            key,
+            _show(old[key]) if key in old else None,
+            _show(new[key]) if key in new else None,
+        )
+        for key in sorted(old.keys() | new.keys())
+    ]
 
 
 class _Echo:

@@ -24,8 +24,8 @@ GRID: dict[str, tuple[int, int]] = {
     State.PAUSED: (5, 2),
     State.COMPLETED: (6, 1),
 }
-BOX_W, BOX_H = 128, 40
-COL_W, ROW_H = 150, 80
+BOX_W, BOX_H = 156, 40
+COL_W, ROW_H = 174, 80
 MARGIN = 8
 WIDTH = MARGIN * 2 + COL_W * 6 + BOX_W
 HEIGHT = MARGIN * 2 + ROW_H * 2 + BOX_H

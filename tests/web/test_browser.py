@@ -90,10 +90,13 @@ def sign_in(page: Page, username: str, password: str = "pw") -> None:
 
 
 def shoot(page: Page, name: str) -> None:
-    """Full-page screenshots at desktop and phone width."""
+    """Full-page screenshots at desktop and phone width. At either width the
+    page must fit: wide content (tables, the diagram) scrolls in its own box."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
         page.set_viewport_size(size)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= size["width"], f"{page.url} is {width} px wide at {size['width']} px"
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
     page.set_viewport_size(DESKTOP)
 

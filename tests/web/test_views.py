@@ -471,3 +471,31 @@ def test_the_compiled_catalogs_hold_every_translation() -> None:
             catalog = gettext.GNUTranslations(mo)._catalog  # type: ignore[attr-defined]
         msgids = {key if isinstance(key, str) else key[0] for key in catalog} - {""}
         assert len(msgids) == len(entries), f"{language}: recompile the messages"
+
+
+def test_htmx_filtering_returns_only_the_results(org: Org) -> None:
+    bring_to(org, "submitted", title="Alpha launch")
+    response = signed_in(org.coe_lead).get(
+        "/initiatives/?state=submitted", headers={"HX-Request": "true", "HX-Target": "results"}
+    )
+    body = response.content.decode()
+    assert "Alpha launch" in body
+    assert "<html" not in body
+
+
+def test_audit_log_filters_by_date_range(org: Org) -> None:
+    import datetime
+
+    client = signed_in(org.auditor)
+    today = datetime.date.today()
+    tomorrow = today + datetime.timedelta(days=1)
+    everything = AuditEvent.objects.count()
+    assert f"{everything} events" in client.get(f"/audit/?since={today}").content.decode()
+    assert "0 events" in client.get(f"/audit/?since={tomorrow}").content.decode()
+    body = client.get(f"/audit/?since={tomorrow}&until={today}").content.decode()
+    assert "The end of the range is before its start." in body
+
+
+def test_navigation_shows_the_audit_log_only_to_those_who_may_read_it(org: Org) -> None:
+    assert 'href="/audit/"' in signed_in(org.auditor).get("/initiatives/").content.decode()
+    assert 'href="/audit/"' not in signed_in(org.sponsor).get("/initiatives/").content.decode()
