@@ -499,3 +499,41 @@ def test_audit_log_filters_by_date_range(org: Org) -> None:
 def test_navigation_shows_the_audit_log_only_to_those_who_may_read_it(org: Org) -> None:
     assert 'href="/audit/"' in signed_in(org.auditor).get("/initiatives/").content.decode()
     assert 'href="/audit/"' not in signed_in(org.sponsor).get("/initiatives/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("state", "name", "persona"),
+    [
+        ("submitted", "start_review", "coe_member"),
+        ("in_review", "approve", "coe_lead"),
+        ("awaiting_sponsor", "sponsor_approve", "sponsor"),
+    ],
+)
+def test_page_and_api_leave_identical_records(
+    org: Org, api: Any, state: str, name: str, persona: str
+) -> None:
+    by_page, by_api = bring_to(org, state), bring_to(org, state)
+    actor = org.people[persona]
+    signed_in(actor).post(transition_url(by_page, name), {"comment": "ok"})
+    api(actor).post(f"/api/initiatives/{by_api.pk}/transitions/{name}/", {"comment": "ok"})
+
+    def trail(initiative: Initiative) -> tuple[Any, ...]:
+        decision = Decision.objects.filter(initiative=initiative).latest("id")
+        event = AuditEvent.objects.filter(
+            object_type="initiatives.initiative", object_id=initiative.pk
+        ).latest("id")
+        return (
+            decision.transition,
+            decision.source,
+            decision.target,
+            decision.actor_id,
+            decision.comment,
+            event.event,
+            event.actor_id,
+            event.old,
+            event.new,
+            event.comment,
+        )
+
+    assert trail(by_page) == trail(by_api)
+    assert trail(by_page)[0] == name
