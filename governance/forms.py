@@ -9,6 +9,8 @@ from governance.audit import Event
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker; the value is always ISO, whatever the language."""
+
     input_type = "date"
 
     def __init__(self, **kwargs: Any) -> None:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from governance.forms import DateInput
 from governance.models import BusinessUnit, StrategicGoal
 from initiatives.models import MAX_BUDGET, Audience, Function, Risk, State
 from initiatives.selectors import SORTS
@@ -34,13 +35,6 @@ FIELD_LABELS = {
 
 # Transitions whose result cannot be undone ask for an explicit confirmation.
 CONFIRM_TRANSITIONS = frozenset({"reject", "withdraw", "sponsor_reject"})
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class InitiativeForm(forms.Form):
@@ -162,7 +156,9 @@ class TransitionForm(forms.Form):
     )
     confirm = forms.BooleanField(required=False, label=_("I confirm"))
 
-    def __init__(self, *args: Any, comment_required: bool, needs_confirm: bool, **kwargs: Any):
+    def __init__(
+        self, *args: Any, comment_required: bool, needs_confirm: bool, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.comment_required = comment_required
         self.needs_confirm = needs_confirm

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import OrderBy
 from django.utils import timezone
 from django_fsm import Transition
 
@@ -87,7 +88,7 @@ REVIEW_OVERDUE_BUSINESS_DAYS = 5
 REVIEW_QUEUE_STATES = (State.SUBMITTED, State.IN_REVIEW)
 
 # How a list may be ordered: the public key and the ordering it stands for.
-SORTS: dict[str, tuple[F | str, ...]] = {
+SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "created": ("-created_at", "-id"),
     "title": ("title", "id"),
     "budget": (F("budget").desc(), "-id"),
