@@ -2,6 +2,8 @@
 goes through initiatives.services, the same functions the API calls, so a
 transition taken here and one taken through the API leave the same records."""
 
+import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -32,6 +35,8 @@ from initiatives.models import Audience, Function, Initiative, Risk, State
 
 PAGE_SIZE = 25
 AUDIENCE_LABELS = dict(Audience.choices)
+# What the history shows of an initiative as it was created.
+CREATED_FIELDS = ("title", "budget", "risk", "goals", "audiences", "channels", "state")
 FUNCTION_LABELS = dict(Function.choices)
 
 # What each transition's button says.
@@ -135,6 +140,10 @@ def _history(initiative: Initiative) -> list[dict[str, Any]]:
         if field == "goals":
             ids = [row["strategicgoal"] if isinstance(row, dict) else row for row in value]
             return ", ".join(str(goal_names.get(pk, pk)) for pk in ids)
+        if isinstance(value, Decimal):
+            return formats.number_format(value, decimal_pos=2, force_grouping=True)
+        if isinstance(value, datetime.date):
+            return formats.date_format(value, "DATE_FORMAT")
         labels = choice_labels.get(field)
         if isinstance(value, list):
             return ", ".join(str(labels.get(v, v) if labels else v) for v in value)
@@ -146,7 +155,19 @@ def _history(initiative: Initiative) -> list[dict[str, Any]]:
     previous = None
     for record in records:
         changes = []
-        if previous is not None:
+        if previous is None:
+            # The creation: what the initiative was proposed with.
+            for name in CREATED_FIELDS:
+                value = (
+                    list(record.goals.values_list("strategicgoal_id", flat=True))
+                    if name == "goals"
+                    else getattr(record, name)
+                )
+                if value not in (None, "", []):
+                    changes.append(
+                        {"field": FIELD_LABELS[name], "old": None, "new": show(name, value)}
+                    )
+        else:
             delta = record.diff_against(previous, excluded_fields=["updated_at", "created_at"])
             for change in delta.changes:
                 changes.append(

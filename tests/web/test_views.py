@@ -537,3 +537,29 @@ def test_page_and_api_leave_identical_records(
 
     assert trail(by_page) == trail(by_api)
     assert trail(by_page)[0] == name
+
+
+def test_history_shows_the_creation_and_goal_changes_by_name(org: Org) -> None:
+    from governance import services as org_services
+
+    second = org_services.goal_create(actor=org.admin, title="Attract talent")
+    initiative = propose(org, by="marketing_lead", title="Careers week")
+    client = signed_in(org.marketing_lead)
+    client.post(
+        reverse("initiatives:edit", args=[initiative.pk]),
+        {
+            "title": "Careers week",
+            "summary": "Reach new customers.",
+            "goals": [second.pk],
+            "audiences": ["customers"],
+            "budget": "1000",
+            "risk": "low",
+        },
+    )
+    body = client.get(detail_url(initiative)).content.decode()
+    history = body.split('class="history"')[1]
+    assert "<del>Grow brand awareness</del>" in history
+    assert "<ins>Attract talent</ins>" in history
+    created = history.split("<strong>Created</strong>")[1]
+    assert "<ins>Careers week</ins>" in created
+    assert "<ins>1,000.00</ins>" in created
