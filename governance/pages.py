@@ -69,7 +69,12 @@ def sponsor_panel(request: HttpRequest, roles: frozenset[str]) -> Panel | None:
         "awaiting_signoff",
         _("Awaiting your sign-off"),
         "governance/home/_awaiting_signoff.html",
-        {"rows": _with_waiting(selectors.awaiting_sponsor(request.user))},
+        {
+            "rows": [
+                (i, selectors.waiting(i.approved_at))
+                for i in selectors.awaiting_sponsor(request.user)
+            ]
+        },
     )
 
 

@@ -97,15 +97,19 @@ SORTS: dict[str, tuple[str | OrderBy, ...]] = {
 }
 
 
-def with_waiting(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
-    """Annotate `submitted_at`: when the initiative was last submitted, from the
-    decision log (a resubmission restarts the clock)."""
-    last_submit = (
-        Decision.objects.filter(initiative=OuterRef("pk"), transition="submit")
+def _last(transition: str) -> Subquery:
+    """When the initiative last took `transition`, from the decision log."""
+    return Subquery(
+        Decision.objects.filter(initiative=OuterRef("pk"), transition=transition)
         .order_by("-at", "-id")
         .values("at")[:1]
     )
-    return queryset.annotate(submitted_at=Subquery(last_submit))
+
+
+def with_waiting(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
+    """Annotate `submitted_at`: when the initiative was last submitted (a
+    resubmission restarts the clock)."""
+    return queryset.annotate(submitted_at=_last("submit"))
 
 
 def review_queue(user: UserLike) -> QuerySet[Initiative]:
@@ -119,15 +123,17 @@ def review_queue(user: UserLike) -> QuerySet[Initiative]:
 
 def awaiting_sponsor(user: UserLike) -> QuerySet[Initiative]:
     """Initiatives waiting for the user's sign-off: awaiting a sponsor in a unit
-    they sponsor. Not their own (nobody decides on what they own)."""
+    they sponsor. Not their own (nobody decides on what they own). Annotated
+    with `approved_at`, when the CoE approved it into sponsor sign-off."""
     return (
-        with_waiting(visible_initiatives(user))
+        visible_initiatives(user)
+        .annotate(approved_at=_last("approve"))
         .filter(
             state=State.AWAITING_SPONSOR,
             business_unit__in=access.visible_units(user, access.SPONSOR),
         )
         .exclude(owner_id=user.pk)
-        .order_by("updated_at", "id")
+        .order_by(F("approved_at").asc(nulls_last=True), "id")
     )
 
 

@@ -563,3 +563,20 @@ def test_history_shows_the_creation_and_goal_changes_by_name(org: Org) -> None:
     created = history.split("<strong>Created</strong>")[1]
     assert "<ins>Careers week</ins>" in created
     assert "<ins>1,000.00</ins>" in created
+
+
+def test_sponsor_sees_how_long_an_item_has_waited_since_the_coe_approved_it(org: Org) -> None:
+    import datetime
+
+    initiative = bring_to(org, "awaiting_sponsor", title="Signed off soon")
+    now = datetime.datetime.now(tz=datetime.UTC)
+    Decision.objects.filter(initiative=initiative, transition="submit").update(
+        at=now - datetime.timedelta(days=10)
+    )
+    Decision.objects.filter(initiative=initiative, transition="approve").update(
+        at=now - datetime.timedelta(days=3)
+    )
+    body = signed_in(org.sponsor).get("/").content.decode()
+    panel = body.split('id="panel-awaiting_signoff"')[1]
+    assert "3 days" in panel
+    assert "badge-overdue" not in panel
