@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Two workers: the suite is database-bound and the machines have two cores.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: demo test install lint serve clean
+.PHONY: demo test install lint serve clean messages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Refresh the German and Italian catalogs after changing user-facing text (needs
+# gettext). The compiled .mo files are committed, so running the product does not.
+messages: install
+	$(BIN)/python manage.py makemessages -l de -l it --no-location --ignore=.venv --ignore=tests --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 lint: install
 	$(BIN)/ruff check .

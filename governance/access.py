@@ -288,3 +288,19 @@ def organization_rights(user: UserLike) -> frozenset[str]:
             ORGANIZATION, frozenset()
         )
     return frozenset(rights)
+
+
+def organization_roles(user: UserLike) -> frozenset[str]:
+    """The organization-wide roles (OrganizationRole.Role values) the user holds."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    return frozenset(
+        OrganizationRole.objects.filter(user_id=user.pk).values_list("role", flat=True)
+    )
+
+
+def is_auditor_or_coe_lead(user: UserLike) -> bool:
+    """Who may read the whole audit log: auditors and the CoE lead."""
+    return bool(
+        organization_roles(user) & {OrganizationRole.Role.AUDITOR, OrganizationRole.Role.COE_LEAD}
+    )

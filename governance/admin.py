@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from guardian.admin import GuardedModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from governance import services
@@ -50,8 +51,28 @@ class ReadOnlyHistoryAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class ObjectPermissionsReadOnlyMixin(GuardedModelAdminMixin):
+    """guardian's "Object permissions" page, to see who holds which right on an
+    object. Rights follow roles (governance.access), so changing them here,
+    past the role table and the audit log, is refused."""
+
+    def obj_perms_manage_user_view(
+        self, request: HttpRequest, object_pk: str, user_id: int
+    ) -> HttpResponse:
+        if request.method == "POST":
+            raise PermissionDenied("Rights follow roles: change the membership or role instead.")
+        return super().obj_perms_manage_user_view(request, object_pk, user_id)
+
+    def obj_perms_manage_group_view(
+        self, request: HttpRequest, object_pk: str, group_id: int
+    ) -> HttpResponse:
+        if request.method == "POST":
+            raise PermissionDenied("Rights follow roles: change the membership or role instead.")
+        return super().obj_perms_manage_group_view(request, object_pk, group_id)
+
+
 @admin.register(BusinessUnit)
-class BusinessUnitAdmin(admin.ModelAdmin):
+class BusinessUnitAdmin(ObjectPermissionsReadOnlyMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "kind"]
     prepopulated_fields = {"slug": ["name"]}
 

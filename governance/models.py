@@ -5,20 +5,21 @@ foreign-key tables declared here."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
 
 class BusinessUnit(models.Model):
     class Kind(models.TextChoices):
-        MARKETING = "marketing", "Marketing"
-        COMMUNICATIONS = "communications", "Communications / PR"
-        CUSTOMER_CARE = "customer_care", "Customer care"
-        HR = "hr", "HR / recruiting"
-        SALES = "sales", "Sales"
-        PRODUCT = "product", "Product development"
-        LEGAL = "legal", "Legal"
-        IT = "it", "IT"
-        OTHER = "other", "Other"
+        MARKETING = "marketing", _("Marketing")
+        COMMUNICATIONS = "communications", _("Communications / PR")
+        CUSTOMER_CARE = "customer_care", _("Customer care")
+        HR = "hr", _("HR / recruiting")
+        SALES = "sales", _("Sales")
+        PRODUCT = "product", _("Product development")
+        LEGAL = "legal", _("Legal")
+        IT = "it", _("IT")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
@@ -61,8 +62,8 @@ class Membership(models.Model):
     """A user's place in a business unit."""
 
     class Role(models.TextChoices):
-        MEMBER = "member", "Member"
-        LEAD = "lead", "Lead"
+        MEMBER = "member", _("Member")
+        LEAD = "lead", _("Lead")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -87,9 +88,9 @@ class OrganizationRole(models.Model):
     """Organization-wide roles: the Center of Excellence and the auditors."""
 
     class Role(models.TextChoices):
-        COE_LEAD = "coe_lead", "CoE lead"
-        COE_MEMBER = "coe_member", "CoE member"
-        AUDITOR = "auditor", "Auditor"
+        COE_LEAD = "coe_lead", _("CoE lead")
+        COE_MEMBER = "coe_member", _("CoE member")
+        AUDITOR = "auditor", _("Auditor")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organization_roles"

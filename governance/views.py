@@ -1,18 +1,14 @@
+"""The API's token login, audited like a session login."""
+
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from governance.signals import TOKEN
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
 
 
 class TokenLoginView(ObtainAuthToken):

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -23,44 +25,44 @@ MAX_BUDGET = Decimal(10**12)
 
 
 class State(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    IN_REVIEW = "in_review", "In review"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
-    AWAITING_SPONSOR = "awaiting_sponsor", "Awaiting sponsor"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
-    COMPLETED = "completed", "Completed"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    AWAITING_SPONSOR = "awaiting_sponsor", _("Awaiting sponsor")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    COMPLETED = "completed", _("Completed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 EDITABLE_STATES = frozenset({State.DRAFT, State.CHANGES_REQUESTED})
 
 
 class Risk(models.TextChoices):
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
 
 
 class Audience(models.TextChoices):
-    CUSTOMERS = "customers", "Customers"
-    EMPLOYEES = "employees", "Employees"
-    PARTNERS = "partners", "Partners"
-    SUPPLIERS = "suppliers", "Suppliers"
-    SHAREHOLDERS = "shareholders", "Shareholders"
-    COMMUNITY = "community", "Community"
+    CUSTOMERS = "customers", _("Customers")
+    EMPLOYEES = "employees", _("Employees")
+    PARTNERS = "partners", _("Partners")
+    SUPPLIERS = "suppliers", _("Suppliers")
+    SHAREHOLDERS = "shareholders", _("Shareholders")
+    COMMUNITY = "community", _("Community")
 
 
 class Function(models.TextChoices):
-    MARKETING = "marketing", "Marketing"
-    COMMUNICATIONS = "communications", "Communications"
-    CUSTOMER_CARE = "customer_care", "Customer care"
-    HR = "hr", "HR / recruiting"
-    SALES = "sales", "Sales"
-    PRODUCT = "product", "Product development"
+    MARKETING = "marketing", _("Marketing")
+    COMMUNICATIONS = "communications", _("Communications")
+    CUSTOMER_CARE = "customer_care", _("Customer care")
+    HR = "hr", _("HR / recruiting")
+    SALES = "sales", _("Sales")
+    PRODUCT = "product", _("Product development")
 
 
 # Unit-level rights (codenames of governance.BusinessUnit permissions).
@@ -162,7 +164,7 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
         ):
             errors["channels"] = "Expected a list of names of 1 to 60 characters."
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = "The end date is before the start date."
+            errors["end_date"] = gettext("The end date is before the start date.")
         if errors:
             raise ValidationError(errors)
 
@@ -174,11 +176,11 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
         """What is missing before the initiative can be submitted, by field."""
         problems = {}
         if not self.summary.strip():
-            problems["summary"] = "A summary is required to submit."
+            problems["summary"] = gettext("A summary is required to submit.")
         if not self.goals.exists():
-            problems["goals"] = "At least one strategic goal is required to submit."
+            problems["goals"] = gettext("At least one strategic goal is required to submit.")
         if not self.audiences:
-            problems["audiences"] = "At least one audience is required to submit."
+            problems["audiences"] = gettext("At least one audience is required to submit.")
         return problems
 
     def sponsor_threshold(self) -> Decimal | None:

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Model, OuterRef, QuerySet, Subquery
+from django.db.models import F, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import OrderBy
 from django.utils import timezone
 from django_fsm import Transition
 
@@ -135,6 +136,16 @@ def decisions_of(initiative: Initiative) -> QuerySet[Decision]:
 # Review SLAs. The CoE's clock starts at the latest submission; the sponsor's
 # when the initiative entered awaiting_sponsor.
 COE_STATES = frozenset({State.SUBMITTED, State.IN_REVIEW})
+REVIEW_QUEUE_STATES = (State.SUBMITTED, State.IN_REVIEW)
+
+# How a list may be ordered: the public key and the ordering it stands for.
+SORTS: dict[str, tuple[str | OrderBy, ...]] = {
+    "created": ("-created_at", "-id"),
+    "title": ("title", "id"),
+    "budget": (F("budget").desc(), "-id"),
+    # Longest waiting first; initiatives never submitted come last.
+    "waiting": (F("submitted_at").asc(nulls_last=True), "id"),
+}
 
 
 def with_waiting(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
@@ -163,8 +174,16 @@ def business_days_between(start: datetime.date, end: datetime.date) -> int:
 
 @dataclass(frozen=True)
 class Wait:
+    """How long an initiative has waited for its current decision: business
+    days (what the target counts) and calendar days (what people read)."""
+
     waiting_days: int | None
     overdue: bool
+    days: int | None = None
+
+    def __bool__(self) -> bool:
+        # Falsy when nothing is awaited, so that templates can write {% if waiting %}.
+        return self.waiting_days is not None
 
 
 def waiting(initiative: Any, today: datetime.date | None = None) -> Wait:
@@ -179,8 +198,9 @@ def waiting(initiative: Any, today: datetime.date | None = None) -> Wait:
         return Wait(None, False)
     if since is None:
         return Wait(None, False)
-    days = business_days_between(timezone.localtime(since).date(), today)
-    return Wait(days, days > target)
+    start = timezone.localtime(since).date()
+    days = business_days_between(start, today)
+    return Wait(days, days > target, max((today - start).days, 0))
 
 
 def last_approval(initiative: Initiative) -> Decision | None:
@@ -201,3 +221,55 @@ def visible_amendments(user: UserLike) -> QuerySet[Amendment]:
     return Amendment.objects.filter(
         initiative__business_unit__in=access.visible_units(user)
     ).select_related("proposed_by", "initiative__business_unit", "initiative__owner")
+
+
+def review_queue(user: UserLike) -> QuerySet[Initiative]:
+    """Submitted and in-review initiatives the user may see, oldest submission first."""
+    return (
+        visible_initiatives(user)
+        .filter(state__in=REVIEW_QUEUE_STATES)
+        .order_by(F("submitted_at").asc(nulls_last=True), "id")
+    )
+
+
+def awaiting_sponsor(user: UserLike) -> QuerySet[Initiative]:
+    """Initiatives waiting for the user's sign-off: awaiting a sponsor in a unit
+    they sponsor, or whose sponsor delegated to them today. Not their own
+    (nobody decides on what they own). Longest waiting first."""
+    return (
+        visible_initiatives(user)
+        .filter(state=State.AWAITING_SPONSOR)
+        .filter(
+            Q(business_unit__in=access.visible_units(user, access.SPONSOR))
+            | Q(business_unit__in=access.delegated_unit_ids(user))
+        )
+        .exclude(owner_id=user.pk)
+        .order_by(F("sponsor_wait_from").asc(nulls_last=True), "id")
+    )
+
+
+def search_initiatives(
+    user: UserLike,
+    *,
+    state: str = "",
+    business_unit: int | None = None,
+    goal: int | None = None,
+    text: str = "",
+    sort: str = "created",
+) -> QuerySet[Initiative]:
+    """The visible initiatives matching every given filter, in the order `sort` names."""
+    queryset = visible_initiatives(user)
+    if state:
+        queryset = queryset.filter(state=state)
+    if business_unit:
+        queryset = queryset.filter(business_unit_id=business_unit)
+    if goal:
+        # A subquery, not a join, so that an initiative with two goals is listed once.
+        queryset = queryset.filter(
+            pk__in=Initiative.goals.through.objects.filter(strategicgoal_id=goal).values(
+                "initiative_id"
+            )
+        )
+    if text:
+        queryset = queryset.filter(Q(title__icontains=text) | Q(summary__icontains=text))
+    return queryset.order_by(*SORTS.get(sort, SORTS["created"]))

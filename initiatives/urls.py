@@ -1,0 +1,14 @@
+from django.urls import path
+
+from initiatives import views
+
+# Namespaced: the API router already uses the names "initiatives:list" and "initiatives:detail".
+app_name = "initiatives"
+
+urlpatterns = [
+    path("", views.initiative_list, name="list"),
+    path("new/", views.initiative_create, name="create"),
+    path("<int:pk>/", views.initiative_detail, name="detail"),
+    path("<int:pk>/edit/", views.initiative_edit, name="edit"),
+    path("<int:pk>/transitions/<str:name>/", views.initiative_transition, name="transition"),
+]

@@ -1,0 +1,351 @@
+"""The initiative pages. Thin: reads come from initiatives.selectors, every write
+goes through initiatives.services, the same functions the API calls, so a
+transition taken here and one taken through the API leave the same records."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from governance import access
+from governance.errors import Conflict
+from governance.models import StrategicGoal
+from initiatives import selectors, services
+from initiatives.diagram import lifecycle
+from initiatives.forms import (
+    CONFIRM_TRANSITIONS,
+    FIELD_LABELS,
+    InitiativeFilterForm,
+    InitiativeForm,
+    TransitionForm,
+)
+from initiatives.models import Audience, Function, Initiative, Risk, State
+
+PAGE_SIZE = 25
+AUDIENCE_LABELS = dict(Audience.choices)
+# What the history shows of an initiative as it was created.
+CREATED_FIELDS = ("title", "budget", "risk", "goals", "audiences", "channels", "state")
+FUNCTION_LABELS = dict(Function.choices)
+
+# What each transition's button says.
+TRANSITION_LABELS = {
+    "submit": gettext_lazy("Submit for review"),
+    "start_review": gettext_lazy("Start review"),
+    "request_changes": gettext_lazy("Request changes"),
+    "approve": gettext_lazy("Approve"),
+    "reject": gettext_lazy("Reject"),
+    "sponsor_approve": gettext_lazy("Approve as sponsor"),
+    "sponsor_reject": gettext_lazy("Reject as sponsor"),
+    "launch": gettext_lazy("Launch"),
+    "pause": gettext_lazy("Pause"),
+    "resume": gettext_lazy("Resume"),
+    "complete": gettext_lazy("Complete"),
+    "withdraw": gettext_lazy("Withdraw"),
+}
+assert set(TRANSITION_LABELS) == set(selectors.TRANSITIONS)
+
+# What the page says once a transition is done.
+TRANSITION_DONE = {
+    "submit": gettext_lazy("Submitted for review."),
+    "start_review": gettext_lazy("Review started."),
+    "request_changes": gettext_lazy("Changes requested."),
+    "approve": gettext_lazy("Approved."),
+    "reject": gettext_lazy("Rejected."),
+    "sponsor_approve": gettext_lazy("Approved as sponsor."),
+    "sponsor_reject": gettext_lazy("Rejected as sponsor."),
+    "launch": gettext_lazy("Launched."),
+    "pause": gettext_lazy("Paused."),
+    "resume": gettext_lazy("Resumed."),
+    "complete": gettext_lazy("Completed."),
+    "withdraw": gettext_lazy("Withdrawn."),
+}
+
+
+def _visible_or_404(request: HttpRequest, pk: int) -> Initiative:
+    """The initiative if the user may see it; 404 otherwise, so that outsiders
+    cannot tell what exists."""
+    return get_object_or_404(selectors.visible_initiatives(request.user), pk=pk)
+
+
+def _can_propose(request: HttpRequest) -> bool:
+    return access.visible_units(request.user, access.PROPOSE).exists()
+
+
+def _can_edit(request: HttpRequest, initiative: Initiative) -> bool:
+    return initiative.is_editable and access.PROPOSE in access.unit_codenames(
+        request.user, initiative.business_unit_id
+    )
+
+
+@login_required
+def initiative_list(request: HttpRequest) -> HttpResponse:
+    units = access.visible_units(request.user).order_by("name")
+    form = InitiativeFilterForm(request.GET or None, units=units)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "state": data["state"],
+            "business_unit": data["business_unit"].pk if data["business_unit"] else None,
+            "goal": data["goal"].pk if data["goal"] else None,
+            "text": data["q"].strip(),
+            "sort": data["sort"] or "created",
+        }
+    queryset = selectors.search_initiatives(request.user, **filters)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(i, selectors.waiting(i)) for i in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+        "can_propose": _can_propose(request),
+    }
+    template = (
+        "initiatives/_initiative_results.html"
+        if request.htmx and request.htmx.target == "results"
+        else "initiatives/initiative_list.html"
+    )
+    return render(request, template, context)
+
+
+def _history(initiative: Initiative) -> list[dict[str, Any]]:
+    """Each history row, newest first, with what changed against the one before."""
+    records = list(initiative.history.select_related("history_user").order_by("history_id"))
+    goal_names = dict(StrategicGoal.objects.values_list("pk", "title"))
+    choice_labels = {
+        "state": dict(State.choices),
+        "risk": dict(Risk.choices),
+        "audiences": dict(Audience.choices),
+        "functions": dict(Function.choices),
+    }
+
+    def show(field: str, value: Any) -> str:
+        if value in (None, "", []):
+            return "—"
+        if field == "goals":
+            ids = [row["strategicgoal"] if isinstance(row, dict) else row for row in value]
+            return ", ".join(str(goal_names.get(pk, pk)) for pk in ids)
+        if isinstance(value, Decimal):
+            return formats.number_format(value, decimal_pos=2, force_grouping=True)
+        if isinstance(value, datetime.date):
+            return formats.date_format(value, "DATE_FORMAT")
+        labels = choice_labels.get(field)
+        if isinstance(value, list):
+            return ", ".join(str(labels.get(v, v) if labels else v) for v in value)
+        if labels:
+            return str(labels.get(value, value))
+        return str(value)
+
+    rows = []
+    previous = None
+    for record in records:
+        changes = []
+        if previous is None:
+            # The creation: what the initiative was proposed with.
+            for name in CREATED_FIELDS:
+                value = (
+                    list(record.goals.values_list("strategicgoal_id", flat=True))
+                    if name == "goals"
+                    else getattr(record, name)
+                )
+                if value not in (None, "", []):
+                    changes.append(
+                        {"field": FIELD_LABELS[name], "old": None, "new": show(name, value)}
+                    )
+        else:
+            delta = record.diff_against(previous, excluded_fields=["updated_at", "created_at"])
+            for change in delta.changes:
+                changes.append(
+                    {
+                        "field": FIELD_LABELS.get(change.field, change.field),
+                        "old": show(change.field, change.old),
+                        "new": show(change.field, change.new),
+                    }
+                )
+        rows.append(
+            {
+                "record": record,
+                "created": previous is None,
+                "changes": changes,
+                "reason": record.history_change_reason or "",
+            }
+        )
+        previous = record
+    rows.reverse()
+    return rows
+
+
+def _detail_context(request: HttpRequest, initiative: Initiative) -> dict[str, Any]:
+    transitions = [
+        {
+            "name": t.name,
+            "label": TRANSITION_LABELS[t.name],
+            "target_label": dict(State.choices).get(t.target, t.target),
+            "comment_required": t.comment_required,
+            "confirm": t.name in CONFIRM_TRANSITIONS,
+            "danger": t.name in CONFIRM_TRANSITIONS,
+        }
+        for t in selectors.available_transitions(request.user, initiative)
+    ]
+    decisions = list(selectors.decisions_of(initiative))
+    return {
+        "initiative": initiative,
+        "transitions": transitions,
+        "decisions": [(d, TRANSITION_LABELS.get(d.transition, d.transition)) for d in decisions],
+        "history": _history(initiative),
+        "diagram": lifecycle(initiative.state),
+        "can_edit": _can_edit(request, initiative),
+        "waiting": selectors.waiting(initiative),
+        "labels": FIELD_LABELS,
+        "audiences": ", ".join(str(AUDIENCE_LABELS.get(a, a)) for a in initiative.audiences),
+        "functions": ", ".join(str(FUNCTION_LABELS.get(f, f)) for f in initiative.functions),
+    }
+
+
+@login_required
+def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = _visible_or_404(request, pk)
+    return render(
+        request, "initiatives/initiative_detail.html", _detail_context(request, initiative)
+    )
+
+
+def _units_to_propose_in(request: HttpRequest) -> Any:
+    return access.visible_units(request.user, access.PROPOSE).order_by("name")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def initiative_create(request: HttpRequest) -> HttpResponse:
+    units = _units_to_propose_in(request)
+    if not units.exists():
+        raise PermissionDenied
+    # A person in one unit proposes there: no choice to make.
+    only_unit = units.first() if len(units) == 1 else None
+    form = InitiativeForm(request.POST or None, units=units, initial={"business_unit": only_unit})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            initiative = services.initiative_create(actor=request.user, **data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The initiative was created as a draft."))
+            return HttpResponseRedirect(reverse("initiatives:detail", args=[initiative.pk]))
+    return render(request, "initiatives/initiative_form.html", {"form": form, "initiative": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = _visible_or_404(request, pk)
+    if access.PROPOSE not in access.unit_codenames(request.user, initiative.business_unit_id):
+        raise PermissionDenied
+    detail_url = reverse("initiatives:detail", args=[initiative.pk])
+    if not initiative.is_editable:
+        messages.error(
+            request,
+            _("An initiative that is %(state)s cannot be edited.")
+            % {"state": initiative.get_state_display().lower()},
+        )
+        return HttpResponseRedirect(detail_url)
+    form = InitiativeForm(request.POST or None, initial=InitiativeForm.initial_from(initiative))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.initiative_update(
+                actor=request.user, initiative=initiative, changes=dict(form.cleaned_data)
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except Conflict:
+            messages.error(
+                request, _("Someone changed the state first; it can no longer be edited.")
+            )
+            return HttpResponseRedirect(detail_url)
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return HttpResponseRedirect(detail_url)
+    return render(
+        request, "initiatives/initiative_form.html", {"form": form, "initiative": initiative}
+    )
+
+
+def _problem_text(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return " ".join(
+            f"{FIELD_LABELS.get(field, field)}: {' '.join(msgs)}"
+            for field, msgs in error.message_dict.items()
+        )
+    return " ".join(error.messages)
+
+
+@login_required
+@require_POST
+def initiative_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """Take a transition. 404 for what the user cannot see or an unknown name,
+    403 for what they may not do; a lost race or a failed condition is a
+    message on the page."""
+    initiative = _visible_or_404(request, pk)
+    if name not in selectors.TRANSITIONS:
+        raise Http404
+    # Refuse a forged request before reading its input: the service checks again.
+    reason = selectors.authorize(request.user, initiative, name).reason
+    if reason:
+        raise PermissionDenied(reason)
+    rule = selectors.TRANSITIONS[name]
+    form = TransitionForm(
+        request.POST,
+        comment_required=rule.comment_required,
+        needs_confirm=name in CONFIRM_TRANSITIONS,
+    )
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"{TRANSITION_LABELS[name]}: {error}")
+    else:
+        try:
+            initiative = services.initiative_transition(
+                actor=request.user,
+                initiative=initiative,
+                name=name,
+                comment=form.cleaned_data["comment"],
+            )
+        except (TransitionNotAllowed, ConcurrentTransition, Conflict):
+            initiative.refresh_from_db()
+            messages.error(
+                request,
+                _(
+                    "This action is no longer possible: the initiative is now %(state)s. "
+                    "Someone may have acted before you; the page shows the current state."
+                )
+                % {"state": initiative.get_state_display().lower()},
+            )
+        except ValidationError as error:
+            messages.error(
+                request,
+                _("%(action)s was not possible: %(problem)s")
+                % {"action": TRANSITION_LABELS[name], "problem": _problem_text(error)},
+            )
+        else:
+            messages.success(request, TRANSITION_DONE[name])
+    if request.htmx:
+        initiative = _visible_or_404(request, pk)
+        return render(
+            request, "initiatives/_initiative_body.html", _detail_context(request, initiative)
+        )
+    return HttpResponseRedirect(reverse("initiatives:detail", args=[pk]))

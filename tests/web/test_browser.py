@@ -1,0 +1,310 @@
+"""The pages in a real browser: Playwright drives Debian's Chromium against
+Django's live server. Each role signs in; an initiative goes through review and
+sponsor sign-off by clicking; the interface switches to German; a unit lead
+finds no approve button and a forged request fails. axe-core checks the pages
+for serious and critical accessibility problems, and every test leaves
+screenshots at desktop and phone width in artifacts/screenshots/."""
+
+import os
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from initiatives.models import Decision, Initiative
+from tests.conftest import Org, bring_to, build_org
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip(
+        f"Browser tests need Debian's Chromium at {CHROMIUM}: apt-get install -y chromium",
+        allow_module_level=True,
+    )
+
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright  # noqa: E402
+
+# Playwright's sync API runs an event loop in this thread; the test's own ORM
+# calls (setting up data, checking records) are synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE = Axe()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def people(browser: Browser, live_server: Any) -> Iterator[Any]:
+    """`people(username)`: a signed-in page for that user, each in a browser
+    context of their own (separate cookies)."""
+    contexts: list[BrowserContext] = []
+
+    def open_as(username: str, language: str = "en-US") -> Page:
+        context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, locale=language)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        sign_in(page, username)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def org() -> Org:
+    return build_org()
+
+
+def sign_in(page: Page, username: str, password: str = "pw") -> None:
+    page.goto("/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def shoot(page: Page, name: str) -> None:
+    """Full-page screenshots at desktop and phone width. At either width the
+    page must fit: wide content (tables, the diagram) scrolls in its own box."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(size)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= size["width"], f"{page.url} is {width} px wide at {size['width']} px"
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)
+
+
+def assert_accessible(page: Page) -> None:
+    """No serious or critical axe-core violation, at desktop and phone width."""
+    for size in (DESKTOP, PHONE):
+        page.set_viewport_size(size)
+        violations = AXE.run(page).response["violations"]
+        bad = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert bad == [], f"{page.url} at {size['width']} px: {bad}"
+    page.set_viewport_size(DESKTOP)
+
+
+def take(page: Page, action: str, comment: str = "", confirm: bool = False) -> None:
+    """Click a transition button on the detail page, with its comment and confirmation."""
+    form = page.locator("form.transition-form").filter(
+        has=page.get_by_role("button", name=action, exact=True)
+    )
+    if comment:
+        form.get_by_label("Comment").fill(comment)
+    if confirm:
+        form.get_by_role("checkbox").check()
+    form.get_by_role("button", name=action, exact=True).click()
+
+
+@pytest.mark.parametrize(
+    ("username", "heading"),
+    [
+        ("coe_lead", "Review queue"),
+        ("coe_member", "Review queue"),
+        ("sponsor", "Awaiting your sign-off"),
+        ("marketing_lead", "Your unit's initiatives"),
+        ("auditor", "Audit"),
+    ],
+)
+def test_each_role_signs_in_and_lands_on_its_home_page(
+    org: Org, people: Any, username: str, heading: str
+) -> None:
+    bring_to(org, "submitted", title="Waiting for review")
+    bring_to(org, "awaiting_sponsor", title="Waiting for the sponsor")
+    page = people(username)
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    assert_accessible(page)
+    shoot(page, f"home-{username}")
+
+
+def test_a_wrong_password_shows_a_message(org: Org, browser: Browser, live_server: Any) -> None:
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    sign_in(page, "coe_lead", "wrong")
+    expect(page.get_by_role("alert")).to_contain_text("correct username and password")
+    assert_accessible(page)
+    shoot(page, "sign-in-failed")
+    context.close()
+
+
+def test_an_initiative_goes_from_proposal_to_sponsor_approval(org: Org, people: Any) -> None:
+    lead = people("marketing_lead")
+    lead.get_by_role("link", name="New initiative").first.click()
+    lead.get_by_role("button", name="Create draft").click()
+    expect(lead.locator("#id_title_error")).to_have_text("This field is required.")
+    assert_accessible(lead)
+    shoot(lead, "initiative-form-errors")
+    lead.get_by_label("Business unit").select_option(label="Marketing")
+    lead.get_by_label("Title").fill("Summer creator series")
+    lead.get_by_label("Summary").fill("Short videos with creators.")
+    lead.get_by_label("Grow brand awareness").check()
+    lead.get_by_label("Customers").check()
+    lead.get_by_label("Channels").fill("Instagram, TikTok")
+    lead.get_by_label("Budget").fill("60000")
+    lead.get_by_label("Risk").select_option("medium")
+    lead.get_by_role("button", name="Create draft").click()
+    expect(lead.get_by_text("The initiative was created as a draft.")).to_be_visible()
+    initiative = Initiative.objects.get(title="Summer creator series")
+    detail = f"/initiatives/{initiative.pk}/"
+    take(lead, "Submit for review")
+    expect(lead.get_by_text("Submitted for review.")).to_be_visible()
+
+    coe_member = people("coe_member")
+    expect(coe_member.get_by_role("link", name="Summer creator series")).to_be_visible()
+    coe_member.get_by_role("link", name="Summer creator series").click()
+    take(coe_member, "Start review")
+    expect(coe_member.get_by_text("Review started.")).to_be_visible()
+    take(coe_member, "Request changes", comment="Name the creators and the cadence.")
+    expect(coe_member.get_by_text("Changes requested.", exact=True)).to_be_visible()
+
+    lead.goto(detail)
+    lead.get_by_role("link", name="Edit").click()
+    lead.get_by_label("Summary").fill("Short videos with three creators, weekly.")
+    lead.get_by_role("button", name="Save changes").click()
+    expect(lead.get_by_text("Your changes were saved.")).to_be_visible()
+    take(lead, "Submit for review")
+    expect(lead.get_by_text("Submitted for review.")).to_be_visible()
+
+    coe_lead = people("coe_lead")
+    coe_lead.goto(detail)
+    take(coe_lead, "Start review")
+    expect(coe_lead.get_by_text("Review started.")).to_be_visible()
+    take(coe_lead, "Approve")
+    expect(coe_lead.get_by_text("Approved.", exact=True)).to_be_visible()
+    expect(coe_lead.locator(".page-head .badge")).to_have_text("Awaiting sponsor")
+
+    sponsor = people("sponsor")
+    sponsor.get_by_role("link", name="Summer creator series").click()
+    assert_accessible(sponsor)
+    take(sponsor, "Approve as sponsor")
+    expect(sponsor.get_by_text("Approved as sponsor.")).to_be_visible()
+    expect(sponsor.locator(".page-head .badge")).to_have_text("Approved")
+    expect(sponsor.locator(".node-current text")).to_have_text("Approved")
+    shoot(sponsor, "initiative-detail")
+
+    assert list(
+        Decision.objects.filter(initiative=initiative).values_list("transition", "actor__username")
+    ) == [
+        ("submit", "marketing_lead"),
+        ("start_review", "coe_member"),
+        ("request_changes", "coe_member"),
+        ("submit", "marketing_lead"),
+        ("start_review", "coe_lead"),
+        ("approve", "coe_lead"),
+        ("sponsor_approve", "sponsor"),
+    ]
+    # The field history shows the edit the lead made between the two submissions.
+    sponsor.goto(detail)
+    expect(sponsor.locator(".history ins")).to_contain_text(["three creators"])
+
+
+def test_the_list_filters_and_sorts(org: Org, people: Any) -> None:
+    for n, budget in enumerate((500, 90000, 12000)):
+        bring_to(org, "submitted", title=f"Campaign {n}", budget=Decimal(budget))
+    bring_to(org, "draft", unit="sales", title="Sales draft")
+    page = people("coe_lead")
+    page.get_by_role("link", name="Initiatives", exact=True).click()
+    expect(page.get_by_text("4 initiatives")).to_be_visible()
+    page.get_by_label("State").select_option("submitted")
+    expect(page.get_by_text("3 initiatives")).to_be_visible()
+    page.get_by_label("Sort by").select_option("budget")
+    expect(page.locator("#results tbody tr").first).to_contain_text("Campaign 1")
+    assert "state=submitted" in page.url
+    assert_accessible(page)
+    shoot(page, "initiative-list")
+
+
+def test_rejecting_asks_for_a_comment_and_a_confirmation(org: Org, people: Any) -> None:
+    initiative = bring_to(org, "in_review")
+    page = people("coe_lead")
+    page.goto(f"/initiatives/{initiative.pk}/")
+    form = page.locator("form.transition-form").filter(
+        has=page.get_by_role("button", name="Reject", exact=True)
+    )
+    expect(form.get_by_label("Comment")).to_have_attribute("required", "")
+    expect(form.get_by_role("checkbox")).to_have_attribute("required", "")
+    take(page, "Reject", comment="Out of scope this year.", confirm=True)
+    expect(page.get_by_text("Rejected.", exact=True)).to_be_visible()
+
+
+def test_the_interface_switches_to_german(org: Org, people: Any) -> None:
+    initiative = bring_to(org, "submitted", budget=Decimal("12345.5"))
+    page = people("coe_lead")
+    page.get_by_label("Language").select_option("de")
+    page.get_by_role("button", name="Change language").click()
+    expect(page.get_by_role("heading", name="Prüfwarteschlange")).to_be_visible()
+    expect(page.get_by_role("button", name="Abmelden")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    page.goto(f"/initiatives/{initiative.pk}/")
+    expect(page.get_by_role("button", name="Prüfung beginnen")).to_be_visible()
+    expect(page.locator(".fields")).to_contain_text("12.345,50")
+    assert_accessible(page)
+    shoot(page, "initiative-detail-de")
+
+
+def test_a_unit_lead_sees_no_approve_button_and_a_forged_post_fails(org: Org, people: Any) -> None:
+    initiative = bring_to(org, "in_review")
+    page = people("marketing_lead")
+    page.goto(f"/initiatives/{initiative.pk}/")
+    expect(page.get_by_role("heading", name=initiative.title)).to_be_visible()
+    expect(page.get_by_role("button", name="Approve")).to_have_count(0)
+    expect(page.get_by_text("There is nothing for you to do")).to_be_visible()
+
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    response = page.request.post(
+        f"/initiatives/{initiative.pk}/transitions/approve/",
+        form={"csrfmiddlewaretoken": token},
+        headers={"X-CSRFToken": token},
+    )
+    assert response.status == 403
+    initiative.refresh_from_db()
+    assert initiative.state == "in_review"
+    assert not Decision.objects.filter(initiative=initiative, transition="approve").exists()
+
+
+def test_the_audit_log_filters_and_exports(org: Org, people: Any) -> None:
+    bring_to(org, "in_review")
+    page = people("auditor")
+    page.get_by_role("link", name="Open the audit log").click()
+    page.get_by_label("Event").select_option("initiative.review_started")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_text("1 event", exact=True)).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export as CSV").click()
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2
+    assert "initiative.review_started" in lines[1]
+    assert_accessible(page)
+    shoot(page, "audit-log")
