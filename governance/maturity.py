@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from governance.models import (
     BusinessUnit,
@@ -32,7 +33,9 @@ from governance.models import (
 BENCHMARK_FILE = Path(__file__).resolve().parent / "data" / "altimeter_2012.json"
 CORE_POLICY_CATEGORIES = ("social_media", "community_response", "crisis_escalation")
 BEYOND_CUSTOMERS = ("employees", "partners", "shareholders")
-STAGE_NAMES = {0: "Not yet planning", **{s.value: s.label for s in MaturityStage}}
+STAGE_NAMES = {0: _("Not yet planning"), **{s.value: s.label for s in MaturityStage}}
+# Keys of the stages in the benchmark file, whatever the language of the labels.
+STAGE_KEYS = {0: "not_yet_planning", **{s.value: s.name.lower() for s in MaturityStage}}
 
 
 @dataclass(frozen=True)
@@ -375,7 +378,7 @@ def organization_benchmark(unit_assessments: list[Assessment]) -> dict[str, Any]
             "name": STAGE_NAMES[number],
             "units": counts[number],
             "share": round(counts[number] / total_units, 4),
-            "survey_share": published["stage_distribution"].get(STAGE_NAMES[number].lower()),
+            "survey_share": published["stage_distribution"].get(STAGE_KEYS[number]),
         }
         for number in range(0, 7)
     ]

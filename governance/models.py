@@ -146,12 +146,12 @@ class AuditEvent(models.Model):
 class MaturityStage(models.IntegerChoices):
     """The six stages of social business, in order."""
 
-    PLANNING = 1, "Planning"
-    PRESENCE = 2, "Presence"
-    ENGAGEMENT = 3, "Engagement"
-    FORMALIZED = 4, "Formalized"
-    STRATEGIC = 5, "Strategic"
-    CONVERGED = 6, "Converged"
+    PLANNING = 1, _("Planning")
+    PRESENCE = 2, _("Presence")
+    ENGAGEMENT = 3, _("Engagement")
+    FORMALIZED = 4, _("Formalized")
+    STRATEGIC = 5, _("Strategic")
+    CONVERGED = 6, _("Converged")
 
 
 class MaturityCriterion(models.Model):
@@ -159,8 +159,8 @@ class MaturityCriterion(models.Model):
     a self-assessment question answered by a unit lead or the CoE lead."""
 
     class Kind(models.TextChoices):
-        EVIDENCE = "evidence", "Evidence from the tool"
-        SELF = "self", "Self-assessment"
+        EVIDENCE = "evidence", _("Evidence from the tool")
+        SELF = "self", _("Self-assessment")
 
     key = models.SlugField(max_length=64, unique=True)
     stage = models.PositiveSmallIntegerField(choices=MaturityStage.choices)

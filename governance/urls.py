@@ -5,7 +5,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from governance import pages, views
+from governance import maturity_pages, pages, views
 from governance.maturity_api import (
     MaturityAssessmentView,
     MaturityHistoryView,
@@ -45,6 +45,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("initiatives/", include("initiatives.urls")),
+    path("maturity/", maturity_pages.maturity_page, name="maturity"),
+    path("maturity/assess/", maturity_pages.maturity_assess, name="maturity-assess"),
     path("audit/", pages.audit_log, name="audit-log"),
     path("audit/export.csv", pages.audit_export, name="audit-export"),
     path("admin/", admin.site.urls),
@@ -55,12 +57,18 @@ urlpatterns = [
     path("api/portfolio/export.csv", PortfolioExportView.as_view(), name="portfolio-export"),
     path("api/scoring/weights/", ScoringWeightsView.as_view(), name="scoring-weights"),
     path("api/me/notifications/", NotificationSettingsView.as_view(), name="my-notifications"),
-    path("api/maturity/", MaturityView.as_view(), name="maturity"),
-    path("api/maturity/business-units/<int:pk>/", MaturityUnitView.as_view(), name="maturity-unit"),
+    path("api/maturity/", MaturityView.as_view(), name="api-maturity"),
     path(
-        "api/maturity/assessments/", MaturityAssessmentView.as_view(), name="maturity-assessments"
+        "api/maturity/business-units/<int:pk>/",
+        MaturityUnitView.as_view(),
+        name="api-maturity-unit",
     ),
-    path("api/maturity/history/", MaturityHistoryView.as_view(), name="maturity-history"),
+    path(
+        "api/maturity/assessments/",
+        MaturityAssessmentView.as_view(),
+        name="api-maturity-assessments",
+    ),
+    path("api/maturity/history/", MaturityHistoryView.as_view(), name="api-maturity-history"),
     path("api/", include(router.urls)),
     path("api-auth/", include("rest_framework.urls")),
 ]

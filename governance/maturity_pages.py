@@ -1,0 +1,157 @@
+"""The maturity page: each unit's stage and the organization's, the checklist
+to the next stage, progress over time and the published benchmark."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from governance import access, maturity, services
+from governance.forms import MaturityAnswersForm
+from governance.models import (
+    BusinessUnit,
+    MaturityAssessment,
+    MaturityCriterion,
+    MaturityStage,
+    OrganizationRole,
+)
+
+ORGANIZATION = "organization"
+HISTORY_POINTS = 12
+# Geometry of the progress chart (SVG user units).
+CHART_WIDTH, CHART_HEIGHT, CHART_LEFT, CHART_BOTTOM = 320, 120, 28, 14
+
+
+def _assessable(user: Any) -> list[tuple[str, str]]:
+    """The scopes the user may answer for: their led units; every unit and the
+    organization for the CoE lead."""
+    coe_lead = OrganizationRole.Role.COE_LEAD in access.organization_roles(user)
+    units = (
+        BusinessUnit.objects.order_by("name")
+        if coe_lead
+        else access.visible_units(user, access.LEAD).order_by("name")
+    )
+    scopes = [(str(unit.pk), unit.name) for unit in units]
+    return ([(ORGANIZATION, _("The organization"))] if coe_lead else []) + scopes
+
+
+def _progress(records: list[MaturityAssessment]) -> dict[str, Any] | None:
+    """Points of a step chart of the recorded stages, oldest first."""
+    if not records:
+        return None
+    records = records[-HISTORY_POINTS:]
+    span = CHART_WIDTH - CHART_LEFT - 10
+    step = span / max(len(records) - 1, 1)
+    height = CHART_HEIGHT - CHART_BOTTOM - 8
+
+    def y(stage: int) -> float:
+        return round(CHART_HEIGHT - CHART_BOTTOM - stage * height / 6, 1)
+
+    points = [
+        {
+            "x": round(CHART_LEFT + i * step, 1),
+            "y": y(r.stage),
+            "record": r,
+            "name": maturity.STAGE_NAMES[r.stage],
+        }
+        for i, r in enumerate(records)
+    ]
+    return {
+        "points": points,
+        "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
+        "gridlines": [{"y": y(s), "stage": s} for s in range(0, 7)],
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+    }
+
+
+def _row(assessment: maturity.Assessment, records: list[MaturityAssessment]) -> dict[str, Any]:
+    return {
+        "assessment": assessment,
+        "name": assessment.unit.name if assessment.unit else _("The organization"),
+        "progress": _progress(records),
+        "ladder": [
+            {
+                "stage": s.value,
+                "name": s.label,
+                "reached": s.value <= assessment.stage,
+                "current": s.value == assessment.stage,
+            }
+            for s in MaturityStage
+        ],
+    }
+
+
+@login_required
+def maturity_page(request: HttpRequest) -> HttpResponse:
+    """Everyone signed in sees the organization; units as far as they can see them."""
+    all_units = list(BusinessUnit.objects.order_by("name"))
+    assessments = [maturity.assess(unit) for unit in all_units]
+    visible = set(access.visible_units(request.user).values_list("pk", flat=True))
+    history: dict[int | None, list[MaturityAssessment]] = {}
+    for record in MaturityAssessment.objects.filter(
+        business_unit__isnull=True
+    ) | MaturityAssessment.objects.filter(business_unit__in=visible):
+        history.setdefault(record.business_unit_id, []).append(record)
+    for records in history.values():
+        records.sort(key=lambda r: (r.at, r.pk))
+    organization = maturity.assess(None)
+    scopes = _assessable(request.user)
+    questions = list(
+        MaturityCriterion.objects.filter(active=True, kind=MaturityCriterion.Kind.SELF)
+    )
+    benchmark = maturity.organization_benchmark(assessments)
+    return render(
+        request,
+        "governance/maturity.html",
+        {
+            "organization": _row(organization, history.get(None, [])),
+            "units": [
+                _row(a, history.get(a.unit.pk, []))  # type: ignore[union-attr]
+                for a in assessments
+                if a.unit.pk in visible  # type: ignore[union-attr]
+            ],
+            "benchmark": benchmark,
+            "form": MaturityAnswersForm(scopes=scopes, questions=questions) if scopes else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def maturity_assess(request: HttpRequest) -> HttpResponse:
+    """Record the answers of a unit lead (their unit) or the CoE lead (any)."""
+    scopes = _assessable(request.user)
+    if not scopes:
+        raise PermissionDenied
+    questions = list(
+        MaturityCriterion.objects.filter(active=True, kind=MaturityCriterion.Kind.SELF)
+    )
+    form = MaturityAnswersForm(request.POST, scopes=scopes, questions=questions)
+    if not form.is_valid():
+        messages.error(request, _("Choose what to assess."))
+        return redirect("maturity")
+    scope = form.cleaned_data["scope"]
+    unit = None if scope == ORGANIZATION else BusinessUnit.objects.get(pk=int(scope))
+    answers = {q.key: bool(form.cleaned_data[q.key]) for q in questions}
+    try:
+        record = services.maturity_assessment_record(
+            actor=request.user, business_unit=unit, answers=answers
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("maturity")
+    messages.success(
+        request,
+        _("Assessment recorded: %(scope)s is at %(stage)s.")
+        % {
+            "scope": unit.name if unit else _("the organization"),
+            "stage": maturity.STAGE_NAMES[record.stage],
+        },
+    )
+    return redirect("maturity")
