@@ -1,0 +1,38 @@
+"""The maturity page in a real browser: a unit lead opens it from the
+navigation, records the self-assessment and sees the stage it earns."""
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import Org, bring_to
+
+# The browser, the signed-in pages and the checks come from the main browser
+# suite (skipped there, and so here, where Chromium is missing).
+from tests.web.test_browser import (  # noqa: F401
+    assert_accessible,
+    browser,
+    org,
+    people,
+    shoot,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_unit_lead_records_the_self_assessment(org: Org, people: Any) -> None:  # noqa: F811
+    bring_to(org, "submitted")
+    page = people("marketing_lead")
+    page.get_by_role("link", name="Maturity").click()
+    expect(page.get_by_role("heading", name="Social business maturity")).to_be_visible()
+    page.get_by_label("Assess", exact=True).select_option(label="Marketing")
+    page.get_by_label("A listening program").check()
+    page.get_by_label("A formal presence").check()
+    page.get_by_role("button", name="Record the assessment").click()
+    expect(page.get_by_text("Assessment recorded: Marketing is at Presence.")).to_be_visible()
+    unit = page.locator("article.maturity-unit").filter(has_text="Marketing")
+    expect(unit.locator(".badge-stage")).to_have_text("2 · Presence")
+    expect(unit.locator("svg polyline")).to_have_count(1)
+    assert_accessible(page)
+    shoot(page, "maturity")
