@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import (
@@ -77,27 +78,43 @@ def evidence(key: str) -> Callable[[Check], Check]:
 @evidence("initiative_proposed")
 def _initiative_proposed(scope: Scope) -> Evidence:
     count = scope.initiatives().filter(decisions__transition="submit").distinct().count()
-    return Evidence(count > 0, f"{count} initiative(s) submitted through the workflow.")
+    return Evidence(
+        count > 0,
+        ngettext(
+            "%(count)d initiative submitted through the workflow.",
+            "%(count)d initiatives submitted through the workflow.",
+            count,
+        )
+        % {"count": count},
+    )
 
 
 @evidence("initiative_running")
 def _initiative_running(scope: Scope) -> Evidence:
     count = scope.initiatives().filter(state__in=["active", "paused", "completed"]).count()
-    return Evidence(count > 0, f"{count} initiative(s) launched.")
+    return Evidence(
+        count > 0,
+        ngettext("%(count)d initiative launched.", "%(count)d initiatives launched.", count)
+        % {"count": count},
+    )
 
 
 @evidence("sponsor_assigned")
 def _sponsor_assigned(scope: Scope) -> Evidence:
     without = [u.name for u in scope.units if not u.sponsorships.exists()]
     if without:
-        return Evidence(False, "No executive sponsor for: " + ", ".join(without) + ".")
-    return Evidence(True, "Every unit in scope has an executive sponsor.")
+        return Evidence(
+            False, gettext("No executive sponsor for: %(units)s.") % {"units": ", ".join(without)}
+        )
+    return Evidence(True, gettext("Every unit in scope has an executive sponsor."))
 
 
 @evidence("coe_with_lead")
 def _coe_with_lead(scope: Scope) -> Evidence:
     leads = OrganizationRole.objects.filter(role=OrganizationRole.Role.COE_LEAD).count()
-    return Evidence(leads > 0, f"{leads} CoE lead(s).")
+    return Evidence(
+        leads > 0, ngettext("%(count)d CoE lead.", "%(count)d CoE leads.", leads) % {"count": leads}
+    )
 
 
 def _policies_for(unit: BusinessUnit) -> Any:
@@ -119,10 +136,13 @@ def _core_policies(scope: Scope) -> Evidence:
         present = set(_policies_for(unit).values_list("category", flat=True))
         lacking = [c for c in CORE_POLICY_CATEGORIES if c not in present]
         if lacking:
-            missing.append(f"{unit.name} lacks {', '.join(lacking)}")
+            missing.append(
+                gettext("%(unit)s lacks %(categories)s")
+                % {"unit": unit.name, "categories": ", ".join(lacking)}
+            )
     if missing:
         return Evidence(False, "; ".join(missing) + ".")
-    return Evidence(True, "Social media, community response and crisis policies apply.")
+    return Evidence(True, gettext("Social media, community response and crisis policies apply."))
 
 
 @evidence("policies_acknowledged")
@@ -150,12 +170,15 @@ def _policies_acknowledged(scope: Scope) -> Evidence:
         staff_total += len(staff)
         staff_current += sum(1 for user in staff if wanted <= acknowledged[user])
     if staff_total == 0:
-        return Evidence(False, "No staff in scope.")
+        return Evidence(False, gettext("No staff in scope."))
     share = staff_current / staff_total
     return Evidence(
         share >= 0.8,
-        f"{staff_current} of {staff_total} staff ({share:.0%}) acknowledged every current "
-        "version; 80 % needed.",
+        gettext(
+            "%(current)d of %(total)d staff (%(share)s) acknowledged every current version; "
+            "80 %% needed."
+        )
+        % {"current": staff_current, "total": staff_total, "share": f"{share:.0%}"},
     )
 
 
@@ -170,7 +193,15 @@ def _decided_recently(scope: Scope) -> Evidence:
         transition__in=["approve", "reject", "sponsor_approve", "sponsor_reject"],
     )
     count = decisions.count()
-    return Evidence(count > 0, f"{count} decision(s) in the last 180 days.")
+    return Evidence(
+        count > 0,
+        ngettext(
+            "%(count)d decision in the last 180 days.",
+            "%(count)d decisions in the last 180 days.",
+            count,
+        )
+        % {"count": count},
+    )
 
 
 @evidence("budget_aligned")
@@ -183,11 +214,12 @@ def _budget_aligned(scope: Scope) -> Evidence:
     )
     total, aligned = totals["total"] or Decimal(0), totals["aligned"] or Decimal(0)
     if not total:
-        return Evidence(False, "No active budget.")
+        return Evidence(False, gettext("No active budget."))
     share = aligned / total
     return Evidence(
         share >= Decimal("0.8"),
-        f"{share:.0%} of the active budget serves active goals; 80 % needed.",
+        gettext("%(share)s of the active budget serves active goals; 80 %% needed.")
+        % {"share": f"{share:.0%}"},
     )
 
 
@@ -197,8 +229,12 @@ def _kpis_recorded(scope: Scope) -> Evidence:
     total = active.count()
     missing = active.filter(kpis="").count()
     if total == 0:
-        return Evidence(False, "No active initiative.")
-    return Evidence(missing == 0, f"{total - missing} of {total} active initiative(s) record KPIs.")
+        return Evidence(False, gettext("No active initiative."))
+    return Evidence(
+        missing == 0,
+        gettext("%(done)d of %(total)d active initiatives record KPIs.")
+        % {"done": total - missing, "total": total},
+    )
 
 
 @evidence("sponsor_within_sla")
@@ -216,7 +252,7 @@ def _sponsor_within_sla(scope: Scope) -> Evidence:
         ).values_list("initiative_id", "at")
     )
     if not decisions:
-        return Evidence(False, "No sponsor decision in the last 90 days.")
+        return Evidence(False, gettext("No sponsor decision in the last 90 days."))
     waits = {}
     for initiative_id, at in Decision.objects.filter(
         initiative_id__in={d[0] for d in decisions},
@@ -237,7 +273,8 @@ def _sponsor_within_sla(scope: Scope) -> Evidence:
         late += days > settings.SPONSOR_SLA_DAYS
     return Evidence(
         late == 0,
-        f"{len(decisions) - late} of {len(decisions)} sponsor decision(s) within the target.",
+        gettext("%(on_time)d of %(total)d sponsor decisions within the target.")
+        % {"on_time": len(decisions) - late, "total": len(decisions)},
     )
 
 
@@ -250,8 +287,8 @@ def _functions(scope: Scope) -> Evidence:
         functions |= set(row or [])
     return Evidence(
         len(functions) >= 4,
-        f"Active initiatives across the organization serve {len(functions)} function(s)"
-        + (f": {', '.join(sorted(functions))}." if functions else "."),
+        gettext("Active initiatives across the organization serve %(count)d functions: %(names)s.")
+        % {"count": len(functions), "names": ", ".join(sorted(functions)) or "-"},
     )
 
 
@@ -262,9 +299,8 @@ def _audiences(scope: Scope) -> Evidence:
         reached |= set(row or []) & set(BEYOND_CUSTOMERS)
     return Evidence(
         len(reached) >= 2,
-        "Beyond customers, active initiatives reach: "
-        + (", ".join(sorted(reached)) or "none")
-        + "; two needed.",
+        gettext("Beyond customers, active initiatives reach: %(audiences)s; two needed.")
+        % {"audiences": ", ".join(sorted(reached)) or "-"},
     )
 
 
@@ -274,8 +310,11 @@ def _no_overdue_reviews(scope: Scope) -> Evidence:
     for unit in scope.units:
         overdue |= {p.title for p in _policies_for(unit).filter(next_review_due__lt=scope.today)}
     if overdue:
-        return Evidence(False, "Overdue for review: " + ", ".join(sorted(overdue)) + ".")
-    return Evidence(True, "No policy in scope is overdue for review.")
+        return Evidence(
+            False,
+            gettext("Overdue for review: %(titles)s.") % {"titles": ", ".join(sorted(overdue))},
+        )
+    return Evidence(True, gettext("No policy in scope is overdue for review."))
 
 
 @dataclass(frozen=True)
@@ -328,15 +367,19 @@ def assess(unit: BusinessUnit | None, answers: dict[str, bool] | None = None) ->
         if criterion.kind == MaturityCriterion.Kind.SELF:
             met = bool(answers.get(criterion.key, False))
             detail = (
-                "Answered yes."
+                gettext("Answered yes.")
                 if met
-                else ("Answered no." if criterion.key in answers else "Not answered yet.")
+                else (
+                    gettext("Answered no.")
+                    if criterion.key in answers
+                    else gettext("Not answered yet.")
+                )
             )
         elif criterion.key in CHECKS:
             found = CHECKS[criterion.key](scope)
             met, detail = found.met, found.detail
         else:
-            met, detail = False, "No evidence is computed for this criterion."
+            met, detail = False, gettext("No evidence is computed for this criterion.")
         results.append(
             Result(
                 criterion.key,
