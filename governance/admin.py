@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from guardian.admin import GuardedModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -60,14 +61,18 @@ class ObjectPermissionsReadOnlyMixin(GuardedModelAdminMixin):
         self, request: HttpRequest, object_pk: str, user_id: int
     ) -> HttpResponse:
         if request.method == "POST":
-            raise PermissionDenied("Rights follow roles: change the membership or role instead.")
+            raise PermissionDenied(
+                gettext("Rights follow roles: change the membership or role instead.")
+            )
         return super().obj_perms_manage_user_view(request, object_pk, user_id)
 
     def obj_perms_manage_group_view(
         self, request: HttpRequest, object_pk: str, group_id: int
     ) -> HttpResponse:
         if request.method == "POST":
-            raise PermissionDenied("Rights follow roles: change the membership or role instead.")
+            raise PermissionDenied(
+                gettext("Rights follow roles: change the membership or role instead.")
+            )
         return super().obj_perms_manage_group_view(request, object_pk, group_id)
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.request import Request
@@ -122,7 +123,7 @@ class MaturityAssessmentView(APIView):
         body.is_valid(raise_exception=True)
         unit = body.validated_data["business_unit"]
         if unit is not None and not access.visible_units(request.user).filter(pk=unit.pk).exists():
-            raise serializers.ValidationError({"business_unit": "No such business unit."})
+            raise serializers.ValidationError({"business_unit": gettext("No such business unit.")})
         record = services.maturity_assessment_record(
             actor=request.user, business_unit=unit, answers=body.validated_data["answers"]
         )
@@ -145,6 +146,6 @@ class MaturityHistoryView(generics.ListAPIView):
             queryset = queryset.filter(business_unit__isnull=True)
         elif raw:
             if not raw.isdigit():
-                raise serializers.ValidationError({"business_unit": "Expected a unit id."})
+                raise serializers.ValidationError({"business_unit": gettext("Expected a unit id.")})
             queryset = queryset.filter(business_unit_id=int(raw))
         return queryset.order_by("-at", "-id")

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from governance import access, audit
 from governance.models import (
@@ -160,9 +161,9 @@ def maturity_assessment_record(
     ).exists()
     if business_unit is None:
         if not is_coe_lead:
-            raise PermissionDenied("Only the CoE lead assesses the organization.")
+            raise PermissionDenied(gettext("Only the CoE lead assesses the organization."))
     elif not is_coe_lead and access.LEAD not in access.unit_codenames(actor, business_unit.pk):
-        raise PermissionDenied("Only the unit's lead or the CoE lead assesses this unit.")
+        raise PermissionDenied(gettext("Only the unit's lead or the CoE lead assesses this unit."))
     questions = set(
         MaturityCriterion.objects.filter(active=True, kind=MaturityCriterion.Kind.SELF).values_list(
             "key", flat=True
@@ -170,7 +171,12 @@ def maturity_assessment_record(
     )
     unknown = sorted(set(answers) - questions)
     if unknown:
-        raise ValidationError({"answers": f"Not self-assessment questions: {', '.join(unknown)}."})
+        raise ValidationError(
+            {
+                "answers": gettext("Not self-assessment questions: %(keys)s.")
+                % {"keys": ", ".join(unknown)}
+            }
+        )
     with transaction.atomic():
         merged = maturity.latest_answers(business_unit) | answers
         result = maturity.assess(business_unit, merged)
@@ -204,11 +210,11 @@ def maturity_criterion_update(
     if not OrganizationRole.objects.filter(
         user=actor, role=OrganizationRole.Role.COE_LEAD
     ).exists():
-        raise PermissionDenied("Only the CoE lead edits the maturity criteria.")
+        raise PermissionDenied(gettext("Only the CoE lead edits the maturity criteria."))
     editable = {"title", "description", "stage", "fix_url", "active"}
     unknown = set(changes) - editable
     if unknown:
-        raise ValidationError({f: "This field cannot be changed." for f in unknown})
+        raise ValidationError({f: gettext("This field cannot be changed.") for f in unknown})
     with transaction.atomic():
         locked = MaturityCriterion.objects.select_for_update().get(pk=criterion.pk)
         old = {f: getattr(locked, f) for f in changes}

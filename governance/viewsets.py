@@ -10,6 +10,7 @@ import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import StreamingHttpResponse
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import renderers, serializers, viewsets
 from rest_framework.decorators import action
@@ -142,7 +143,7 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         if access.READ_AUDIT_LOG not in access.organization_rights(request.user):
-            raise PermissionDenied("Only auditors and the CoE lead read the audit log.")
+            raise PermissionDenied(gettext("Only auditors and the CoE lead read the audit log."))
 
     def get_queryset(self) -> QuerySet[AuditEvent]:
         return AuditEvent.objects.select_related("actor").order_by("seq")

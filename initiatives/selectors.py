@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import F, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import OrderBy
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_fsm import Transition
 
 from governance import access
@@ -76,10 +77,14 @@ class _Rights:
             on_behalf_of = self.delegated_by()
             allowed = on_behalf_of is not None
         if not allowed:
-            return Authorization(f"You may not {name.replace('_', ' ')} this.")
+            return Authorization(
+                gettext("You may not %(action)s this.") % {"action": name.replace("_", " ")}
+            )
         deciders = {self.user.pk} | ({on_behalf_of.pk} if on_behalf_of else set())
         if rule.owner_barred and deciders & barred:
-            return Authorization("Separation of duties: nobody decides on what they proposed.")
+            return Authorization(
+                gettext("Separation of duties: nobody decides on what they proposed.")
+            )
         return Authorization(on_behalf_of=on_behalf_of)
 
 

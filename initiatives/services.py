@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 from governance import access, audit, history
@@ -98,7 +99,9 @@ def initiative_create(
     and ValidationError naming the field for invalid content.
     """
     if access.PROPOSE not in access.unit_codenames(actor, business_unit.pk):
-        raise PermissionDenied("Only members and leads of the business unit may propose here.")
+        raise PermissionDenied(
+            gettext("Only members and leads of the business unit may propose here.")
+        )
     with transaction.atomic():
         initiative = Initiative(
             business_unit=business_unit,
@@ -141,14 +144,17 @@ def initiative_update(
     """
     unknown = set(changes) - set(CONTENT_FIELDS) - {"goals"}
     if unknown:
-        raise ValidationError({field: "This field cannot be changed." for field in unknown})
+        raise ValidationError(
+            {field: gettext("This field cannot be changed.") for field in unknown}
+        )
     if access.PROPOSE not in access.unit_codenames(actor, initiative.business_unit_id):
-        raise PermissionDenied("Only members and leads of the business unit may edit it.")
+        raise PermissionDenied(gettext("Only members and leads of the business unit may edit it."))
     with transaction.atomic():
         locked = _lock(initiative)
         if not locked.is_editable:
             raise Conflict(
-                f"An initiative that is {locked.get_state_display().lower()} cannot be edited."
+                gettext("An initiative that is %(state)s cannot be edited.")
+                % {"state": locked.get_state_display().lower()}
             )
         before = _snapshot(locked)
         for field in CONTENT_FIELDS:
@@ -203,13 +209,14 @@ def _decide(
     method = getattr(obj, name)
     if not can_proceed(method):
         raise TransitionNotAllowed(
-            f"Cannot {name.replace('_', ' ')} what is {obj.get_state_display().lower()}.",
+            gettext("Cannot %(action)s what is %(state)s.")
+            % {"action": name.replace("_", " "), "state": obj.get_state_display().lower()},
             object=obj,
             method=method,
         )
     problems = {}
     if rule.comment_required and not comment:
-        problems["comment"] = "A comment is required for this decision."
+        problems["comment"] = gettext("A comment is required for this decision.")
     if isinstance(obj, Initiative) and name == "submit":
         problems |= obj.submit_problems()
     if problems:
@@ -317,22 +324,27 @@ def amendment_propose(
     pending amendment, ValidationError naming the field for invalid changes.
     """
     if access.LEAD not in access.unit_codenames(actor, initiative.business_unit_id):
-        raise PermissionDenied("Only a lead of the business unit may propose an amendment.")
+        raise PermissionDenied(
+            gettext("Only a lead of the business unit may propose an amendment.")
+        )
     unknown = set(changes) - set(AMENDABLE_FIELDS)
     if unknown:
-        raise ValidationError({f: "An amendment cannot change this field." for f in unknown})
+        raise ValidationError(
+            {f: gettext("An amendment cannot change this field.") for f in unknown}
+        )
     if not changes:
-        raise ValidationError({"changes": "Name at least one change."})
+        raise ValidationError({"changes": gettext("Name at least one change.")})
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the initiative should change."})
+        raise ValidationError({"reason": gettext("Say why the initiative should change.")})
     with transaction.atomic():
         locked = _lock(initiative)
         if locked.state not in AMENDABLE_STATES:
             raise Conflict(
-                f"An initiative that is {locked.get_state_display().lower()} cannot be amended."
+                gettext("An initiative that is %(state)s cannot be amended.")
+                % {"state": locked.get_state_display().lower()}
             )
         if locked.amendments.filter(state__in=PENDING_AMENDMENT_STATES).exists():
-            raise Conflict("This initiative already has an amendment under review.")
+            raise Conflict(gettext("This initiative already has an amendment under review."))
         # Validate the changed initiative without saving it.
         trial = Initiative.objects.get(pk=locked.pk)
         for field, value in changes.items():

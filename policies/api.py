@@ -12,6 +12,7 @@ from django.core.paginator import InvalidPage
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -229,7 +230,7 @@ def _positive_int(request: Request, name: str) -> int:
     raw = request.query_params.get(name, "")
     # Bounded so that the database's integer type never overflows (a 500).
     if not raw.isdigit() or int(raw) > _MAX_HISTORY_ID:
-        raise ValidationError({name: "A history id (a whole number) is required."})
+        raise ValidationError({name: gettext("A history id (a whole number) is required.")})
     return int(raw)
 
 
@@ -346,7 +347,7 @@ class PolicyViewSet(
         try:
             day = datetime.date.fromisoformat(request.query_params.get("date", ""))
         except ValueError:
-            raise ValidationError({"date": "A date as YYYY-MM-DD is required."}) from None
+            raise ValidationError({"date": gettext("A date as YYYY-MM-DD is required.")}) from None
         version = selectors.version_as_of(policy, day)
         if version is None:
             raise Http404(f"No version of this policy was in force on {day}.")

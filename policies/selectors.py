@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from governance import access
 from governance.models import BusinessUnit, Membership
@@ -109,7 +110,7 @@ def refusal(user: UserLike, name: str, rights: frozenset[str] | None = None) -> 
     """Why the user may not take the policy transition, whatever the state."""
     rights = access.organization_rights(user) if rights is None else rights
     if not TRANSITIONS[name].rights & rights:
-        return f"You may not {name.replace('_', ' ')} this policy."
+        return gettext("You may not %(action)s this policy.") % {"action": name.replace("_", " ")}
     return None
 
 
@@ -336,7 +337,7 @@ def active_exceptions(today: datetime.date | None = None) -> QuerySet[PolicyExce
 def exception_refusal(user: UserLike, exception: PolicyException, name: str) -> str | None:
     rule = EXCEPTION_TRANSITIONS[name]
     if not rule.rights & access.organization_rights(user):
-        return f"You may not {name} this exception."
+        return gettext("You may not %(action)s this exception.") % {"action": name}
     if rule.requester_barred and user.pk in (
         exception.requested_by_id,
         exception.initiative.owner_id,

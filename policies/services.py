@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_fsm import TransitionNotAllowed, can_proceed
 
 from governance import access, audit, history
@@ -68,9 +69,9 @@ def _require_right(actor: AbstractBaseUser, right: str, message: str) -> None:
 def _require_reason(change_reason: str) -> str:
     change_reason = change_reason.strip()
     if not change_reason:
-        raise ValidationError({"change_reason": "Say why the policy changes."})
+        raise ValidationError({"change_reason": gettext("Say why the policy changes.")})
     if len(change_reason) > 100:
-        raise ValidationError({"change_reason": "At most 100 characters."})
+        raise ValidationError({"change_reason": gettext("At most 100 characters.")})
     return change_reason
 
 
@@ -91,7 +92,7 @@ def policy_create(
     Raises PermissionDenied unless the actor is a CoE member or lead, and
     ValidationError naming the field for invalid content.
     """
-    _require_right(actor, access.EDIT_POLICIES, "Only the CoE drafts policies.")
+    _require_right(actor, access.EDIT_POLICIES, gettext("Only the CoE drafts policies."))
     change_reason = _require_reason(change_reason)
     with transaction.atomic():
         policy = Policy(
@@ -138,15 +139,17 @@ def policy_update(
     """
     unknown = set(changes) - set(CONTENT_FIELDS) - {"business_units"}
     if unknown:
-        raise ValidationError({field: "This field cannot be changed." for field in unknown})
-    _require_right(actor, access.EDIT_POLICIES, "Only the CoE edits policies.")
+        raise ValidationError(
+            {field: gettext("This field cannot be changed.") for field in unknown}
+        )
+    _require_right(actor, access.EDIT_POLICIES, gettext("Only the CoE edits policies."))
     change_reason = _require_reason(change_reason)
     with transaction.atomic():
         locked = _lock(policy)
         if not locked.is_editable:
             raise Conflict(
-                f"A policy that is {locked.get_state_display().lower()} cannot be edited; "
-                "revise it first."
+                gettext("A policy that is %(state)s cannot be edited; revise it first.")
+                % {"state": locked.get_state_display().lower()}
             )
         before = _snapshot(locked)
         for field in CONTENT_FIELDS:
@@ -195,15 +198,17 @@ def policy_transition(
         method = getattr(locked, name)
         if not can_proceed(method):
             raise TransitionNotAllowed(
-                f"Cannot {name.replace('_', ' ')} a policy that is "
-                f"{locked.get_state_display().lower()}.",
+                gettext("Cannot %(action)s a policy that is %(state)s.")
+                % {"action": name.replace("_", " "), "state": locked.get_state_display().lower()},
                 object=locked,
                 method=method,
             )
         if rule.comment_required and not comment:
-            raise ValidationError({"comment": "A comment is required for this transition."})
+            raise ValidationError(
+                {"comment": gettext("A comment is required for this transition.")}
+            )
         if name == "publish" and not locked.body.strip():
-            raise ValidationError({"body": "A policy needs a body to be published."})
+            raise ValidationError({"body": gettext("A policy needs a body to be published.")})
         source, old_version = locked.state, locked.version
         method()
         history.stamp(locked, actor, f"{name}: {comment}"[:100] if comment else name)
@@ -250,11 +255,13 @@ def policy_acknowledge(*, actor: AbstractBaseUser, policy: Policy) -> Acknowledg
     with transaction.atomic():
         locked = _lock(policy)
         if not locked.in_force:
-            raise Conflict("Only a policy in force can be acknowledged.")
+            raise Conflict(gettext("Only a policy in force can be acknowledged."))
         staff_units = access.visible_units(actor, access.PROPOSE)
         applies = selectors.policies_in_force_for_units(staff_units).filter(pk=locked.pk)
         if not staff_units.exists() or not applies.exists():
-            raise PermissionDenied("Only staff of a unit the policy applies to acknowledge it.")
+            raise PermissionDenied(
+                gettext("Only staff of a unit the policy applies to acknowledge it.")
+            )
         acknowledgment, created = Acknowledgment.objects.get_or_create(
             policy=locked, user=actor, version=locked.version
         )
@@ -316,17 +323,21 @@ def exception_request(
     today = timezone.localdate()
     problems = {}
     if not reason:
-        problems["reason"] = "Say why the exception is needed."
+        problems["reason"] = gettext("Say why the exception is needed.")
     if expires_on <= today:
-        problems["expires_on"] = "The expiry date must be in the future."
+        problems["expires_on"] = gettext("The expiry date must be in the future.")
     elif expires_on > add_months(today, MAX_EXCEPTION_MONTHS):
-        problems["expires_on"] = f"At most {MAX_EXCEPTION_MONTHS} months ahead."
+        problems["expires_on"] = gettext("At most %(months)d months ahead.") % {
+            "months": MAX_EXCEPTION_MONTHS
+        }
     if (
         not selectors.policies_in_force_for_unit(initiative.business_unit_id)
         .filter(pk=policy.pk)
         .exists()
     ):
-        problems["policy"] = "This policy is not in force for the initiative's business unit."
+        problems["policy"] = gettext(
+            "This policy is not in force for the initiative's business unit."
+        )
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
@@ -376,12 +387,13 @@ def exception_transition(
         method = getattr(locked, name)
         if not can_proceed(method):
             raise TransitionNotAllowed(
-                f"Cannot {name} an exception that is {locked.get_state_display().lower()}.",
+                gettext("Cannot %(action)s an exception that is %(state)s.")
+                % {"action": name, "state": locked.get_state_display().lower()},
                 object=locked,
                 method=method,
             )
         if selectors.EXCEPTION_TRANSITIONS[name].comment_required and not comment:
-            raise ValidationError({"comment": "A comment is required for this decision."})
+            raise ValidationError({"comment": gettext("A comment is required for this decision.")})
         source = locked.state
         method()
         locked.decided_by = actor

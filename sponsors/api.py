@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.http import Http404, StreamingHttpResponse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -95,7 +96,9 @@ def _units(request: Request) -> Any:
     try:
         unit = int(raw)
     except ValueError:
-        raise serializers.ValidationError({"business_unit": "Expected a unit id."}) from None
+        raise serializers.ValidationError(
+            {"business_unit": gettext("Expected a unit id.")}
+        ) from None
     units = selectors.portfolio_units(request.user, unit)
     if not units.exists():
         raise Http404("No such business unit in your portfolio.")

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from governance import access, audit
 from governance.errors import Conflict
@@ -99,7 +100,7 @@ def delegation_create(
     """
     sponsor = ExecutiveSponsor.objects.filter(user=actor).first()
     if sponsor is None:
-        raise PermissionDenied("Only an executive sponsor can delegate their sign-off.")
+        raise PermissionDenied(gettext("Only an executive sponsor can delegate their sign-off."))
     errors = {}
     if delegate.pk == actor.pk:
         errors["delegate"] = "You cannot delegate to yourself."
@@ -137,11 +138,11 @@ def delegation_create(
 def delegation_end(*, actor: AbstractBaseUser, delegation: Delegation) -> Delegation:
     """End a delegation now. Only its sponsor may; ending twice is a conflict."""
     if delegation.sponsor.user_id != actor.pk:
-        raise PermissionDenied("Only the sponsor who delegated can end the delegation.")
+        raise PermissionDenied(gettext("Only the sponsor who delegated can end the delegation."))
     with transaction.atomic():
         locked = Delegation.objects.select_for_update().get(pk=delegation.pk)
         if locked.ended_at is not None or locked.ends_on < timezone.localdate():
-            raise Conflict("This delegation has already ended.")
+            raise Conflict(gettext("This delegation has already ended."))
         locked.ended_at = timezone.now()
         locked.save(update_fields=["ended_at"])
         audit.record(
@@ -161,10 +162,10 @@ def scoring_weights_set(
     if not OrganizationRole.objects.filter(
         user=actor, role=OrganizationRole.Role.COE_LEAD
     ).exists():
-        raise PermissionDenied("Only the CoE lead sets the scoring weights.")
+        raise PermissionDenied(gettext("Only the CoE lead sets the scoring weights."))
     unknown = set(weights) - set(ScoringCriterion.Key.values)
     if unknown:
-        raise ValidationError({key: "Unknown criterion." for key in sorted(unknown)})
+        raise ValidationError({key: gettext("Unknown criterion.") for key in sorted(unknown)})
     negative = {key: "A weight cannot be negative." for key, w in weights.items() if w < 0}
     if negative:
         raise ValidationError(negative)
