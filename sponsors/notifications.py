@@ -13,6 +13,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from governance.models import OrganizationRole
 
@@ -83,16 +85,15 @@ def send_after_commit(
 
 
 HEADLINES = {
-    "submit": "A new initiative was submitted for CoE review.",
-    "awaiting_sponsor": "An initiative awaits your sign-off.",
-    "owner": "A decision was taken on your initiative.",
+    "submit": _("A new initiative was submitted for CoE review."),
+    "awaiting_sponsor": _("An initiative awaits your sign-off."),
+    "owner": _("A decision was taken on your initiative."),
 }
 
 
 def decision_made(*, initiative: Any, decision: Any) -> None:
     """Tell whoever must act next, and the owner of every decision on their initiative."""
     context = {"initiative": initiative, "decision": decision}
-    subject_tail = f": {initiative.title}"
     actor_id = decision.actor_id
     targets: dict[str, QuerySet[AbstractBaseUser]] = {}
     if decision.amendment_id is None and decision.transition == "submit":
@@ -108,7 +109,7 @@ def decision_made(*, initiative: Any, decision: Any) -> None:
             recipients=recipients,
             template="decision",
             context=context | {"headline": HEADLINES[key]},
-            subject=HEADLINES[key].rstrip(".") + subject_tail,
+            subject=f"{initiative.title}: {HEADLINES[key]}",
         )
 
 
@@ -118,5 +119,6 @@ def amendment_proposed(*, amendment: Any) -> None:
         recipients=[u for u in reachable(coe_users()) if u.pk != amendment.proposed_by_id],
         template="amendment",
         context={"amendment": amendment, "initiative": amendment.initiative},
-        subject=f"An amendment awaits CoE review: {amendment.initiative.title}",
+        subject=gettext("An amendment awaits CoE review: %(title)s")
+        % {"title": amendment.initiative.title},
     )

@@ -5,6 +5,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import ngettext
 
 from initiatives.models import Initiative, State
 from initiatives.selectors import COE_STATES, waiting, with_waiting
@@ -58,6 +59,11 @@ def record_and_send(*, user: AbstractBaseUser, items: list[Any], day: datetime.d
         recipients=[user],
         template="reminder",
         context={"items": items},
-        subject=f"{len(items)} overdue review item(s) await your decision",
+        subject=ngettext(
+            "%(count)d overdue review item awaits your decision",
+            "%(count)d overdue review items await your decision",
+            len(items),
+        )
+        % {"count": len(items)},
     )
     return True
