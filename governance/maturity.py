@@ -32,6 +32,7 @@ from governance.models import (
 )
 
 BENCHMARK_FILE = Path(__file__).resolve().parent / "data" / "altimeter_2012.json"
+CRITERIA_FILE = Path(__file__).resolve().parent / "data" / "maturity_criteria.json"
 CORE_POLICY_CATEGORIES = ("social_media", "community_response", "crisis_escalation")
 BEYOND_CUSTOMERS = ("employees", "partners", "shareholders")
 STAGE_NAMES = {0: _("Not yet planning"), **{s.value: s.label for s in MaturityStage}}
@@ -398,6 +399,23 @@ def assess(unit: BusinessUnit | None, answers: dict[str, bool] | None = None) ->
         else:
             break
     return Assessment(unit, stage, results, answers)
+
+
+def install_published_criteria(model: Any = MaturityCriterion) -> None:
+    """Load the published set of criteria, keeping any criterion already there
+    as it is (the CoE lead may have reworded it). `model` lets the data
+    migration pass its historical model."""
+    for row in json.loads(CRITERIA_FILE.read_text()):
+        model.objects.get_or_create(
+            key=row["key"],
+            defaults={
+                "stage": row["stage"],
+                "kind": row["kind"],
+                "title": row["title"],
+                "description": row["description"],
+                "fix_url": row["fix"],
+            },
+        )
 
 
 @cache

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from governance.maturity import install_published_criteria
 from tests.conftest import Org, bring_to
 
 # The browser, the signed-in pages and the checks come from the main browser
@@ -22,6 +23,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_unit_lead_records_the_self_assessment(org: Org, people: Any) -> None:  # noqa: F811
+    # The criteria come from a data migration; an earlier transactional test
+    # may have emptied the table.
+    install_published_criteria()
     bring_to(org, "submitted")
     page = people("marketing_lead")
     page.get_by_role("link", name="Maturity").click()
