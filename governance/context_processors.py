@@ -24,6 +24,7 @@ class NavItem:
 NAVIGATION: list[NavItem] = [
     NavItem("home", _("Home")),
     NavItem("initiatives:list", _("Initiatives")),
+    NavItem("policies:list", _("Policies")),
     NavItem("audit-log", _("Audit log"), access.is_auditor_or_coe_lead),
     NavItem("admin:index", _("Administration"), lambda user: user.is_staff),
 ]
