@@ -374,6 +374,15 @@ def test_navigation_has_a_policies_entry(org: Org) -> None:
     assert 'href="/policies/"' in signed_in(org.marketing_member).get("/").content.decode()
 
 
+def test_policy_pages_in_german_and_italian(org: Org) -> None:
+    policy = policy_in(org, "published")
+    client = signed_in(org.marketing_member)
+    client.post("/i18n/setlang/", {"language": "de", "next": "/"})
+    assert "Richtlinien" in client.get("/policies/").content.decode()
+    client.post("/i18n/setlang/", {"language": "it", "next": "/"})
+    assert "Conferma la versione 1" in client.get(url("detail", policy)).content.decode()
+
+
 def _grow_history(org: Org, policy: Policy, count: int) -> None:
     current = len(history_ids(policy))
     for n in range(current, count):
