@@ -362,16 +362,35 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     it escapes it."""
     old_words = re.split(r"(\s+)", old)
     new_words = re.split(r"(\s+)", new)
-    pieces: list[tuple[str, str]] = []
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    # (old text, new text, equal?) per run of the matcher.
+    runs: list[list[Any]] = []
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            pieces.append(("equal", "".join(old_words[a1:a2])))
-            continue
-        if op in ("delete", "replace"):
-            pieces.append(("delete", "".join(old_words[a1:a2])))
-        if op in ("insert", "replace"):
-            pieces.append(("insert", "".join(new_words[b1:b2])))
+        old_text, new_text = "".join(old_words[a1:a2]), "".join(new_words[b1:b2])
+        equal = op == "equal"
+        # A lone space between two changes reads as part of one change:
+        # "<del>one day</del><ins>four hours</ins>", not four pieces.
+        if runs and not equal and not runs[-1][2]:
+            runs[-1][0] += old_text
+            runs[-1][1] += new_text
+        elif (
+            len(runs) >= 2
+            and not equal
+            and runs[-1][2]
+            and not runs[-1][0].strip()
+            and not runs[-2][2]
+        ):
+            space = runs.pop()[0]
+            runs[-1][0] += space + old_text
+            runs[-1][1] += space + new_text
+        else:
+            runs.append([old_text, new_text, equal])
+    pieces: list[tuple[str, str]] = []
+    for old_text, new_text, equal in runs:
+        if equal:
+            pieces.append(("equal", old_text))
+        else:
+            pieces += [("delete", old_text), ("insert", new_text)]
     return [(op, text) for op, text in pieces if text]
 
 

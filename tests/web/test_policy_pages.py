@@ -303,6 +303,15 @@ def test_diff_shows_changed_fields_and_highlights_changed_words(org: Org) -> Non
     assert "<ins>Voice</ins>" in body
 
 
+def test_words_changed_together_are_one_highlight() -> None:
+    assert selectors.word_diff("within one business day.", "within four hours.") == [
+        ("equal", "within "),
+        ("delete", "one business day."),
+        ("insert", "four hours."),
+    ]
+    assert selectors.word_diff("a b", "a b") == [("equal", "a b")]
+
+
 def test_diff_takes_the_two_records_in_either_order(org: Org) -> None:
     policy = policy_in(org, "published", body="Old words.")
     republish(org, policy, "New words.")
