@@ -19,6 +19,7 @@ from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from governance import access
 from governance.errors import Conflict
@@ -187,14 +188,13 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
 def policy_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     """Acknowledge the version in force. 404 for a policy the user cannot see,
     403 for anyone who is not staff of a unit it applies to."""
-    if request.method != "POST":
-        return HttpResponse(status=405, headers={"Allow": "POST"})
     policy = _visible_or_404(request, pk)
     try:
-        services.policy_acknowledge(actor=request.user, policy=policy)
+        acknowledgment = services.policy_acknowledge(actor=request.user, policy=policy)
     except Conflict:
         messages.error(
             request, _("This policy is no longer in force; there is nothing to acknowledge.")
@@ -203,13 +203,21 @@ def policy_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("You acknowledged version %(version)s of “%(title)s”.")
-            % {"version": policy.version, "title": policy.current_version.title},  # type: ignore[union-attr]
+            % {
+                "version": acknowledgment.version,
+                "title": getattr(policy.current_version, "title", policy.title),
+            },
         )
     if request.htmx:
-        policy = _visible_or_404(request, pk)
-        return render(
-            request, "policies/_acknowledge.html", _acknowledgment_context(request, policy)
+        # Re-read: the answer shows the state after the write, and a policy
+        # retired meanwhile leaves only the message.
+        current = selectors.visible_policies(request.user).filter(pk=pk).first()
+        context = (
+            _acknowledgment_context(request, current)
+            if current is not None
+            else {"policy": policy, "may_acknowledge": False}
         )
+        return render(request, "policies/_acknowledge.html", context)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -186,6 +186,12 @@ def test_staff_acknowledge_once_and_again_changes_nothing(org: Org) -> None:
     assert "You acknowledged version 1." in body
 
 
+def test_acknowledging_says_which_version_was_acknowledged(org: Org) -> None:
+    policy = policy_in(org, "published", title="Brand voice")
+    response = signed_in(org.marketing_member).post(url("acknowledge", policy), follow=True)
+    assert "You acknowledged version 1 of “Brand voice”." in response.content.decode()
+
+
 def test_acknowledging_with_htmx_returns_the_updated_box(org: Org) -> None:
     policy = policy_in(org, "published")
     response = signed_in(org.marketing_lead).post(
