@@ -25,6 +25,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("home", _("Home")),
     NavItem("initiatives:list", _("Initiatives")),
     NavItem("maturity", _("Maturity")),
+    NavItem("policies:list", _("Policies")),
     NavItem("audit-log", _("Audit log"), access.is_auditor_or_coe_lead),
     NavItem("admin:index", _("Administration"), lambda user: user.is_staff),
 ]

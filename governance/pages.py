@@ -25,6 +25,7 @@ from governance import access
 from governance.forms import AuditFilterForm
 from governance.models import AuditEvent, OrganizationRole
 from initiatives import selectors
+from policies import selectors as policy_selectors
 
 QUEUE_PAGE_SIZE = 25
 UNIT_PANEL_SIZE = 20
@@ -98,10 +99,27 @@ def auditor_panel(request: HttpRequest, roles: frozenset[str]) -> Panel | None:
     return Panel("audit", _("Audit"), "governance/home/_audit.html", {"recent": recent})
 
 
+def policies_panel(request: HttpRequest, roles: frozenset[str]) -> Panel | None:
+    """For unit staff: the policies in force whose current version they have
+    not acknowledged, each with its Acknowledge button."""
+    if not access.visible_units(request.user, access.PROPOSE).exists():
+        return None
+    return Panel(
+        "policies_to_acknowledge",
+        _("Policies to acknowledge"),
+        "governance/home/_policies_to_acknowledge.html",
+        {
+            "policies": list(policy_selectors.missing_acknowledgments(request.user)),
+            "next": request.get_full_path(),
+        },
+    )
+
+
 HOME_PANELS: list[Callable[[HttpRequest, frozenset[str]], Panel | None]] = [
     coe_panel,
     sponsor_panel,
     unit_panel,
+    policies_panel,
     auditor_panel,
 ]
 

@@ -9,12 +9,13 @@ retired, does not exist for them.
 
 import datetime
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -354,3 +355,65 @@ def available_exception_transitions(user: UserLike, exception: PolicyException) 
         for t in exception.get_available_state_transitions()  # type: ignore[attr-defined]
         if exception_refusal(user, exception, t.name) is None
     ]
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """The new text against the old, word by word: (`equal` | `delete` | `insert`,
+    text) pieces in reading order, whitespace kept. Plain text: whoever shows
+    it escapes it."""
+    old_words = re.split(r"(\s+)", old)
+    new_words = re.split(r"(\s+)", new)
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    # (old text, new text, equal?) per run of the matcher.
+    runs: list[list[Any]] = []
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        old_text, new_text = "".join(old_words[a1:a2]), "".join(new_words[b1:b2])
+        equal = op == "equal"
+        # A lone space between two changes reads as part of one change:
+        # "<del>one day</del><ins>four hours</ins>", not four pieces.
+        if runs and not equal and not runs[-1][2]:
+            runs[-1][0] += old_text
+            runs[-1][1] += new_text
+        elif (
+            len(runs) >= 2
+            and not equal
+            and runs[-1][2]
+            and not runs[-1][0].strip()
+            and not runs[-2][2]
+        ):
+            space = runs.pop()[0]
+            runs[-1][0] += space + old_text
+            runs[-1][1] += space + new_text
+        else:
+            runs.append([old_text, new_text, equal])
+    pieces: list[tuple[str, str]] = []
+    for old_text, new_text, equal in runs:
+        if equal:
+            pieces.append(("equal", old_text))
+        else:
+            pieces += [("delete", old_text), ("insert", new_text)]
+    return [(op, text) for op, text in pieces if text]
+
+
+def missing_acknowledgments(user: UserLike) -> QuerySet[Policy]:
+    """The policies in force for the units the user works in whose current
+    version the user has not acknowledged."""
+    units = access.visible_units(user, access.PROPOSE)
+    if not units.exists():
+        return Policy.objects.none()
+    policies = policies_in_force_for_units(units).select_related("current_version")
+    return (
+        with_my_acknowledgment(policies, user)
+        .filter(
+            Q(my_acknowledged_version__isnull=True) | Q(my_acknowledged_version__lt=F("version"))
+        )
+        .order_by("title", "id")
+    )
+
+
+def may_acknowledge(user: UserLike, policy: Policy) -> bool:
+    """Whether the user works in a unit the policy in force applies to (the
+    service checks the same before it writes)."""
+    units = access.visible_units(user, access.PROPOSE)
+    # A policy for every unit is not a policy for someone outside them all.
+    return units.exists() and policies_in_force_for_units(units).filter(pk=policy.pk).exists()

@@ -1,10 +1,13 @@
 """The pages in a real browser: Playwright drives Debian's Chromium against
 Django's live server. Each role signs in; an initiative goes through review and
 sponsor sign-off by clicking; the interface switches to German; a unit lead
-finds no approve button and a forged request fails. axe-core checks the pages
+finds no approve button and a forged request fails; an auditor compares two
+versions of a policy and a unit lead acknowledges one from the home page.
+axe-core checks the pages
 for serious and critical accessibility problems, and every test leaves
 screenshots at desktop and phone width in artifacts/screenshots/."""
 
+import datetime
 import os
 import re
 from collections.abc import Iterator
@@ -16,7 +19,10 @@ import pytest
 from django.conf import settings
 
 from initiatives.models import Decision, Initiative
+from policies import selectors as policy_selectors
+from policies.models import Acknowledgment, Policy
 from tests.conftest import Org, bring_to, build_org
+from tests.policies.conftest import policy_in, republish
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -308,3 +314,89 @@ def test_the_audit_log_filters_and_exports(org: Org, people: Any) -> None:
     assert "initiative.review_started" in lines[1]
     assert_accessible(page)
     shoot(page, "audit-log")
+
+
+# Policies
+
+BODY = (
+    "# Community response\n\nAnswer every question within **one business day**.\n\n"
+    "| Channel | Owner |\n| --- | --- |\n| Instagram | Marketing |\n| LinkedIn | Sales |\n"
+)
+
+
+def a_library(o: Org) -> Policy:
+    """Published policies in three categories, one overdue for review and one
+    in its second version."""
+    policy = policy_in(
+        o, "published", title="Community response", category="community_response", body=BODY
+    )
+    republish(o, policy, BODY.replace("one business day", "four hours") + "\nEscalate threats.\n")
+    overdue = policy_in(o, "published", title="Crisis playbook", category="crisis_escalation")
+    Policy.objects.filter(pk=overdue.pk).update(next_review_due=datetime.date(2024, 1, 31))
+    policy_in(o, "published", title="Account security basics", category="account_security")
+    policy_in(o, "draft", title="Influencer disclosure", category="disclosure")
+    return Policy.objects.get(pk=policy.pk)
+
+
+def test_an_auditor_opens_a_policy_history_and_a_diff(org: Org, people: Any) -> None:
+    policy = a_library(org)
+    page = people("auditor")
+    page.get_by_role("link", name="Policies and their histories").click()
+    expect(page.get_by_role("heading", name="Policies", exact=True)).to_be_visible()
+    page.get_by_role("link", name="Community response").click()
+    expect(page.get_by_role("heading", name="Acknowledgments")).to_be_visible()
+    page.get_by_role("link", name="History").click()
+    expect(page.get_by_role("heading", name="History of Community response")).to_be_visible()
+    assert_accessible(page)
+    shoot(page, "policy-history")
+
+    oldest = policy_selectors.history_of(policy).values_list("history_id", flat=True).last()
+    page.locator(f"#from-{oldest}").check()
+    page.get_by_role("button", name="Compare the selected versions").click()
+    expect(page.get_by_role("heading", name="Changes to Community response")).to_be_visible()
+    expect(page.locator(".word-diff del").first).to_be_visible()
+    expect(page.locator(".word-diff del")).to_contain_text(["one"])
+    expect(page.locator(".word-diff ins")).to_contain_text(["four hours"])
+    expect(page.locator(".word-diff ins").last).to_be_visible()
+    assert_accessible(page)
+    shoot(page, "policy-diff")
+
+
+def test_a_unit_lead_acknowledges_a_policy_from_the_home_page(org: Org, people: Any) -> None:
+    policy = policy_in(org, "published", title="Brand voice")
+    page = people("marketing_lead")
+    panel = page.locator("#panel-policies_to_acknowledge")
+    expect(panel.get_by_role("link", name="Brand voice")).to_be_visible()
+    assert_accessible(page)
+    shoot(page, "home-policies-to-acknowledge")
+    panel.get_by_role("button", name="Acknowledge version 1").click()
+    expect(panel.get_by_text("You acknowledged version 1.")).to_be_visible()
+    assert Acknowledgment.objects.filter(policy=policy, user=org.marketing_lead).count() == 1
+    page.reload()
+    expect(
+        page.get_by_text("You have acknowledged every policy that applies to you.")
+    ).to_be_visible()
+
+
+@pytest.mark.parametrize("username", ["marketing_member", "coe_lead"])
+def test_the_policy_library_is_accessible(org: Org, people: Any, username: str) -> None:
+    a_library(org)
+    page = people(username)
+    page.get_by_role("link", name="Policies", exact=True).click()
+    expect(page.get_by_role("heading", name="Crisis escalation")).to_be_visible()
+    expect(page.get_by_text("Overdue for review")).to_be_visible()
+    assert_accessible(page)
+    shoot(page, f"policy-library-{username}")
+
+
+@pytest.mark.parametrize("username", ["marketing_member", "auditor"])
+def test_a_policy_detail_is_accessible(org: Org, people: Any, username: str) -> None:
+    policy = a_library(org)
+    page = people(username)
+    page.goto(f"/policies/{policy.pk}/")
+    expect(page.get_by_role("heading", name="Published versions")).to_be_visible()
+    page.get_by_label("In force on", exact=True).fill(datetime.date.today().isoformat())
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#as-of-result")).to_contain_text("version 2 was in force")
+    assert_accessible(page)
+    shoot(page, f"policy-detail-{username}")
