@@ -45,6 +45,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("initiatives/", include("initiatives.urls")),
+    path("portfolio/", include("sponsors.urls")),
     path("audit/", pages.audit_log, name="audit-log"),
     path("audit/export.csv", pages.audit_export, name="audit-export"),
     path("admin/", admin.site.urls),
