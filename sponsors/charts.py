@@ -15,7 +15,7 @@ ROW_HEIGHT = 46
 LABEL_OFFSET = 16
 BAR_OFFSET = 24
 BAR_HEIGHT = 14
-MAX_LABEL = 30
+MAX_LABEL = 26
 
 
 @dataclass(frozen=True)

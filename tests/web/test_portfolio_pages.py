@@ -3,6 +3,7 @@ role oversees; charts drawn on the server; the CSV export; numbers in the
 reader's format; a constant number of queries however large the portfolio."""
 
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -212,3 +213,15 @@ def test_the_portfolio_page_runs_a_constant_number_of_queries(org: Org) -> None:
     print(f"queries at 10 and 300 initiatives: {counts}")
     for small, large in counts.values():
         assert small == large
+
+
+def test_a_chart_shortens_long_labels_but_describes_them_whole() -> None:
+    from sponsors.charts import bar_chart
+
+    title = "Become the most recommended employer in the region"
+    chart = bar_chart("c", "Budget", [(title, Decimal(0), False), ("Other", Decimal(0), True)])
+    assert chart.bars[0].short_label.endswith("…")
+    assert len(chart.bars[0].short_label) <= 26
+    assert chart.description == f"{title}: 0; Other: 0"
+    # Nothing committed: no bar has a length, and nothing divides by zero.
+    assert [bar.width for bar in chart.bars] == ["0.00", "0.00"]
