@@ -9,6 +9,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from governance import access
+from sponsors.selectors import has_portfolio
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("initiatives:list", _("Initiatives")),
     NavItem("maturity", _("Maturity")),
     NavItem("policies:list", _("Policies")),
+    NavItem("sponsors:portfolio", _("Portfolio"), has_portfolio),
     NavItem("audit-log", _("Audit log"), access.is_auditor_or_coe_lead),
     NavItem("admin:index", _("Administration"), lambda user: user.is_staff),
 ]

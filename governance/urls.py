@@ -48,6 +48,7 @@ urlpatterns = [
     path("maturity/", maturity_pages.maturity_page, name="maturity"),
     path("maturity/assess/", maturity_pages.maturity_assess, name="maturity-assess"),
     path("policies/", include("policies.urls")),
+    path("portfolio/", include("sponsors.urls")),
     path("audit/", pages.audit_log, name="audit-log"),
     path("audit/export.csv", pages.audit_export, name="audit-export"),
     path("admin/", admin.site.urls),

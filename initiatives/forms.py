@@ -177,6 +177,7 @@ SORT_LABELS = {
     "title": _("Title"),
     "budget": _("Budget, highest first"),
     "waiting": _("Waiting longest first"),
+    "score": _("Priority score, highest first"),
 }
 assert set(SORT_LABELS) == set(SORTS)
 

@@ -15,6 +15,7 @@ from django_fsm import Transition
 
 from governance import access
 from initiatives.models import Amendment, Decision, Initiative, Rule, State
+from initiatives.scoring import with_scores
 
 UserLike = AbstractBaseUser | AnonymousUser
 
@@ -150,6 +151,8 @@ SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "budget": (F("budget").desc(), "-id"),
     # Longest waiting first; initiatives never submitted come last.
     "waiting": (F("submitted_at").asc(nulls_last=True), "id"),
+    # Highest priority score first; needs the `score` annotation (search_initiatives adds it).
+    "score": (F("score").desc(nulls_last=True), "-id"),
 }
 
 
@@ -262,8 +265,9 @@ def search_initiatives(
     text: str = "",
     sort: str = "created",
 ) -> QuerySet[Initiative]:
-    """The visible initiatives matching every given filter, in the order `sort` names."""
-    queryset = visible_initiatives(user)
+    """The visible initiatives matching every given filter, in the order `sort`
+    names, each with its priority score (one query for the weights)."""
+    queryset = with_scores(visible_initiatives(user))
     if state:
         queryset = queryset.filter(state=state)
     if business_unit:

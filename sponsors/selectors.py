@@ -41,6 +41,11 @@ def portfolio_units(user: UserLike, business_unit: int | None = None) -> QuerySe
     return units.order_by("name")
 
 
+def has_portfolio(user: UserLike) -> bool:
+    """Whether the user oversees any unit, so that a portfolio page has something to show."""
+    return portfolio_units(user).exists()
+
+
 def portfolio_initiatives(units: QuerySet[BusinessUnit]) -> QuerySet[Initiative]:
     return Initiative.objects.filter(business_unit__in=units.values("pk"))
 

@@ -16,7 +16,11 @@ from tests.conftest import Org, api_client, bring_to
 
 @pytest.fixture
 def known(org: Org) -> dict[str, Initiative]:
-    """A portfolio whose every figure is known."""
+    return known_portfolio(org)
+
+
+def known_portfolio(org: Org) -> dict[str, Initiative]:
+    """A portfolio whose every figure is known (the portfolio page checks the same)."""
     second = org_services.goal_create(actor=org.admin, title="Serve customers")
     paused = bring_to(org, "paused", budget=Decimal(3000))
     # An approved amendment takes the paused initiative's goal away.

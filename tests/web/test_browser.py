@@ -400,3 +400,43 @@ def test_a_policy_detail_is_accessible(org: Org, people: Any, username: str) -> 
     expect(page.locator("#as-of-result")).to_contain_text("version 2 was in force")
     assert_accessible(page)
     shoot(page, f"policy-detail-{username}")
+
+
+def test_a_sponsor_opens_the_portfolio_from_the_home_page(org: Org, people: Any) -> None:
+    bring_to(org, "active", title="Creator series", budget=Decimal(6000))
+    bring_to(org, "approved", title="Podcast", budget=Decimal(1500))
+    bring_to(org, "draft", title="Idea without a goal", goals=[])
+    bring_to(org, "awaiting_sponsor", title="Flagship launch", budget=Decimal(80000))
+    bring_to(org, "active", unit="sales", title="Social selling", budget=Decimal(4000))
+    page = people("sponsor")
+    page.get_by_role("link", name="Open your portfolio").click()
+    expect(page).to_have_url(re.compile(r"/portfolio/$"))
+    expect(page.get_by_role("heading", name="Portfolio", exact=True)).to_be_visible()
+    expect(page.locator('[data-figure="committed"]')).to_have_text("7,500")
+    expect(page.get_by_role("img", name="Committed budget by business unit")).to_be_visible()
+    awaiting = page.locator("#awaiting")
+    expect(awaiting.get_by_role("link", name="Flagship launch")).to_be_visible()
+    expect(page.get_by_text("Social selling")).to_have_count(0)
+    assert_accessible(page)
+    shoot(page, "portfolio-sponsor")
+    awaiting.get_by_role("link", name="Flagship launch").click()
+    expect(page.get_by_role("heading", name="Flagship launch")).to_be_visible()
+
+
+def test_the_coe_lead_narrows_the_portfolio_to_one_unit(org: Org, people: Any) -> None:
+    bring_to(org, "active", title="Creator series", budget=Decimal(6000))
+    bring_to(org, "active", unit="sales", title="Social selling", budget=Decimal(4000))
+    bring_to(org, "in_review", title="Careers week")
+    page = people("coe_lead")
+    page.get_by_role("link", name="Portfolio", exact=True).click()
+    expect(page.locator('[data-figure="committed"]')).to_have_text("10,000")
+    assert_accessible(page)
+    shoot(page, "portfolio-coe-lead")
+    page.get_by_label("Business unit", exact=True).select_option(label="Sales")
+    expect(page.locator('[data-figure="committed"]')).to_have_text("4,000")
+    assert "business_unit=" in page.url
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export the initiatives as CSV").click()
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2
+    assert "Social selling" in lines[1]

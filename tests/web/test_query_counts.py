@@ -37,6 +37,7 @@ PAGES = [
     "/initiatives/",
     "/initiatives/?sort=waiting",
     "/initiatives/?sort=budget&state=in_review",
+    "/initiatives/?sort=score",
 ]
 
 

@@ -360,6 +360,19 @@ def test_list_sorts_by_budget_and_title(org: Org) -> None:
     assert order("title") == ["Average", "Cheap", "Dear"]
 
 
+def test_list_sorts_by_priority_score_and_shows_it(org: Org) -> None:
+    # With the default weights, a cheap low-risk aligned initiative outranks a
+    # dear high-risk one that serves only an inactive goal.
+    propose(org, title="Middling", budget=20000, risk="medium")
+    propose(org, title="Best", budget=10, risk="low")
+    propose(org, title="Worst", budget=90000, risk="high", goals=[org.inactive_goal])
+    body = signed_in(org.coe_lead).get("/initiatives/?sort=score").content.decode()
+    assert sorted(("Middling", "Best", "Worst"), key=body.index) == ["Best", "Middling", "Worst"]
+    scores = re.findall(r'data-label="Score">([^<]*)</td>', body)
+    assert len(scores) == 3
+    assert [float(s) for s in scores] == sorted((float(s) for s in scores), reverse=True)
+
+
 def test_list_paginates(org: Org) -> None:
     for n in range(27):
         propose(org, title=f"Initiative {n:02d}")

@@ -1,0 +1,85 @@
+"""Bar charts drawn on the server as inline SVG: no JavaScript, nothing fetched.
+
+Bars are laid out in percentages of the chart's width, so one drawing fits a
+phone and a desktop alike and its text keeps its size. The geometry is kept as
+plain strings: a template must not localize "62.5" into "62,5"."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+ROW_HEIGHT = 46
+LABEL_OFFSET = 16
+BAR_OFFSET = 24
+BAR_HEIGHT = 14
+MAX_LABEL = 26
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    # The label as drawn: long names are shortened; `label` stays whole for the description.
+    short_label: str
+    value: Decimal
+    shown: str
+    width: str
+    label_y: str
+    bar_y: str
+    muted: bool = False
+
+
+@dataclass(frozen=True)
+class BarChart:
+    key: str
+    title: str
+    description: str
+    bars: list[Bar]
+    height: str
+
+
+def amount(value: Decimal | int | float) -> str:
+    """A budget figure in the reader's format, whole units with grouping."""
+    return formats.number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1].rstrip() + "…"
+
+
+def bar_chart(key: str, title: str, rows: Iterable[tuple[str, Decimal, bool]]) -> BarChart:
+    """A horizontal bar chart of (label, value, muted) rows, scaled to the largest value."""
+    rows = list(rows)
+    largest = max((value for _label, value, _muted in rows), default=Decimal(0))
+    bars = []
+    for index, (label, value, muted) in enumerate(rows):
+        share = float(value / largest * 100) if largest > 0 else 0.0
+        top = index * ROW_HEIGHT
+        bars.append(
+            Bar(
+                label=label,
+                short_label=_short(label),
+                value=value,
+                shown=amount(value),
+                width=f"{share:.2f}",
+                label_y=str(top + LABEL_OFFSET),
+                bar_y=str(top + BAR_OFFSET),
+                muted=muted,
+            )
+        )
+    description = "; ".join(
+        _("%(label)s: %(value)s") % {"label": bar.label, "value": bar.shown} for bar in bars
+    )
+    return BarChart(key, title, description, bars, str(max(len(bars), 1) * ROW_HEIGHT))
+
+
+def percent(share: Decimal | float | None) -> str:
+    """A share (0..1) as a percentage in the reader's format; a dash when there is none."""
+    if share is None:
+        return "—"
+    number = formats.number_format(
+        Decimal(str(share)) * 100, decimal_pos=1, use_l10n=True, force_grouping=True
+    )
+    return _("%(number)s%%") % {"number": number}

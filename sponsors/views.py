@@ -1,0 +1,81 @@
+"""The sponsor pages. Thin: the portfolio page shows exactly what
+sponsors.selectors.portfolio returns, the figures the API answers with, for the
+same units (a unit outside the caller's portfolio is 404)."""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from initiatives.models import State
+from sponsors import selectors
+from sponsors.charts import amount, bar_chart, percent
+from sponsors.forms import PortfolioFilterForm
+
+STATE_LABELS = dict(State.choices)
+
+
+def _charts(data: dict[str, Any]) -> dict[str, Any]:
+    goal_rows = [
+        (
+            goal["title"]
+            if goal["active"]
+            else _("%(title)s (inactive)") % {"title": goal["title"]},
+            goal["budget"],
+            not goal["active"],
+        )
+        for goal in data["budget_by_goal"]
+    ]
+    return {
+        "unit_chart": bar_chart(
+            "chart-units",
+            _("Committed budget by business unit"),
+            [(row["name"], row["budget"], False) for row in data["budget_by_business_unit"]],
+        ),
+        "goal_chart": bar_chart("chart-goals", _("Committed budget by strategic goal"), goal_rows)
+        if goal_rows
+        else None,
+    }
+
+
+@login_required
+def portfolio(request: HttpRequest) -> HttpResponse:
+    """The portfolio of the units the user oversees, or of one of them
+    (`?business_unit=`); 404 for a unit outside it."""
+    all_units = selectors.portfolio_units(request.user)
+    form = PortfolioFilterForm(request.GET or None, units=all_units)
+    units = all_units
+    unit = None
+    if request.GET.get("business_unit"):
+        if not form.is_valid():
+            raise Http404("No such business unit in your portfolio.")
+        unit = form.cleaned_data["business_unit"]
+        units = selectors.portfolio_units(request.user, unit.pk)
+    data = selectors.portfolio(request.user, units)
+    states = [
+        (state, STATE_LABELS[state], count) for state, count in data["counts_by_state"].items()
+    ]
+    context = {
+        "form": form,
+        # Narrowing a portfolio of one unit would change nothing.
+        "show_filter": unit is not None or len(data["business_units"]) > 1,
+        "unit": unit,
+        "data": data,
+        "states": states,
+        "initiative_count": amount(sum(data["counts_by_state"].values())),
+        "committed": amount(data["committed_budget"]),
+        "aligned": amount(data["aligned_budget"]),
+        "aligned_percent": percent(data["aligned_share"]),
+        "aligned_width": f"{float(data['aligned_share'] or 0) * 100:.2f}",
+        "coverage": [(row, percent(row["share"])) for row in data["policy_coverage"]],
+        "export_query": f"?business_unit={unit.pk}" if unit else "",
+        **_charts(data),
+    }
+    template = (
+        "sponsors/_portfolio_body.html"
+        if request.htmx and request.htmx.target == "portfolio"
+        else "sponsors/portfolio.html"
+    )
+    return render(request, template, context)
