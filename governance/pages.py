@@ -4,10 +4,9 @@ The home page is a list of panels, one per role the user holds. An app adds
 its own panel (the sponsor's portfolio, the policies a unit still has to
 acknowledge) by appending a function to HOME_PANELS."""
 
-import csv
 import datetime
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance import access
+from governance.csv_export import csv_response
 from governance.forms import AuditFilterForm
 from governance.models import AuditEvent, OrganizationRole
 from initiatives import selectors
@@ -196,19 +196,6 @@ def _changes(event: AuditEvent) -> list[tuple[str, str | None, str | None]]:
     ]
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv rows."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # A spreadsheet would run a cell that starts like a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _json(value: Any) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
@@ -217,27 +204,20 @@ def _json(value: Any) -> str:
 def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered audit log as CSV, streamed row by row."""
     _form, events = _audit_events(request)
-    writer = csv.writer(_Echo())
     header = ["at", "event", "actor", "object_type", "object_id", "object", "old", "new", "comment"]
-
-    def rows() -> Iterator[str]:
-        yield writer.writerow(header)
-        for event in events.iterator(chunk_size=500):
-            yield writer.writerow(
-                [
-                    event.at.isoformat(),
-                    event.event,
-                    _cell(event.actor.get_username() if event.actor else ""),
-                    event.object_type,
-                    event.object_id,
-                    _cell(event.object_repr),
-                    _cell(_json(event.old)),
-                    _cell(_json(event.new)),
-                    _cell(event.comment),
-                ]
-            )
-
+    rows = (
+        [
+            event.at.isoformat(),
+            event.event,
+            event.actor.get_username() if event.actor else "",
+            event.object_type,
+            event.object_id,
+            event.object_repr,
+            _json(event.old),
+            _json(event.new),
+            event.comment,
+        ]
+        for event in events.iterator(chunk_size=500)
+    )
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.csv"'
-    return response
+    return csv_response(header, rows, f"audit-log-{stamp}.csv")

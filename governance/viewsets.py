@@ -1,7 +1,6 @@
 """API views shared by the apps: the organization's read-only lists, the audit
 log, and the transition endpoints of every object with a state machine."""
 
-import csv
 import json
 from collections.abc import Collection, Iterator
 from typing import Any
@@ -9,7 +8,6 @@ from typing import Any
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import StreamingHttpResponse
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import renderers, serializers, viewsets
@@ -19,6 +17,7 @@ from rest_framework.response import Response
 
 from governance import access
 from governance.api import AuditEventSerializer, BusinessUnitSerializer, StrategicGoalSerializer
+from governance.csv_export import csv_response
 from governance.errors import UnknownAction
 from governance.models import AuditEvent, BusinessUnit, StrategicGoal
 
@@ -60,13 +59,6 @@ class CSVRenderer(renderers.BaseRenderer):
         return ("detail\r\n" + json.dumps(data) + "\r\n").encode()
 
 
-class _Echo:
-    """A file-like object that hands back what csv.writer writes to it."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 CSV_COLUMNS = [
     "seq",
     "id",
@@ -84,29 +76,25 @@ CSV_COLUMNS = [
 ]
 
 
-def _csv_rows(events: QuerySet[AuditEvent]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
+def _csv_rows(events: QuerySet[AuditEvent]) -> Iterator[list[Any]]:
     # iterator(): rows are read from the database in chunks as the response is
     # sent, never all at once.
     for e in events.iterator(chunk_size=1000):
-        yield writer.writerow(
-            [
-                e.seq,
-                e.pk,
-                e.at.isoformat(),
-                e.event,
-                e.actor.get_username() if e.actor else "",
-                e.object_type,
-                e.object_id,
-                e.object_repr,
-                "" if e.old is None else json.dumps(e.old, sort_keys=True),
-                "" if e.new is None else json.dumps(e.new, sort_keys=True),
-                e.comment,
-                e.prev_hash,
-                e.hash,
-            ]
-        )
+        yield [
+            e.seq,
+            e.pk,
+            e.at.isoformat(),
+            e.event,
+            e.actor.get_username() if e.actor else "",
+            e.object_type,
+            e.object_id,
+            e.object_repr,
+            "" if e.old is None else json.dumps(e.old, sort_keys=True),
+            "" if e.new is None else json.dumps(e.new, sort_keys=True),
+            e.comment,
+            e.prev_hash,
+            e.hash,
+        ]
 
 
 class AuditEventFilter(django_filters.FilterSet):
@@ -151,9 +139,7 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         if request.accepted_renderer.format == "csv":
             events = self.filter_queryset(self.get_queryset())
-            response = StreamingHttpResponse(_csv_rows(events), content_type="text/csv")
-            response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
-            return response
+            return csv_response(CSV_COLUMNS, _csv_rows(events), "audit-events.csv")
         return super().list(request, *args, **kwargs)
 
 

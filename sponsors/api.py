@@ -1,7 +1,6 @@
 """REST API for sponsors: the portfolio, its CSV export, delegations, the
 scoring weights and each user's notification switch."""
 
-import csv
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from governance.csv_export import csv_response
 from initiatives.scoring import with_scores
 from initiatives.selectors import waiting, with_waiting
 from sponsors import selectors, services
@@ -115,11 +115,6 @@ class PortfolioView(APIView):
         return Response(PortfolioSerializer(data).data)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 EXPORT_COLUMNS = [
     "id",
     "title",
@@ -151,33 +146,27 @@ class PortfolioExportView(APIView):
             .order_by("business_unit__name", "id")
         )
 
-        def rows() -> Iterator[str]:
-            writer = csv.writer(_Echo())
-            yield writer.writerow(EXPORT_COLUMNS)
+        def rows() -> Iterator[list[Any]]:
             for item in initiatives.iterator(chunk_size=500):
                 wait = waiting(item)
-                yield writer.writerow(
-                    [
-                        item.pk,
-                        item.title,
-                        item.business_unit.name,
-                        item.state,
-                        item.owner.get_username(),
-                        item.budget,
-                        item.risk,
-                        "; ".join(goal.title for goal in item.goals.all()),
-                        f"{item.score:.1f}",
-                        "" if wait.waiting_days is None else wait.waiting_days,
-                        "yes" if wait.overdue else "no",
-                        item.start_date or "",
-                        item.end_date or "",
-                        item.created_at.isoformat(),
-                    ]
-                )
+                yield [
+                    item.pk,
+                    item.title,
+                    item.business_unit.name,
+                    item.state,
+                    item.owner.get_username(),
+                    item.budget,
+                    item.risk,
+                    "; ".join(goal.title for goal in item.goals.all()),
+                    f"{item.score:.1f}",
+                    "" if wait.waiting_days is None else wait.waiting_days,
+                    "yes" if wait.overdue else "no",
+                    item.start_date or "",
+                    item.end_date or "",
+                    item.created_at.isoformat(),
+                ]
 
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="portfolio.csv"'
-        return response
+        return csv_response(EXPORT_COLUMNS, rows(), "portfolio.csv")
 
 
 class DelegationSerializer(serializers.ModelSerializer):

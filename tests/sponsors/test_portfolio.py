@@ -229,3 +229,11 @@ def test_policy_coverage_and_expiring_exceptions(org: Org) -> None:
     assert coverage["Sales"]["policies"] == 0
     assert coverage["Sales"]["share"] is None
     assert [e["initiative"] for e in body["exceptions_expiring"]] == [soon.pk]
+
+
+def test_the_export_neutralises_cells_that_look_like_formulas(org: Org) -> None:
+    bring_to(org, "draft", title='=HYPERLINK("http://example.invalid")')
+    response = api_client(org.sponsor).get("/api/portfolio/export.csv")
+    body = b"".join(response.streaming_content).decode()
+    assert "'=HYPERLINK" in body
+    assert ",=HYPERLINK" not in body
