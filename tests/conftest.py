@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
+from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -19,6 +20,9 @@ from governance.models import BusinessUnit, Membership, OrganizationRole, Strate
 from initiatives import services as workflow
 from initiatives.models import Initiative
 from sponsors import services as sponsors
+
+# The browser fixtures (`browser`, `people`) for every test module.
+pytest_plugins = ["tests.browser"]
 
 PERSONAS = (
     "coe_lead",
@@ -194,6 +198,13 @@ def bring_to(o: Org, state: str, *, unit: str = "marketing", **fields: Any) -> I
         )
     assert initiative.state == state
     return initiative
+
+
+def signed_in(user: AbstractBaseUser) -> Client:
+    """A page client with the user's session, as after signing in."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def api_client(user: AbstractBaseUser | None) -> APIClient:

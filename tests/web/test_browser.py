@@ -8,129 +8,22 @@ for serious and critical accessibility problems, and every test leaves
 screenshots at desktop and phone width in artifacts/screenshots/."""
 
 import datetime
-import os
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
+from playwright.sync_api import Browser, expect
 
 from initiatives.models import Decision, Initiative
 from policies import selectors as policy_selectors
 from policies.models import Acknowledgment, Policy
-from tests.conftest import Org, bring_to, build_org
+from tests.browser import assert_accessible, shoot, sign_in, take
+from tests.conftest import Org, bring_to
 from tests.policies.conftest import policy_in, republish
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"Browser tests need Debian's Chromium at {CHROMIUM}: apt-get install -y chromium",
-        allow_module_level=True,
-    )
-
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright  # noqa: E402
-
-# Playwright's sync API runs an event loop in this thread; the test's own ORM
-# calls (setting up data, checking records) are synchronous and safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 pytestmark = pytest.mark.django_db(transaction=True)
-
-SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 812}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-AXE = Axe()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def people(browser: Browser, live_server: Any) -> Iterator[Any]:
-    """`people(username)`: a signed-in page for that user, each in a browser
-    context of their own (separate cookies)."""
-    contexts: list[BrowserContext] = []
-
-    def open_as(username: str, language: str = "en-US") -> Page:
-        context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, locale=language)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        sign_in(page, username)
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
-def org() -> Org:
-    return build_org()
-
-
-def sign_in(page: Page, username: str, password: str = "pw") -> None:
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def shoot(page: Page, name: str) -> None:
-    """Full-page screenshots at desktop and phone width. At either width the
-    page must fit: wide content (tables, the diagram) scrolls in its own box."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
-        page.set_viewport_size(size)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= size["width"], f"{page.url} is {width} px wide at {size['width']} px"
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
-    page.set_viewport_size(DESKTOP)
-
-
-def assert_accessible(page: Page) -> None:
-    """No serious or critical axe-core violation, at desktop and phone width."""
-    for size in (DESKTOP, PHONE):
-        page.set_viewport_size(size)
-        violations = AXE.run(page).response["violations"]
-        bad = [
-            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-            for v in violations
-            if v["impact"] in ("serious", "critical")
-        ]
-        assert bad == [], f"{page.url} at {size['width']} px: {bad}"
-    page.set_viewport_size(DESKTOP)
-
-
-def take(page: Page, action: str, comment: str = "", confirm: bool = False) -> None:
-    """Click a transition button on the detail page, with its comment and confirmation."""
-    form = page.locator("form.transition-form").filter(
-        has=page.get_by_role("button", name=action, exact=True)
-    )
-    if comment:
-        form.get_by_label("Comment").fill(comment)
-    if confirm:
-        form.get_by_role("checkbox").check()
-    form.get_by_role("button", name=action, exact=True).click()
 
 
 @pytest.mark.parametrize(

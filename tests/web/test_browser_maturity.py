@@ -7,22 +7,13 @@ import pytest
 from playwright.sync_api import expect
 
 from governance.maturity import install_published_criteria
+from tests.browser import assert_accessible, shoot
 from tests.conftest import Org, bring_to
-
-# The browser, the signed-in pages and the checks come from the main browser
-# suite (skipped there, and so here, where Chromium is missing).
-from tests.web.test_browser import (  # noqa: F401
-    assert_accessible,
-    browser,
-    org,
-    people,
-    shoot,
-)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_unit_lead_records_the_self_assessment(org: Org, people: Any) -> None:  # noqa: F811
+def test_a_unit_lead_records_the_self_assessment(org: Org, people: Any) -> None:
     # The criteria come from a data migration; an earlier transactional test
     # may have emptied the table.
     install_published_criteria()

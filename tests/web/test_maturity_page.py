@@ -2,20 +2,12 @@
 checklist to the next stage, progress over time, the benchmark, and who may
 answer the self-assessment."""
 
-from typing import Any
-
 import pytest
 from django.test import Client
 
 from governance import services as org_services
 from governance.models import AuditEvent, MaturityAssessment
-from tests.conftest import Org, bring_to
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.conftest import Org, bring_to, signed_in
 
 
 def test_the_page_requires_sign_in(org: Org, client: Client) -> None:

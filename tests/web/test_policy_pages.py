@@ -2,7 +2,6 @@
 home panel of policies to acknowledge. Who sees what is the API's answer."""
 
 import datetime
-from typing import Any
 
 import pytest
 from django.db import connection
@@ -12,14 +11,8 @@ from django.urls import reverse
 
 from policies import selectors, services
 from policies.models import Acknowledgment, Policy, PolicyVersion
-from tests.conftest import Org
+from tests.conftest import Org, signed_in
 from tests.policies.conftest import draft_policy, policy_in, republish
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def url(name: str, policy: Policy) -> str:

@@ -12,19 +12,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from initiatives.models import Decision, Initiative
-from tests.conftest import Org, bring_to
+from tests.conftest import Org, bring_to, signed_in
 from tests.sponsors.test_portfolio import _bulk_portfolio, known_portfolio
 
 
 @pytest.fixture
 def known(org: Org) -> dict[str, Initiative]:
     return known_portfolio(org)
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def figure(body: str, name: str) -> str:

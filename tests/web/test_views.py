@@ -11,13 +11,7 @@ from django.urls import reverse
 
 from governance.models import AuditEvent
 from initiatives.models import Decision, Initiative
-from tests.conftest import Org, bring_to, propose
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.conftest import Org, bring_to, propose, signed_in
 
 
 def transition_url(initiative: Initiative, name: str) -> str:
