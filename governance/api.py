@@ -1,6 +1,7 @@
-"""API conventions shared by every app: who may call, how lists page, and how
-service errors become HTTP answers (400 invalid, 403 forbidden, 404 unseen or
-unknown, 409 wrong state or lost race)."""
+"""API conventions shared by every app: who may call, how lists page, how
+service errors become HTTP answers (400 invalid, 401 not signed in, 403
+forbidden, 404 unseen or unknown, 409 wrong state or lost race, 413 too large).
+`governance.schema` declares those answers in the OpenAPI schema."""
 
 from typing import TYPE_CHECKING, Any
 

@@ -162,7 +162,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["governance.api.IsAuthenticatedActiveUser"],
     "DEFAULT_PAGINATION_CLASS": "governance.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "governance.schema.ApiSchema",
     "EXCEPTION_HANDLER": "governance.api.exception_handler",
     "PAGE_SIZE": 50,
 }

@@ -33,6 +33,8 @@ router.register("audit/events", AuditEventViewSet, basename="audit-event")
 router.register("amendments", AmendmentViewSet, basename="amendment")
 router.register("delegations", DelegationViewSet, basename="delegation")
 
+handler404 = "governance.views.not_found"
+
 urlpatterns = [
     # The pages. Policies and the sponsor's portfolio add theirs here as
     # `path("policies/", include("policies.urls"))` and `path("portfolio/", ...)`.
