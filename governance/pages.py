@@ -4,7 +4,6 @@ The home page is a list of panels, one per role the user holds. An app adds
 its own panel (the sponsor's portfolio, the policies a unit still has to
 acknowledge) by appending a function to HOME_PANELS."""
 
-import datetime
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,9 +19,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance import access
-from governance.csv_export import csv_response
-from governance.forms import AuditFilterForm
+from governance import access, audit_reader
+from governance.audit_reader import AuditEventFilter
 from governance.models import AuditEvent, OrganizationRole
 from initiatives import selectors
 from policies import selectors as policy_selectors
@@ -131,40 +129,19 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/home.html", {"panels": panels})
 
 
-def _audit_events(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
+def _audit_filters(
+    request: HttpRequest, queryset: QuerySet[AuditEvent] | None = None
+) -> tuple[AuditEventFilter, QuerySet[AuditEvent]]:
     if not access.is_auditor_or_coe_lead(request.user):
         raise PermissionDenied
-    object_types = list(
-        AuditEvent.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
-    )
-    form = AuditFilterForm(request.GET or None, object_types=object_types)
-    events = AuditEvent.objects.select_related("actor").order_by("-at", "-id")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["object_type"]:
-            events = events.filter(object_type=data["object_type"])
-        if data["actor"]:
-            events = events.filter(actor__username=data["actor"].strip())
-        if data["event"]:
-            events = events.filter(event=data["event"])
-        tz = timezone.get_current_timezone()
-        if data["since"]:
-            start = datetime.datetime.combine(data["since"], datetime.time.min, tzinfo=tz)
-            events = events.filter(at__gte=start)
-        if data["until"]:
-            end = datetime.datetime.combine(
-                data["until"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
-            )
-            events = events.filter(at__lt=end)
-    elif form.is_bound:
-        events = events.none()
-    return form, events
+    return audit_reader.filtered(request.GET, queryset)
 
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    """The audit log, for auditors and the CoE lead; 403 for everyone else."""
-    form, events = _audit_events(request)
+    """The audit log, newest first, for auditors and the CoE lead; 403 for everyone else."""
+    newest_first = audit_reader.events().order_by("-at", "-id")
+    filters, events = _audit_filters(request, newest_first)
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -172,7 +149,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "governance/auditevent_list.html",
-        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+        {"form": filters.form, "page": page, "rows": rows, "query": query.urlencode()},
     )
 
 
@@ -196,28 +173,9 @@ def _changes(event: AuditEvent) -> list[tuple[str, str | None, str | None]]:
     ]
 
 
-def _json(value: Any) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
 @login_required
 def audit_export(request: HttpRequest) -> StreamingHttpResponse:
-    """The filtered audit log as CSV, streamed row by row."""
-    _form, events = _audit_events(request)
-    header = ["at", "event", "actor", "object_type", "object_id", "object", "old", "new", "comment"]
-    rows = (
-        [
-            event.at.isoformat(),
-            event.event,
-            event.actor.get_username() if event.actor else "",
-            event.object_type,
-            event.object_id,
-            event.object_repr,
-            _json(event.old),
-            _json(event.new),
-            event.comment,
-        ]
-        for event in events.iterator(chunk_size=500)
-    )
+    """The filtered audit log as CSV, streamed row by row, as the API exports it."""
+    _filters, events = _audit_filters(request)
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    return csv_response(header, rows, f"audit-log-{stamp}.csv")
+    return audit_reader.export(events, f"audit-log-{stamp}.csv")

@@ -2,12 +2,11 @@
 log, and the transition endpoints of every object with a state machine."""
 
 import json
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from typing import Any
 
-import django_filters
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import renderers, serializers, viewsets
@@ -15,9 +14,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from governance import access
+from governance import access, audit_reader
 from governance.api import AuditEventSerializer, BusinessUnitSerializer, StrategicGoalSerializer
-from governance.csv_export import csv_response
+from governance.audit_reader import AuditEventFilter
 from governance.errors import UnknownAction
 from governance.models import AuditEvent, BusinessUnit, StrategicGoal
 
@@ -59,67 +58,6 @@ class CSVRenderer(renderers.BaseRenderer):
         return ("detail\r\n" + json.dumps(data) + "\r\n").encode()
 
 
-CSV_COLUMNS = [
-    "seq",
-    "id",
-    "at",
-    "event",
-    "actor",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "old",
-    "new",
-    "comment",
-    "prev_hash",
-    "hash",
-]
-
-
-def _csv_rows(events: QuerySet[AuditEvent]) -> Iterator[list[Any]]:
-    # iterator(): rows are read from the database in chunks as the response is
-    # sent, never all at once.
-    for e in events.iterator(chunk_size=1000):
-        yield [
-            e.seq,
-            e.pk,
-            e.at.isoformat(),
-            e.event,
-            e.actor.get_username() if e.actor else "",
-            e.object_type,
-            e.object_id,
-            e.object_repr,
-            "" if e.old is None else json.dumps(e.old, sort_keys=True),
-            "" if e.new is None else json.dumps(e.new, sort_keys=True),
-            e.comment,
-            e.prev_hash,
-            e.hash,
-        ]
-
-
-class AuditEventFilter(django_filters.FilterSet):
-    object_type = django_filters.CharFilter()
-    object_id = django_filters.CharFilter()
-    actor = django_filters.CharFilter(method="filter_actor")
-    event = django_filters.CharFilter()
-    since = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
-
-    class Meta:
-        model = AuditEvent
-        fields = ["object_type", "object_id", "actor", "event", "since", "until"]
-
-    def filter_actor(
-        self, queryset: QuerySet[AuditEvent], name: str, value: str
-    ) -> QuerySet[AuditEvent]:
-        """A user name, or a user id."""
-        condition = Q(actor__username=value)
-        # A number that fits a user id; a longer one would overflow the column.
-        if value.isdigit() and len(value) < 19:
-            condition |= Q(actor_id=int(value))
-        return queryset.filter(condition)
-
-
 class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
     """The audit log, oldest first, for auditors and the CoE lead only.
     `?format=csv` streams the filtered log as CSV."""
@@ -134,12 +72,13 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
             raise PermissionDenied(gettext("Only auditors and the CoE lead read the audit log."))
 
     def get_queryset(self) -> QuerySet[AuditEvent]:
-        return AuditEvent.objects.select_related("actor").order_by("seq")
+        return audit_reader.events()
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         if request.accepted_renderer.format == "csv":
-            events = self.filter_queryset(self.get_queryset())
-            return csv_response(CSV_COLUMNS, _csv_rows(events), "audit-events.csv")
+            return audit_reader.export(
+                self.filter_queryset(self.get_queryset()), "audit-events.csv"
+            )
         return super().list(request, *args, **kwargs)
 
 

@@ -1,13 +1,17 @@
 """REST API for initiatives: thin views over initiatives.services and selectors."""
 
+import copy
 from typing import Any
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.fields import get_error_detail
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,21 +23,44 @@ from governance.viewsets import TransitionActionsMixin
 from initiatives import selectors, services
 from initiatives.models import (
     AMENDABLE_FIELDS,
-    MAX_BUDGET,
+    EDITABLE_FIELDS,
     Amendment,
     AmendmentState,
-    Audience,
     Decision,
-    Function,
     Initiative,
-    Risk,
     State,
 )
 from initiatives.scoring import with_scores
 
 
-def _dedupe(values: list[str]) -> list[str]:
-    return list(dict.fromkeys(values))
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class NameListField(serializers.JSONField):
+    """A list stored as JSON (audiences, functions, channels); the model's clean
+    says which values it may hold."""
+
+
+class ModelCleanMixin(serializers.ModelSerializer):
+    """Check the values with the model's own rules (its `clean`), on a copy of the
+    object with the changes applied, and take back what it normalised."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.JSONField: NameListField,
+    }
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        trial = copy.copy(self.instance) if self.instance is not None else model()
+        relations = {f.name for f in model._meta.many_to_many}
+        values = {name: value for name, value in attrs.items() if name not in relations}
+        for name, value in values.items():
+            setattr(trial, name, value)
+        try:
+            trial.clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(get_error_detail(error)) from error
+        return attrs | {name: getattr(trial, name) for name in values}
 
 
 class VisibleUnitField(serializers.PrimaryKeyRelatedField):
@@ -43,23 +70,11 @@ class VisibleUnitField(serializers.PrimaryKeyRelatedField):
         return access.visible_units(self.context["request"].user)
 
 
-class InitiativeSerializer(ReadOnlyFieldsGuard, serializers.ModelSerializer):
+class InitiativeSerializer(ReadOnlyFieldsGuard, ModelCleanMixin):
     business_unit = VisibleUnitField()
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
     goals = serializers.PrimaryKeyRelatedField(
         many=True, required=False, queryset=StrategicGoal.objects.filter(active=True)
-    )
-    audiences = serializers.ListField(
-        child=serializers.ChoiceField(choices=Audience.choices), required=False, max_length=20
-    )
-    functions = serializers.ListField(
-        child=serializers.ChoiceField(choices=Function.choices), required=False, max_length=20
-    )
-    channels = serializers.ListField(
-        child=serializers.CharField(max_length=60), required=False, max_length=30
-    )
-    budget = serializers.DecimalField(
-        max_digits=15, decimal_places=2, min_value=0, max_value=MAX_BUDGET, required=False
     )
     state = serializers.ChoiceField(choices=State.choices, read_only=True)
     score = serializers.SerializerMethodField()
@@ -68,23 +83,13 @@ class InitiativeSerializer(ReadOnlyFieldsGuard, serializers.ModelSerializer):
 
     class Meta:
         model = Initiative
+        # In the order answers have always had: the unit and owner after title and summary.
         fields = [
             "id",
-            "title",
-            "summary",
+            *EDITABLE_FIELDS[:2],
             "business_unit",
             "owner",
-            "goals",
-            "audiences",
-            "functions",
-            "channels",
-            "budget",
-            "risk",
-            "kpis",
-            "expected_impact",
-            "effort",
-            "start_date",
-            "end_date",
+            *EDITABLE_FIELDS[2:],
             "state",
             "score",
             "waiting_days",
@@ -113,18 +118,6 @@ class InitiativeSerializer(ReadOnlyFieldsGuard, serializers.ModelSerializer):
 
     def get_overdue(self, initiative: Initiative) -> bool:
         return selectors.waiting(initiative).overdue
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        for field in ("audiences", "functions", "channels"):
-            if field in attrs:
-                attrs[field] = _dedupe(attrs[field])
-        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
-        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
-        if start and end and end < start:
-            raise serializers.ValidationError(
-                {"end_date": "The end date is before the start date."}
-            )
-        return attrs
 
 
 class InitiativeDetailSerializer(InitiativeSerializer):
@@ -207,25 +200,20 @@ class ApprovedVersionSerializer(serializers.Serializer):
         }
 
 
-class AmendmentChangesSerializer(serializers.Serializer):
+class AmendmentChangesSerializer(ModelCleanMixin):
     """What an amendment may change; only the fields given are changed."""
 
-    summary = serializers.CharField(required=False, allow_blank=False, max_length=10000)
     goals = serializers.PrimaryKeyRelatedField(
         many=True, required=False, queryset=StrategicGoal.objects.filter(active=True)
     )
-    audiences = serializers.ListField(
-        child=serializers.ChoiceField(choices=Audience.choices), required=False, max_length=20
-    )
-    channels = serializers.ListField(
-        child=serializers.CharField(max_length=60), required=False, max_length=30
-    )
-    budget = serializers.DecimalField(
-        max_digits=15, decimal_places=2, min_value=0, max_value=MAX_BUDGET, required=False
-    )
-    risk = serializers.ChoiceField(choices=Risk.choices, required=False)
-    start_date = serializers.DateField(required=False, allow_null=True)
-    end_date = serializers.DateField(required=False, allow_null=True)
+
+    class Meta:
+        model = Initiative
+        fields = AMENDABLE_FIELDS
+        # An amendment changes what it names and nothing else, and cannot clear the summary.
+        extra_kwargs = {name: {"required": False} for name in AMENDABLE_FIELDS} | {
+            "summary": {"required": False, "allow_blank": False, "max_length": 10000}
+        }
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict):

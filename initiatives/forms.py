@@ -1,6 +1,7 @@
 """Forms of the initiative pages. They validate input and shape it for
 initiatives.services; the services decide what is allowed."""
 
+import copy
 from typing import Any
 
 from django import forms
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.forms import DateInput
 from governance.models import BusinessUnit, StrategicGoal
-from initiatives.models import MAX_BUDGET, Audience, Function, Risk, State
+from initiatives.models import EDITABLE_FIELDS, Audience, Function, Initiative, State
 from initiatives.selectors import SORTS
 
 # The label of every field a person sees, in forms and in the field history.
@@ -37,26 +38,29 @@ FIELD_LABELS = {
 CONFIRM_TRANSITIONS = frozenset({"reject", "withdraw", "sponsor_reject"})
 
 
-class InitiativeForm(forms.Form):
-    """Create (with a business unit) or edit (without) the content of an initiative."""
+class ChannelsField(forms.CharField):
+    """A list of channel names, entered as one line separated by commas."""
 
-    business_unit = forms.ModelChoiceField(
-        queryset=BusinessUnit.objects.none(), label=FIELD_LABELS["business_unit"]
-    )
-    title = forms.CharField(max_length=200, label=FIELD_LABELS["title"])
-    summary = forms.CharField(
-        required=False,
-        label=FIELD_LABELS["summary"],
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Required to submit: what the initiative does and for whom."),
-    )
-    goals = forms.ModelMultipleChoiceField(
-        queryset=StrategicGoal.objects.filter(active=True),
-        required=False,
-        label=FIELD_LABELS["goals"],
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Required to submit: at least one."),
-    )
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=2000, **kwargs)
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value)
+        return [name.strip() for name in text.split(",") if name.strip()]
+
+    def prepare_value(self, value: Any) -> Any:
+        return ", ".join(value) if isinstance(value, list) else value
+
+
+# The priority score's inputs are set through the API; the page leaves them as they are.
+_NOT_ON_THE_PAGE = ("expected_impact", "effort")
+
+
+class InitiativeForm(forms.ModelForm):
+    """Create (with a business unit) or edit (without) the content of an initiative.
+    The rules on the values are the model's (Initiative.clean), shown at the field."""
+
+    # Lists are stored as JSON; here they are checkboxes and a line of text.
     audiences = forms.MultipleChoiceField(
         choices=Audience.choices,
         required=False,
@@ -70,55 +74,46 @@ class InitiativeForm(forms.Form):
         label=FIELD_LABELS["functions"],
         widget=forms.CheckboxSelectMultiple,
     )
-    channels = forms.CharField(
+    channels = ChannelsField(
         required=False,
-        max_length=2000,
         label=FIELD_LABELS["channels"],
         help_text=_("Separated by commas, for example: Instagram, LinkedIn"),
     )
-    budget = forms.DecimalField(
-        min_value=0,
-        max_value=MAX_BUDGET,
-        max_digits=15,
-        decimal_places=2,
-        initial=0,
-        label=FIELD_LABELS["budget"],
-        localize=True,
-    )
-    risk = forms.ChoiceField(choices=Risk.choices, initial=Risk.LOW, label=FIELD_LABELS["risk"])
-    kpis = forms.CharField(
-        required=False,
-        label=FIELD_LABELS["kpis"],
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    start_date = forms.DateField(
-        required=False, label=FIELD_LABELS["start_date"], widget=DateInput()
-    )
-    end_date = forms.DateField(required=False, label=FIELD_LABELS["end_date"], widget=DateInput())
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "business_unit",
+            *(name for name in EDITABLE_FIELDS if name not in _NOT_ON_THE_PAGE),
+        ]
+        labels = FIELD_LABELS
+        help_texts = {
+            "summary": _("Required to submit: what the initiative does and for whom."),
+            "goals": _("Required to submit: at least one."),
+        }
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "goals": forms.CheckboxSelectMultiple,
+            "kpis": forms.Textarea(attrs={"rows": 3}),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+        }
+        localized_fields = ["budget"]
 
     def __init__(
-        self, *args: Any, units: QuerySet[BusinessUnit] | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        units: QuerySet[BusinessUnit] | None = None,
+        instance: Initiative | None = None,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)
+        # The form checks a copy: the service, not the form, changes the initiative.
+        super().__init__(*args, instance=copy.copy(instance), **kwargs)
         if units is None:
             del self.fields["business_unit"]
         else:
             self.fields["business_unit"].queryset = units
-
-    def clean_channels(self) -> list[str]:
-        names = [c.strip() for c in self.cleaned_data["channels"].split(",") if c.strip()]
-        if any(len(name) > 60 for name in names):
-            raise ValidationError(_("Each channel name has at most 60 characters."))
-        if len(names) > 30:
-            raise ValidationError(_("At most 30 channels."))
-        return list(dict.fromkeys(names))
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The end date is before the start date."))
-        return data
+        self.fields["goals"].queryset = StrategicGoal.objects.filter(active=True)
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Show a service's ValidationError on the fields it names."""
@@ -127,22 +122,6 @@ class InitiativeForm(forms.Form):
                 self.add_error(field if field in self.fields else None, messages)
         else:
             self.add_error(None, error.messages)
-
-    @staticmethod
-    def initial_from(initiative: Any) -> dict[str, Any]:
-        return {
-            "title": initiative.title,
-            "summary": initiative.summary,
-            "goals": list(initiative.goals.all()),
-            "audiences": initiative.audiences,
-            "functions": initiative.functions,
-            "channels": ", ".join(initiative.channels),
-            "budget": initiative.budget,
-            "risk": initiative.risk,
-            "kpis": initiative.kpis,
-            "start_date": initiative.start_date,
-            "end_date": initiative.end_date,
-        }
 
 
 class TransitionForm(forms.Form):

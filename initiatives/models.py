@@ -65,6 +65,49 @@ class Function(models.TextChoices):
     PRODUCT = "product", _("Product development")
 
 
+# The content of an initiative: what its proposer sets, and edits while it is
+# editable. The page's form, the API's serializers and the services take their
+# fields from here; the rules on the values are Initiative.clean's.
+EDITABLE_FIELDS = (
+    "title",
+    "summary",
+    "goals",
+    "audiences",
+    "functions",
+    "channels",
+    "budget",
+    "risk",
+    "kpis",
+    "expected_impact",
+    "effort",
+    "start_date",
+    "end_date",
+)
+MAX_CHANNELS = 30
+MAX_CHANNEL_NAME = 60
+
+
+def _choices_problem(values: list[str], allowed: type[models.TextChoices]) -> str | None:
+    unknown = sorted(set(values) - set(allowed.values))
+    if unknown:
+        return gettext("Unknown value(s): %(values)s.") % {"values": ", ".join(unknown)}
+    return None
+
+
+def _channels_problem(names: list[str]) -> str | None:
+    if not all(name.strip() for name in names):
+        return gettext("A channel name cannot be empty.")
+    if any(len(name) > MAX_CHANNEL_NAME for name in names):
+        return gettext("Each channel name has at most 60 characters.")
+    if len(names) > MAX_CHANNELS:
+        return gettext("At most 30 channels.")
+    return None
+
+
+def _is_text_list(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
 # Unit-level rights (codenames of governance.BusinessUnit permissions).
 PROPOSE = "propose_initiatives"
 LEAD = "lead_initiatives"
@@ -89,13 +132,6 @@ class Rule:
 
 def _rule(*perms: str, **kwargs: bool) -> dict[str, Rule]:
     return {"rule": Rule(unit_perms=frozenset(perms), **kwargs)}
-
-
-def _unknown_choices(values: object, allowed: type[models.TextChoices]) -> str | None:
-    if not isinstance(values, list):
-        return "Expected a list."
-    unknown = sorted({str(v) for v in values} - set(allowed.values))
-    return f"Unknown value(s): {', '.join(unknown)}." if unknown else None
 
 
 class Initiative(ConcurrentTransitionMixin, models.Model):
@@ -154,15 +190,24 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
         return self.title
 
     def clean(self) -> None:
+        """The rules on an initiative's content, wherever it is entered: the lists
+        hold known values (repeats dropped), channels are named, and the end date
+        is not before the start date. Errors name the field."""
         errors = {}
         for field, allowed in (("audiences", Audience), ("functions", Function)):
-            problem = _unknown_choices(getattr(self, field), allowed)
-            if problem:
+            values = getattr(self, field)
+            if not _is_text_list(values):
+                errors[field] = gettext("Expected a list.")
+                continue
+            setattr(self, field, list(dict.fromkeys(values)))
+            if problem := _choices_problem(values, allowed):
                 errors[field] = problem
-        if not isinstance(self.channels, list) or not all(
-            isinstance(c, str) and 0 < len(c) <= 60 for c in self.channels
-        ):
-            errors["channels"] = "Expected a list of names of 1 to 60 characters."
+        if not _is_text_list(self.channels):
+            errors["channels"] = gettext("Expected a list of names.")
+        else:
+            self.channels = list(dict.fromkeys(self.channels))
+            if problem := _channels_problem(self.channels):
+                errors["channels"] = problem
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = gettext("The end date is before the start date.")
         if errors:
@@ -350,7 +395,7 @@ PENDING_AMENDMENT_STATES = frozenset(
     {AmendmentState.SUBMITTED, AmendmentState.IN_REVIEW, AmendmentState.AWAITING_SPONSOR}
 )
 AMENDABLE_STATES = frozenset({State.APPROVED, State.ACTIVE, State.PAUSED})
-# What an amendment may change, and nothing else.
+# What an amendment may change (a part of EDITABLE_FIELDS), and nothing else.
 AMENDABLE_FIELDS = (
     "budget",
     "risk",
@@ -361,6 +406,7 @@ AMENDABLE_FIELDS = (
     "end_date",
     "summary",
 )
+assert set(AMENDABLE_FIELDS) <= set(EDITABLE_FIELDS)
 
 
 class Amendment(ConcurrentTransitionMixin, models.Model):

@@ -20,6 +20,7 @@ from governance.models import BusinessUnit, StrategicGoal
 from initiatives.models import (
     AMENDABLE_FIELDS,
     AMENDABLE_STATES,
+    EDITABLE_FIELDS,
     PENDING_AMENDMENT_STATES,
     Amendment,
     AmendmentState,
@@ -36,21 +37,8 @@ from initiatives.selectors import (
 )
 from sponsors import notifications
 
-# The fields a proposer may set and later edit while the initiative is editable.
-CONTENT_FIELDS = (
-    "title",
-    "expected_impact",
-    "effort",
-    "summary",
-    "audiences",
-    "functions",
-    "channels",
-    "budget",
-    "risk",
-    "kpis",
-    "start_date",
-    "end_date",
-)
+# The editable content held on the initiative's own row; `goals` is a relation.
+CONTENT_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "goals")
 
 TRANSITION_EVENTS = {
     "submit": audit.Event.INITIATIVE_SUBMITTED,
@@ -138,11 +126,11 @@ def initiative_update(
 ) -> Initiative:
     """Change the content of a draft or of an initiative sent back for changes.
 
-    `changes` holds any of CONTENT_FIELDS and `goals`. Raises PermissionDenied
+    `changes` holds any of EDITABLE_FIELDS. Raises PermissionDenied
     unless the actor may propose in the unit, Conflict when the initiative is
     no longer editable, ValidationError naming the field for invalid content.
     """
-    unknown = set(changes) - set(CONTENT_FIELDS) - {"goals"}
+    unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
             {field: gettext("This field cannot be changed.") for field in unknown}

@@ -264,7 +264,7 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
             % {"state": initiative.get_state_display().lower()},
         )
         return HttpResponseRedirect(detail_url)
-    form = InitiativeForm(request.POST or None, initial=InitiativeForm.initial_from(initiative))
+    form = InitiativeForm(request.POST or None, instance=initiative)
     if request.method == "POST" and form.is_valid():
         try:
             services.initiative_update(

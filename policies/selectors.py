@@ -45,18 +45,20 @@ EXCEPTION_TRANSITIONS: dict[str, Rule] = {
 }
 
 HistoricalPolicy = Policy.history.model  # type: ignore[attr-defined]
-# The fields a history row compares with its predecessor; m2m last.
+# The fields a history row compares with its predecessor, in the order they are
+# shown; the many-to-many relation last.
 HISTORY_FIELDS = (
     "title",
     "category",
     "body",
-    "owner_id",
+    "owner",
     "effective_date",
     "review_interval_months",
     "next_review_due",
     "version",
     "state",
     "retired_at",
+    "business_units",
 )
 _M2M_ROWS = "historicalpolicy_business_units_set"
 
@@ -164,16 +166,22 @@ def _units_of(row: Any) -> list[int]:
     return sorted(r.businessunit_id for r in rows)
 
 
+def _in_order(changes: list[Any]) -> list[Any]:
+    # diff_against sorts by name; pages and the API show HISTORY_FIELDS' order.
+    return sorted(changes, key=lambda change: HISTORY_FIELDS.index(change.field))
+
+
 def changed_fields(row: Any, previous: Any | None) -> list[str]:
     """The fields this history row changed; every field for the first row."""
-    names = [f.removesuffix("_id") for f in HISTORY_FIELDS] + ["business_units"]
     if previous is None:
-        return names
-    changed = [
-        name.removesuffix("_id")
-        for name in HISTORY_FIELDS
-        if getattr(row, name) != getattr(previous, name)
-    ]
+        return list(HISTORY_FIELDS)
+    # The units are compared from the rows history_of prefetched: diff_against
+    # would query them for every row, and a page of history costs a fixed
+    # number of queries.
+    delta = row.diff_against(
+        previous, included_fields=HISTORY_FIELDS, excluded_fields=["business_units"]
+    )
+    changed = [change.field for change in _in_order(delta.changes)]
     if _units_of(row) != _units_of(previous):
         changed.append("business_units")
     return changed
@@ -198,29 +206,30 @@ def history_page(rows: list[Any], predecessor: Any | None) -> list[dict[str, Any
     return result
 
 
-def _value(row: Any, name: str) -> Any:
+def _shown(name: str, value: Any, owners: dict[int, str]) -> Any:
     if name == "business_units":
-        return _units_of(row)
+        return sorted(row["businessunit"] for row in value)
     if name == "owner":
-        return row.owner_id
-    return getattr(row, name)
+        return owners.get(value)
+    return value
 
 
 def diff(older: Any, newer: Any) -> dict[str, Any]:
     """Field by field old and new values between two history rows of one
     policy, and a unified diff of the body."""
-    names = [f.removesuffix("_id") for f in HISTORY_FIELDS] + ["business_units"]
+    delta = newer.diff_against(older, included_fields=HISTORY_FIELDS)
     owners = {
         u.pk: u.get_username()
         for u in get_user_model().objects.filter(pk__in={older.owner_id, newer.owner_id})
     }
-    changes = []
-    for name in names:
-        old, new = _value(older, name), _value(newer, name)
-        if old != new:
-            if name == "owner":
-                old, new = owners.get(old), owners.get(new)
-            changes.append({"field": name, "old": old, "new": new})
+    changes = [
+        {
+            "field": change.field,
+            "old": _shown(change.field, change.old, owners),
+            "new": _shown(change.field, change.new, owners),
+        }
+        for change in _in_order(delta.changes)
+    ]
     body_diff = "".join(
         difflib.unified_diff(
             older.body.splitlines(keepends=True),

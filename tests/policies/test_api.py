@@ -321,6 +321,31 @@ def test_diff_shows_fields_and_a_unified_diff_of_the_body(org: Org) -> None:
     assert data["body_diff"].startswith("--- history")
 
 
+def test_diff_lists_the_units_and_keeps_the_fields_in_their_order(org: Org) -> None:
+    policy = draft_policy(org, body="one\n")
+    services.policy_update(
+        actor=org.coe_member,
+        policy=policy,
+        changes={"business_units": [org.sales, org.marketing], "title": "Voice"},
+        change_reason="Narrow",
+    )
+    older, newer = policy.history.order_by("history_id").values_list("history_id", flat=True)
+    data = (
+        api_client(org.auditor)
+        .get(f"/api/policies/{policy.pk}/diff/?from={older}&to={newer}")
+        .json()
+    )
+    assert data["changes"] == [
+        {"field": "title", "old": "Brand voice", "new": "Voice"},
+        {
+            "field": "business_units",
+            "old": [],
+            "new": sorted([org.sales.pk, org.marketing.pk]),
+        },
+    ]
+    assert data["body_diff"] == ""
+
+
 def test_diff_refuses_ids_of_another_policy_or_none(org: Org) -> None:
     policy = draft_policy(org)
     other = draft_policy(org, title="Other")

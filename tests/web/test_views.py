@@ -414,7 +414,7 @@ def test_audit_export_streams_csv_with_the_filter_applied(org: Org) -> None:
     response = signed_in(org.auditor).get("/audit/export.csv?object_type=initiatives.initiative")
     assert response["Content-Type"].startswith("text/csv")
     lines = b"".join(response.streaming_content).decode().splitlines()
-    assert lines[0].startswith("at,event,actor,object_type")
+    assert lines[0].startswith("seq,id,at,event,actor,object_type")
     assert len(lines) - 1 == AuditEvent.objects.filter(object_type="initiatives.initiative").count()
     assert any("initiative.review_started" in line for line in lines)
 

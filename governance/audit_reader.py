@@ -1,0 +1,195 @@
+"""The one audit reader: the filters and the CSV export shared by the audit page
+and the API, so that both select the same events for the same query and every
+export has the same columns.
+
+`since` and `until` take a day or an ISO 8601 moment. A day means the whole
+day in the current time zone: `since` from its first moment, `until` through
+its last one. A moment is taken as given, `until` excluding it.
+"""
+
+import datetime
+import json
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
+
+from governance.audit import Event
+from governance.csv_export import csv_response
+from governance.forms import DateInput
+from governance.models import AuditEvent
+
+CSV_COLUMNS = [
+    "seq",
+    "id",
+    "at",
+    "event",
+    "actor",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "old",
+    "new",
+    "comment",
+    "prev_hash",
+    "hash",
+]
+# Rows are read from the database in chunks of this size as the response is sent.
+EXPORT_CHUNK_SIZE = 1000
+
+Moment = datetime.date | datetime.datetime
+
+
+def events() -> QuerySet[AuditEvent]:
+    """Every event, in the order of the chain."""
+    return AuditEvent.objects.select_related("actor").order_by("seq")
+
+
+def _json(value: Any) -> str:
+    return "" if value is None else json.dumps(value, sort_keys=True)
+
+
+def csv_row(event: AuditEvent) -> list[Any]:
+    """One event as a CSV row, in the order of CSV_COLUMNS."""
+    return [
+        event.seq,
+        event.pk,
+        event.at.isoformat(),
+        event.event,
+        event.actor.get_username() if event.actor else "",
+        event.object_type,
+        event.object_id,
+        event.object_repr,
+        _json(event.old),
+        _json(event.new),
+        event.comment,
+        event.prev_hash,
+        event.hash,
+    ]
+
+
+def export(selected: QuerySet[AuditEvent], filename: str) -> StreamingHttpResponse:
+    """The events as a streamed CSV download, in the order of the chain."""
+    rows = (
+        csv_row(event) for event in selected.order_by("seq").iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    )
+    return csv_response(CSV_COLUMNS, rows, filename)
+
+
+class DayOrMomentField(forms.Field):
+    """A day (as the date picker sends it) or an ISO 8601 moment."""
+
+    widget = DateInput
+    default_error_messages = {"invalid": forms.DateField.default_error_messages["invalid"]}
+
+    def to_python(self, value: Any) -> Moment | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return forms.DateField().to_python(value)
+        except forms.ValidationError:
+            pass
+        try:
+            return IsoDateTimeField().to_python(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+def _start(value: Moment) -> datetime.datetime:
+    """The first moment a `since` value covers."""
+    if isinstance(value, datetime.datetime):
+        return value
+    return datetime.datetime.combine(
+        value, datetime.time.min, tzinfo=timezone.get_current_timezone()
+    )
+
+
+def _end(value: Moment) -> datetime.datetime:
+    """The moment an `until` value stops before: a day includes itself."""
+    if isinstance(value, datetime.datetime):
+        return value
+    return _start(value + datetime.timedelta(days=1))
+
+
+class DayOrMomentFilter(django_filters.Filter):
+    field_class = DayOrMomentField
+
+
+class AuditFilterForm(forms.Form):
+    """Checks that the range of a query is not reversed."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and _end(until) <= _start(since):
+            self.add_error("until", _("The end of the range is before its start."))
+        return data
+
+
+def _object_types() -> list[tuple[str, Any]]:
+    types = AuditEvent.objects.order_by("object_type").values_list("object_type", flat=True)
+    return [("", _("All types"))] + [(t, t) for t in types.distinct()]
+
+
+def _event_names() -> list[tuple[str, Any]]:
+    return [("", _("All events"))] + [(e.value, e.value) for e in Event]
+
+
+class AuditEventFilter(django_filters.FilterSet):
+    """The audit log's filters; every one is optional. An object type or event
+    name that matches nothing selects nothing."""
+
+    # Choices are offered on the page, but any text is accepted: the types
+    # offered are those in the log, and an API caller may ask for any.
+    object_type = django_filters.CharFilter(
+        label=_("Object type"), widget=forms.Select(choices=_object_types)
+    )
+    object_id = django_filters.CharFilter(widget=forms.HiddenInput)
+    actor = django_filters.CharFilter(
+        method="filter_actor", label=_("Actor (user name)"), max_length=150
+    )
+    event = django_filters.CharFilter(label=_("Event"), widget=forms.Select(choices=_event_names))
+    since = DayOrMomentFilter(method="filter_since", label=_("From"))
+    until = DayOrMomentFilter(method="filter_until", label=_("Until"))
+
+    class Meta:
+        model = AuditEvent
+        fields = ["object_type", "object_id", "actor", "event", "since", "until"]
+        form = AuditFilterForm
+
+    def filter_actor(
+        self, queryset: QuerySet[AuditEvent], name: str, value: str
+    ) -> QuerySet[AuditEvent]:
+        """A user name, or a user id."""
+        value = value.strip()
+        condition = Q(actor__username=value)
+        # A number that fits a user id; a longer one would overflow the column.
+        if value.isdigit() and len(value) < 19:
+            condition |= Q(actor_id=int(value))
+        return queryset.filter(condition)
+
+    def filter_since(
+        self, queryset: QuerySet[AuditEvent], name: str, value: Moment
+    ) -> QuerySet[AuditEvent]:
+        return queryset.filter(at__gte=_start(value))
+
+    def filter_until(
+        self, queryset: QuerySet[AuditEvent], name: str, value: Moment
+    ) -> QuerySet[AuditEvent]:
+        return queryset.filter(at__lt=_end(value))
+
+
+def filtered(
+    data: Any, queryset: QuerySet[AuditEvent] | None = None
+) -> tuple[AuditEventFilter, QuerySet[AuditEvent]]:
+    """The filters bound to a query (None when there is none) and the events
+    they select; an invalid query selects nothing, its errors are on the form."""
+    filterset = AuditEventFilter(data or None, queryset=events() if queryset is None else queryset)
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset, filterset.queryset.none()
+    return filterset, filterset.qs
