@@ -25,7 +25,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
-from governance import audit
+from governance import audit, registry
 from governance.models import (
     BusinessUnit,
     BusinessUnitUserObjectPermission,
@@ -97,19 +97,18 @@ _UNIT = "governance.businessunit"
 
 
 def _unit_roles(user: AbstractBaseUser, unit_ids: Iterable[int]) -> dict[int, set[Role]]:
-    """Every role the user holds on each of the given units."""
-    from sponsors.models import Sponsorship
-
+    """Every role the user holds on each of the given units: as a member or
+    lead, through the apps that registered roles (a sponsor's), and through
+    their organization roles."""
     unit_ids = list(unit_ids)
     roles: dict[int, set[Role]] = {uid: set() for uid in unit_ids}
     for unit_id, role in Membership.objects.filter(
         user=user, business_unit_id__in=unit_ids
     ).values_list("business_unit_id", "role"):
         roles[unit_id].add(_MEMBERSHIP_ROLES[Membership.Role(role)])
-    for unit_id in Sponsorship.objects.filter(
-        sponsor__user=user, business_unit_id__in=unit_ids
-    ).values_list("business_unit_id", flat=True):
-        roles[unit_id].add(Role.SPONSOR)
+    for provider in registry.unit_roles:
+        for unit_id, app_role in provider(user, unit_ids):
+            roles[unit_id].add(Role(app_role))
     organization_roles = {
         _ORGANIZATION_ROLES[OrganizationRole.Role(r)]
         for r in OrganizationRole.objects.filter(user=user).values_list("role", flat=True)
@@ -216,40 +215,28 @@ def visible_units(user: UserLike, codename: str = VIEW) -> QuerySet[BusinessUnit
 
 def delegated_unit_ids(user: UserLike, on: datetime.date | None = None) -> QuerySet[Any]:
     """Ids of the units whose sponsors delegated their sign-off to the user on
-    the day (today by default). Delegated rights are never passed on."""
-    from sponsors.models import Sponsorship
-
+    the day (today by default), as values of `business_unit_id`. Delegated
+    rights are never passed on. Delegations are registered by an app (sponsors)."""
     day = on or timezone.localdate()
-    return Sponsorship.objects.filter(
-        sponsor__delegations__delegate_id=user.pk,
-        sponsor__delegations__starts_on__lte=day,
-        sponsor__delegations__ends_on__gte=day,
-        sponsor__delegations__ended_at__isnull=True,
-    ).values("business_unit_id")
+    found: QuerySet[Any] | None = None
+    for provider in registry.delegations:
+        ids = provider.unit_ids(user, day)
+        found = ids if found is None else found.union(ids)
+    return found if found is not None else Membership.objects.none().values("business_unit_id")
 
 
 def delegating_sponsor(
     user: UserLike, unit_id: int, on: datetime.date | None = None
 ) -> AbstractBaseUser | None:
     """The sponsor of the unit on whose behalf the user may sign off today, if any."""
-    from sponsors.models import Delegation
-
     if not user.is_authenticated or not user.is_active:
         return None
     day = on or timezone.localdate()
-    delegation = (
-        Delegation.objects.filter(
-            delegate_id=user.pk,
-            starts_on__lte=day,
-            ends_on__gte=day,
-            ended_at__isnull=True,
-            sponsor__business_units__id=unit_id,
-        )
-        .select_related("sponsor__user")
-        .order_by("starts_on", "id")
-        .first()
-    )
-    return delegation.sponsor.user if delegation else None
+    for provider in registry.delegations:
+        sponsor = provider.delegator(user, unit_id, day)
+        if sponsor is not None:
+            return sponsor
+    return None
 
 
 def unit_codenames(user: UserLike, unit_id: int) -> frozenset[str]:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class GovernanceConfig(AppConfig):
@@ -7,6 +8,35 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         from governance import (
+            access,
             checks,  # noqa: F401  (registers the system checks)
+            pages,
+            registry,
             signals,  # noqa: F401  (audits logins and logouts)
         )
+        from governance.registry import ApiRoute, NavItem
+        from governance.viewsets import (
+            AuditEventViewSet,
+            BusinessUnitViewSet,
+            StrategicGoalViewSet,
+        )
+
+        # The apps place their entries between these by order (see their ready()).
+        registry.navigation.register("home", NavItem("home", _("Home")), order=0)
+        registry.navigation.register(
+            "audit-log",
+            NavItem("audit-log", _("Audit log"), access.is_auditor_or_coe_lead),
+            order=50,
+        )
+        registry.navigation.register(
+            "admin",
+            NavItem("admin:index", _("Administration"), lambda user: user.is_staff),
+            order=60,
+        )
+        registry.home_panels.register("audit", pages.auditor_panel, order=50)
+        for order, route in [
+            (10, ApiRoute("business-units", BusinessUnitViewSet, "business-unit")),
+            (20, ApiRoute("goals", StrategicGoalViewSet, "goal")),
+            (60, ApiRoute("audit/events", AuditEventViewSet, "audit-event")),
+        ]:
+            registry.api_routes.register(route.basename, route, order=order)

@@ -134,6 +134,13 @@ def compute_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical(event).encode()).hexdigest()
 
 
+def object_label(obj: models.Model) -> str:
+    """The name of the object's model in the audit log: its `app.model` label,
+    or the `audit_label` a model that moved between apps keeps from before the
+    move, so that all events of one object carry one name."""
+    return getattr(obj, "audit_label", None) or obj._meta.label_lower
+
+
 def record(
     event: Event,
     *,
@@ -162,7 +169,7 @@ def record(
         at=timezone.now(),
         event=Event(event).value,
         actor=actor if actor is not None and actor.is_authenticated else None,
-        object_type=obj._meta.label_lower if obj is not None else object_type,
+        object_type=object_label(obj) if obj is not None else object_type,
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=(str(obj) if obj is not None else object_repr)[:255],
         old=_jsonable(old),

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "sponsors",
     "initiatives",
     "policies",
+    "maturity",
 ]
 
 MIDDLEWARE = [

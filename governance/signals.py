@@ -1,7 +1,12 @@
-"""Logins, logouts and failed logins go to the audit log.
+"""The core's signals, and the receivers that audit logins and logouts.
 
-Django sends these signals outside of any transaction of ours, so each receiver
-opens its own: the event is written on its own, as the act it records is."""
+`transition_taken` lets an app learn of a workflow transition taken in an app
+below it without that app importing it (the attestation of the policies in
+force on submission, the emails to whoever acts next).
+
+Logins, logouts and failed logins go to the audit log. Django sends these
+signals outside of any transaction of ours, so each receiver opens its own: the
+event is written on its own, as the act it records is."""
 
 from typing import Any
 
@@ -9,10 +14,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import transaction
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.http import HttpRequest
 
 from governance import audit
+
+# Sent by a workflow service inside the transaction of a transition, once the
+# transition is taken and its decision recorded, before its audit event; the
+# sender is the model class. Arguments: obj (the changed object), name (the
+# transition), actor, decision (the row recording it). A receiver that raises
+# rolls the whole transition back.
+transition_taken = Signal()
 
 # How the user logged in: a session (admin, browsable API) unless the sender says.
 SESSION = "session"

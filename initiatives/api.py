@@ -1,6 +1,7 @@
 """REST API for initiatives: thin views over initiatives.services and selectors."""
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -120,18 +121,24 @@ class InitiativeSerializer(ReadOnlyFieldsGuard, ModelCleanMixin):
         return selectors.waiting(initiative).overdue
 
 
+# Read-only fields that apps above add to one initiative's answer, by name, in
+# the order registered (policies adds the versions attested on submission).
+DETAIL_FIELDS: dict[str, Callable[[], serializers.Field]] = {}
+
+
+def register_detail_field(name: str, field: Callable[[], serializers.Field]) -> None:
+    """Add a read-only field to the initiative detail; call from AppConfig.ready()."""
+    DETAIL_FIELDS[name] = field
+
+
 class InitiativeDetailSerializer(InitiativeSerializer):
-    """One initiative, with the policy versions attested when it was last submitted."""
+    """One initiative, with what the apps above add to it (DETAIL_FIELDS)."""
 
-    attested_policies = serializers.SerializerMethodField()
-
-    class Meta(InitiativeSerializer.Meta):
-        fields = [*InitiativeSerializer.Meta.fields, "attested_policies"]
-
-    def get_attested_policies(self, initiative: Initiative) -> list[dict[str, Any]]:
-        from policies.selectors import attested_versions  # policies depends on initiatives
-
-        return attested_versions(initiative)
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for name, field in DETAIL_FIELDS.items():
+            fields[name] = field()
+        return fields
 
 
 class DecisionSerializer(serializers.ModelSerializer):

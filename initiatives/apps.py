@@ -1,6 +1,30 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InitiativesConfig(AppConfig):
     name = "initiatives"
     verbose_name = "Initiatives"
+
+    def ready(self) -> None:
+        from django.urls import include, path
+
+        from governance import registry
+        from governance.registry import ApiRoute, NavItem
+        from initiatives import api, views
+
+        registry.urls.register(
+            "initiatives", path("initiatives/", include("initiatives.urls")), order=10
+        )
+        registry.navigation.register(
+            "initiatives", NavItem("initiatives:list", _("Initiatives")), order=10
+        )
+        registry.home_panels.register("review_queue", views.coe_panel, order=10)
+        registry.home_panels.register("awaiting_signoff", views.sponsor_panel, order=20)
+        registry.home_panels.register("unit_initiatives", views.unit_panel, order=30)
+        registry.api_routes.register(
+            "initiative", ApiRoute("initiatives", api.InitiativeViewSet, "initiative"), order=30
+        )
+        registry.api_routes.register(
+            "amendment", ApiRoute("amendments", api.AmendmentViewSet, "amendment"), order=70
+        )

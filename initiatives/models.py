@@ -505,3 +505,31 @@ class Amendment(ConcurrentTransitionMixin, models.Model):
     )
     def withdraw(self) -> None:
         pass
+
+
+class ScoringCriterion(models.Model):
+    """A weighted criterion of the initiatives' priority score, set by the CoE lead."""
+
+    class Key(models.TextChoices):
+        ALIGNMENT = "alignment", "Strategic alignment"
+        IMPACT = "impact", "Expected impact"
+        COST = "cost", "Cost"
+        RISK = "risk", "Risk"
+        EFFORT = "effort", "Effort"
+
+    key = models.CharField(max_length=16, choices=Key.choices, unique=True)
+    weight = models.DecimalField(
+        max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+
+    # Its audit events were recorded under this label before the model moved
+    # here from sponsors; one object keeps one name in the audit log.
+    audit_label = "sponsors.scoringcriterion"
+
+    class Meta:
+        ordering = ["key"]
+        # The table kept its name when the model moved here from sponsors.
+        db_table = "sponsors_scoringcriterion"
+
+    def __str__(self) -> str:
+        return f"{self.get_key_display()}: {self.weight}"

@@ -19,8 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Least
 
 from governance.models import StrategicGoal
-from initiatives.models import Initiative, Risk
-from sponsors.models import ScoringCriterion
+from initiatives.models import Initiative, Risk, ScoringCriterion
 
 
 def weights() -> dict[str, Decimal]:

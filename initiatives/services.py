@@ -17,6 +17,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 from governance import access, audit, history
 from governance.errors import Conflict, UnknownAction
 from governance.models import BusinessUnit, StrategicGoal
+from governance.signals import transition_taken
 from initiatives.models import (
     AMENDABLE_FIELDS,
     AMENDABLE_STATES,
@@ -35,7 +36,7 @@ from initiatives.selectors import (
     authorize,
     visible_initiatives,
 )
-from sponsors import notifications
+from initiatives.signals import amendment_proposed
 
 # The editable content held on the initiative's own row; `goals` is a relation.
 CONTENT_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "goals")
@@ -219,10 +220,6 @@ def _decide(
     else:
         history.stamp(obj, actor, f"{name}: {comment}" if comment else name)
         obj.save()
-        if name == "submit":
-            from policies.services import attestation_record  # policies depends on initiatives
-
-            attestation_record(actor=actor, initiative=obj)
     approved = obj.state in (State.APPROVED, AmendmentState.APPROVED)
     decision = Decision.objects.create(
         initiative=initiative,
@@ -236,6 +233,9 @@ def _decide(
         # Pin exactly what was approved: the history row the approval just wrote.
         approved_version=initiative.history.order_by("-history_id").first() if approved else None,
     )
+    # The apps above learn of it here: on submission policies records the
+    # attestation (in this transaction), sponsors schedules the emails.
+    transition_taken.send(type(obj), obj=obj, name=name, actor=actor, decision=decision)
     audit.record(
         events[name],
         actor=actor,
@@ -251,7 +251,6 @@ def _decide(
             obj=obj,
             new={"transition": name, "on_behalf_of": authorization.on_behalf_of.get_username()},
         )
-    notifications.decision_made(initiative=initiative, decision=decision)
     return obj, decision
 
 
@@ -353,7 +352,7 @@ def amendment_propose(
             new=amendment.changes,
             comment=amendment.reason,
         )
-        notifications.amendment_proposed(amendment=amendment)
+        amendment_proposed.send(Amendment, amendment=amendment, actor=actor)
     return amendment
 
 

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +22,8 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from governance import access
 from governance.errors import Conflict
-from governance.models import StrategicGoal
+from governance.models import OrganizationRole, StrategicGoal
+from governance.registry import Panel
 from initiatives import selectors, services
 from initiatives.diagram import lifecycle
 from initiatives.forms import (
@@ -34,6 +36,8 @@ from initiatives.forms import (
 from initiatives.models import Audience, Function, Initiative, Risk, State
 
 PAGE_SIZE = 25
+QUEUE_PAGE_SIZE = 25
+UNIT_PANEL_SIZE = 20
 AUDIENCE_LABELS = dict(Audience.choices)
 # What the history shows of an initiative as it was created.
 CREATED_FIELDS = ("title", "budget", "risk", "goals", "audiences", "channels", "state")
@@ -349,3 +353,56 @@ def initiative_transition(request: HttpRequest, pk: int, name: str) -> HttpRespo
             request, "initiatives/_initiative_body.html", _detail_context(request, initiative)
         )
     return HttpResponseRedirect(reverse("initiatives:detail", args=[pk]))
+
+
+# Home panels (registered in InitiativesConfig.ready())
+
+
+def _with_waiting(initiatives: Any) -> list[tuple[Any, selectors.Wait]]:
+    return [(i, selectors.waiting(i)) for i in initiatives]
+
+
+def coe_panel(request: HttpRequest, roles: frozenset[str]) -> Panel | None:
+    if not roles & {OrganizationRole.Role.COE_LEAD, OrganizationRole.Role.COE_MEMBER}:
+        return None
+    page = Paginator(selectors.review_queue(request.user), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("queue_page")
+    )
+    return Panel(
+        "review_queue",
+        gettext_lazy("Review queue"),
+        "initiatives/home/_review_queue.html",
+        {
+            "page": page,
+            "rows": _with_waiting(page.object_list),
+            "overdue_after": settings.COE_REVIEW_SLA_DAYS,
+        },
+    )
+
+
+def sponsor_panel(request: HttpRequest, roles: frozenset[str]) -> Panel | None:
+    if not access.visible_units(request.user, access.SPONSOR).exists():
+        return None
+    return Panel(
+        "awaiting_signoff",
+        gettext_lazy("Awaiting your sign-off"),
+        "initiatives/home/_awaiting_signoff.html",
+        {"rows": _with_waiting(selectors.awaiting_sponsor(request.user))},
+    )
+
+
+def unit_panel(request: HttpRequest, roles: frozenset[str]) -> Panel | None:
+    units = list(access.visible_units(request.user, access.PROPOSE).order_by("name"))
+    if not units:
+        return None
+    initiatives = (
+        selectors.visible_initiatives(request.user)
+        .filter(business_unit__in=units)
+        .order_by("-updated_at", "-id")[:UNIT_PANEL_SIZE]
+    )
+    return Panel(
+        "unit_initiatives",
+        gettext_lazy("Your unit's initiatives"),
+        "initiatives/home/_unit_initiatives.html",
+        {"units": units, "initiatives": initiatives},
+    )

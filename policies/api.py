@@ -38,6 +38,17 @@ from policies.models import (
 from policies.rendering import render_markdown
 
 
+class AttestedPoliciesField(serializers.ListField):
+    """The policy versions attested at the initiative's latest submission, on
+    the initiative detail (registered with initiatives.api)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(child=serializers.DictField(), source="*", read_only=True, **kwargs)
+
+    def to_representation(self, initiative: Any) -> list[dict[str, Any]]:
+        return selectors.attested_versions(initiative)
+
+
 class VisibleUnitsField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> QuerySet[Any]:
         return access.visible_units(self.context["request"].user)

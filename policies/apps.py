@@ -1,6 +1,33 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PoliciesConfig(AppConfig):
     name = "policies"
     verbose_name = "Policies"
+
+    def ready(self) -> None:
+        from django.urls import include, path
+
+        from governance import registry
+        from governance.registry import ApiRoute, NavItem
+        from governance.signals import transition_taken
+        from initiatives.api import register_detail_field
+        from initiatives.models import Initiative
+        from policies import api, services, views
+
+        # Submitting an initiative attests the policies in force, in the same transaction.
+        transition_taken.connect(
+            services.attest_on_submit, sender=Initiative, dispatch_uid="policies.attest_on_submit"
+        )
+        register_detail_field("attested_policies", api.AttestedPoliciesField)
+
+        registry.urls.register("policies", path("policies/", include("policies.urls")), order=30)
+        registry.navigation.register("policies", NavItem("policies:list", _("Policies")), order=30)
+        registry.home_panels.register("policies_to_acknowledge", views.policies_panel, order=40)
+        registry.api_routes.register(
+            "policy", ApiRoute("policies", api.PolicyViewSet, "policy"), order=40
+        )
+        registry.api_routes.register(
+            "exception", ApiRoute("exceptions", api.PolicyExceptionViewSet, "exception"), order=50
+        )

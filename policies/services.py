@@ -299,6 +299,16 @@ def attestation_record(*, actor: AbstractBaseUser, initiative: Initiative) -> li
     return rows
 
 
+def attest_on_submit(
+    sender: type[Initiative], *, obj: Initiative, name: str, actor: AbstractBaseUser, **kwargs: Any
+) -> None:
+    """Receiver of governance.signals.transition_taken: submitting an initiative
+    attests the policies in force. It runs in the submission's transaction, so a
+    failure here rolls the submission back."""
+    if name == "submit":
+        attestation_record(actor=actor, initiative=obj)
+
+
 def exception_request(
     *,
     actor: AbstractBaseUser,

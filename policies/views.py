@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from governance import access
 from governance.errors import Conflict
 from governance.models import BusinessUnit
+from governance.registry import Panel
 from policies import selectors, services
 from policies.forms import AsOfForm
 from policies.models import Category, Policy, State
@@ -317,5 +318,22 @@ def policy_diff(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": changes,
             "body_changed": older.body != newer.body,
             "words": selectors.word_diff(older.body, newer.body),
+        },
+    )
+
+
+def policies_panel(request: HttpRequest, roles: frozenset[str]) -> Panel | None:
+    """Home panel for unit staff: the policies in force whose current version
+    they have not acknowledged, each with its Acknowledge button (registered in
+    PoliciesConfig.ready())."""
+    if not access.visible_units(request.user, access.PROPOSE).exists():
+        return None
+    return Panel(
+        "policies_to_acknowledge",
+        gettext_lazy("Policies to acknowledge"),
+        "policies/home/_policies_to_acknowledge.html",
+        {
+            "policies": list(selectors.missing_acknowledgments(request.user)),
+            "next": request.get_full_path(),
         },
     )

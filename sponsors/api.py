@@ -16,10 +16,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from governance.csv_export import csv_response
+from initiatives.models import ScoringCriterion
 from initiatives.scoring import with_scores
 from initiatives.selectors import waiting, with_waiting
 from sponsors import selectors, services
-from sponsors.models import Delegation, NotificationPreference, ScoringCriterion
+from sponsors.models import Delegation, NotificationPreference
 
 
 class _Item(serializers.Serializer):

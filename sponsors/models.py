@@ -77,28 +77,6 @@ class Delegation(models.Model):
         return f"{self.sponsor} → {self.delegate} ({self.starts_on} to {self.ends_on})"
 
 
-class ScoringCriterion(models.Model):
-    """A weighted criterion of the initiatives' priority score, set by the CoE lead."""
-
-    class Key(models.TextChoices):
-        ALIGNMENT = "alignment", "Strategic alignment"
-        IMPACT = "impact", "Expected impact"
-        COST = "cost", "Cost"
-        RISK = "risk", "Risk"
-        EFFORT = "effort", "Effort"
-
-    key = models.CharField(max_length=16, choices=Key.choices, unique=True)
-    weight = models.DecimalField(
-        max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
-    )
-
-    class Meta:
-        ordering = ["key"]
-
-    def __str__(self) -> str:
-        return f"{self.get_key_display()}: {self.weight}"
-
-
 class NotificationPreference(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import OrganizationRole
+from initiatives.models import Amendment, Decision, Initiative
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ HEADLINES = {
 }
 
 
-def decision_made(*, initiative: Any, decision: Any) -> None:
+def decision_made(*, initiative: Initiative, decision: Decision) -> None:
     """Tell whoever must act next, and the owner of every decision on their initiative."""
     context = {"initiative": initiative, "decision": decision}
     actor_id = decision.actor_id
@@ -113,7 +114,7 @@ def decision_made(*, initiative: Any, decision: Any) -> None:
         )
 
 
-def amendment_proposed(*, amendment: Any) -> None:
+def amendment_proposed(*, amendment: Amendment) -> None:
     """The CoE reviews amendments as it reviews initiatives."""
     send_after_commit(
         recipients=[u for u in reachable(coe_users()) if u.pk != amendment.proposed_by_id],
@@ -122,3 +123,15 @@ def amendment_proposed(*, amendment: Any) -> None:
         subject=gettext("An amendment awaits CoE review: %(title)s")
         % {"title": amendment.initiative.title},
     )
+
+
+def on_transition_taken(
+    sender: type[Initiative | Amendment], *, decision: Decision, **kwargs: Any
+) -> None:
+    """Receiver of governance.signals.transition_taken for initiatives and amendments."""
+    decision_made(initiative=decision.initiative, decision=decision)
+
+
+def on_amendment_proposed(sender: type[Amendment], *, amendment: Amendment, **kwargs: Any) -> None:
+    """Receiver of initiatives.signals.amendment_proposed."""
+    amendment_proposed(amendment=amendment)

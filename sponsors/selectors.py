@@ -22,7 +22,9 @@ from governance.models import (
 from initiatives.models import Initiative, State
 from initiatives.scoring import with_scores
 from initiatives.selectors import COE_STATES, waiting, with_waiting
-from sponsors.models import Delegation
+from policies.models import Acknowledgment, ExceptionState, PolicyException
+from policies.selectors import policies_in_force_for_units
+from sponsors.models import Delegation, Sponsorship
 
 UserLike = AbstractBaseUser | AnonymousUser
 
@@ -44,6 +46,47 @@ def portfolio_units(user: UserLike, business_unit: int | None = None) -> QuerySe
 def has_portfolio(user: UserLike) -> bool:
     """Whether the user oversees any unit, so that a portfolio page has something to show."""
     return portfolio_units(user).exists()
+
+
+def sponsor_unit_roles(user: AbstractBaseUser, unit_ids: list[int]) -> list[tuple[int, str]]:
+    """The sponsor's role on each of the given units the user sponsors
+    (registered with governance.registry.unit_roles)."""
+    return [
+        (unit_id, access.Role.SPONSOR)
+        for unit_id in Sponsorship.objects.filter(
+            sponsor__user=user, business_unit_id__in=unit_ids
+        ).values_list("business_unit_id", flat=True)
+    ]
+
+
+class SponsorDelegations:
+    """Sign-off delegated by a sponsor, for governance.access (registered with
+    governance.registry.delegations)."""
+
+    def unit_ids(self, user: UserLike, day: datetime.date) -> QuerySet[Any]:
+        return Sponsorship.objects.filter(
+            sponsor__delegations__delegate_id=user.pk,
+            sponsor__delegations__starts_on__lte=day,
+            sponsor__delegations__ends_on__gte=day,
+            sponsor__delegations__ended_at__isnull=True,
+        ).values("business_unit_id")
+
+    def delegator(
+        self, user: UserLike, unit_id: int, day: datetime.date
+    ) -> AbstractBaseUser | None:
+        delegation = (
+            Delegation.objects.filter(
+                delegate_id=user.pk,
+                starts_on__lte=day,
+                ends_on__gte=day,
+                ended_at__isnull=True,
+                sponsor__business_units__id=unit_id,
+            )
+            .select_related("sponsor__user")
+            .order_by("starts_on", "id")
+            .first()
+        )
+        return delegation.sponsor.user if delegation else None
 
 
 def portfolio_initiatives(units: QuerySet[BusinessUnit]) -> QuerySet[Initiative]:
@@ -177,9 +220,6 @@ def portfolio(user: UserLike, units: QuerySet[BusinessUnit]) -> dict[str, Any]:
 def policy_coverage(units: QuerySet[BusinessUnit]) -> list[dict[str, Any]]:
     """Per unit: how many of its staff acknowledged the current version of every
     policy in force that applies to them. Four queries, whatever the size."""
-    from policies.models import Acknowledgment
-    from policies.selectors import policies_in_force_for_units
-
     unit_rows = list(units.values("id", "name"))
     policies = list(
         policies_in_force_for_units(units)
@@ -225,8 +265,6 @@ def policy_coverage(units: QuerySet[BusinessUnit]) -> list[dict[str, Any]]:
 
 def expiring_exceptions(units: QuerySet[BusinessUnit], days: int = 30) -> list[Any]:
     """Approved exceptions of the units' initiatives that end within `days`."""
-    from policies.models import ExceptionState, PolicyException
-
     today = timezone.localdate()
     return list(
         PolicyException.objects.filter(

@@ -12,11 +12,11 @@ from django.utils.translation import gettext
 from governance import access, audit
 from governance.errors import Conflict
 from governance.models import BusinessUnit, OrganizationRole
+from initiatives.models import ScoringCriterion
 from sponsors.models import (
     Delegation,
     ExecutiveSponsor,
     NotificationPreference,
-    ScoringCriterion,
     Sponsorship,
 )
 

@@ -3,7 +3,8 @@ from pathlib import Path
 
 from django.db import migrations
 
-CRITERIA = Path(__file__).resolve().parent.parent / "data" / "maturity_criteria.json"
+# The published criteria moved to the maturity app with its models.
+CRITERIA = Path(__file__).resolve().parent.parent.parent / "maturity" / "data" / "maturity_criteria.json"
 
 
 def load(apps, schema_editor):

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from governance.maturity import install_published_criteria
+from maturity.services import install_published_criteria
 from tests.browser import assert_accessible, shoot
 from tests.conftest import Org, bring_to
 

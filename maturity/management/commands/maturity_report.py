@@ -4,16 +4,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from governance import maturity
 from governance.models import BusinessUnit
+from maturity import selectors
 
 
 class Command(BaseCommand):
     help = "Print each unit's and the organization's maturity stage, and what the next stage needs."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        units = [maturity.assess(unit) for unit in BusinessUnit.objects.order_by("name")]
-        organization = maturity.assess(None)
+        units = [selectors.assess(unit) for unit in BusinessUnit.objects.order_by("name")]
+        organization = selectors.assess(None)
         rows = [(a.unit.name, a) for a in units] + [("Organization", organization)]  # type: ignore[union-attr]
         width = max(len(name) for name, _ in rows)
         self.stdout.write(f"{'Scope':<{width}}  {'Stage':<18}  Missing for the next stage")
@@ -24,7 +24,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{name:<{width}}  {stage:<18}  {missing}")
         self.stdout.write("")
         self.stdout.write("Units by stage, beside the published survey:")
-        bench = maturity.organization_benchmark(units)
+        bench = selectors.organization_benchmark(units)
         for row in bench["distribution"]:
             survey = "" if row["survey_share"] is None else f"{row['survey_share']:.0%}"
             self.stdout.write(

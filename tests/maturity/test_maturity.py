@@ -8,11 +8,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from governance import maturity
 from governance import services as org_services
-from governance.models import AuditEvent, MaturityAssessment, MaturityCriterion, OrganizationRole
+from governance.models import AuditEvent, OrganizationRole
 from initiatives import services as workflow
 from initiatives.models import Decision
+from maturity import selectors as maturity
+from maturity import services as maturity_services
+from maturity.models import MaturityAssessment, MaturityCriterion
 from policies import services as policy_services
 from policies.models import Policy
 from sponsors import services as sponsor_services
@@ -61,7 +63,7 @@ def reach(org: Org, stage: int, skip: str | None = None) -> None:
 
     answers = {key: True for key, at in QUESTIONS.items() if want(key, at)}
     if answers:
-        org_services.maturity_assessment_record(
+        maturity_services.maturity_assessment_record(
             actor=org.marketing_lead, business_unit=org.marketing, answers=answers
         )
 
@@ -151,7 +153,7 @@ def test_one_criterion_short_of_the_next_stage(org: Org, stage: int, missing: st
 
 def test_the_organization_needs_every_unit(org: Org) -> None:
     reach(org, 2)
-    org_services.maturity_assessment_record(
+    maturity_services.maturity_assessment_record(
         actor=org.coe_lead,
         business_unit=None,
         answers={"listening_program": True, "formal_presence": True},
@@ -247,10 +249,10 @@ def test_maturity_report_prints_every_scope(org: Org, capsys: pytest.CaptureFixt
 def test_criteria_changes_are_audited_and_for_the_coe_lead(org: Org) -> None:
     criterion = MaturityCriterion.objects.get(key="kpis_recorded")
     with pytest.raises(Exception, match="CoE lead"):
-        org_services.maturity_criterion_update(
+        maturity_services.maturity_criterion_update(
             actor=org.coe_member, criterion=criterion, changes={"active": False}
         )
-    org_services.maturity_criterion_update(
+    maturity_services.maturity_criterion_update(
         actor=org.coe_lead, criterion=criterion, changes={"active": False}
     )
     event = AuditEvent.objects.get(event="maturity.criterion_changed")

@@ -11,8 +11,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from governance import access, maturity, services
-from governance.models import BusinessUnit, MaturityAssessment
+from governance import access
+from governance.models import BusinessUnit
+from maturity import selectors, services
+from maturity.models import MaturityAssessment
 
 
 class CriterionResultSerializer(serializers.Serializer):
@@ -33,16 +35,16 @@ class AssessmentSerializer(serializers.Serializer):
     criteria = CriterionResultSerializer(source="results", many=True)
     answers = serializers.DictField(child=serializers.BooleanField())
 
-    def get_business_unit(self, assessment: maturity.Assessment) -> dict[str, Any] | None:
+    def get_business_unit(self, assessment: selectors.Assessment) -> dict[str, Any] | None:
         unit = assessment.unit
         return None if unit is None else {"id": unit.pk, "name": unit.name}
 
-    def get_next_stage(self, assessment: maturity.Assessment) -> dict[str, Any] | None:
+    def get_next_stage(self, assessment: selectors.Assessment) -> dict[str, Any] | None:
         if assessment.next_stage is None:
             return None
         return {
             "stage": assessment.next_stage,
-            "name": maturity.STAGE_NAMES[assessment.next_stage],
+            "name": selectors.STAGE_NAMES[assessment.next_stage],
             "missing": CriterionResultSerializer(assessment.missing, many=True).data,
         }
 
@@ -58,8 +60,8 @@ class MaturityView(APIView):
 
     @extend_schema(responses=MaturityOverviewSerializer)
     def get(self, request: Request) -> Response:
-        organization = maturity.assess(None)
-        units = [maturity.assess(unit) for unit in BusinessUnit.objects.order_by("name")]
+        organization = selectors.assess(None)
+        units = [selectors.assess(unit) for unit in BusinessUnit.objects.order_by("name")]
         visible = set(access.visible_units(request.user).values_list("pk", flat=True))
         return Response(
             {
@@ -68,7 +70,7 @@ class MaturityView(APIView):
                     [a for a in units if a.unit.pk in visible],
                     many=True,  # type: ignore[union-attr]
                 ).data,
-                "benchmark": maturity.organization_benchmark(units),
+                "benchmark": selectors.organization_benchmark(units),
             }
         )
 
@@ -81,7 +83,7 @@ class MaturityUnitView(APIView):
         unit = access.visible_units(request.user).filter(pk=pk).first()
         if unit is None:
             raise Http404("No such business unit.")
-        return Response(AssessmentSerializer(maturity.assess(unit)).data)
+        return Response(AssessmentSerializer(selectors.assess(unit)).data)
 
 
 class AssessmentRequestSerializer(serializers.Serializer):
@@ -110,7 +112,7 @@ class RecordedAssessmentSerializer(serializers.ModelSerializer):
         ]
 
     def get_stage_name(self, record: MaturityAssessment) -> str:
-        return maturity.STAGE_NAMES[record.stage]
+        return selectors.STAGE_NAMES[record.stage]
 
 
 class MaturityAssessmentView(APIView):

@@ -5,8 +5,9 @@ answer the self-assessment."""
 import pytest
 from django.test import Client
 
-from governance import services as org_services
-from governance.models import AuditEvent, MaturityAssessment
+from governance.models import AuditEvent
+from maturity import services as maturity_services
+from maturity.models import MaturityAssessment
 from tests.conftest import Org, bring_to, signed_in
 
 
@@ -16,7 +17,7 @@ def test_the_page_requires_sign_in(org: Org, client: Client) -> None:
 
 def test_a_member_sees_the_organization_and_their_unit_only(org: Org) -> None:
     bring_to(org, "submitted")
-    org_services.maturity_assessment_record(
+    maturity_services.maturity_assessment_record(
         actor=org.marketing_lead,
         business_unit=org.marketing,
         answers={"listening_program": True, "formal_presence": True},
@@ -39,7 +40,7 @@ def test_a_member_sees_the_organization_and_their_unit_only(org: Org) -> None:
 
 def test_progress_over_time_is_drawn_from_recorded_assessments(org: Org) -> None:
     for answers in ({"listening_program": True}, {"formal_presence": True}):
-        org_services.maturity_assessment_record(
+        maturity_services.maturity_assessment_record(
             actor=org.marketing_lead, business_unit=org.marketing, answers=answers
         )
     body = signed_in(org.marketing_lead).get("/maturity/").content.decode()

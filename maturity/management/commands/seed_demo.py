@@ -1,4 +1,6 @@
-"""Create the demo organization. Safe to run again: what exists is kept."""
+"""Create the demo organization. Safe to run again: what exists is kept.
+
+The command lives in the top app, maturity, because the demo spans every app."""
 
 import datetime
 from decimal import Decimal
@@ -11,16 +13,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance import services as org
-from governance.models import (
-    BusinessUnit,
-    MaturityAssessment,
-    Membership,
-    OrganizationRole,
-    StrategicGoal,
-)
+from governance.models import BusinessUnit, Membership, OrganizationRole, StrategicGoal
 from initiatives import services as workflow
 from initiatives.models import Amendment, Decision, Initiative
+from maturity import services as maturity
+from maturity.models import MaturityAssessment
 from policies.demo import seed_policies
+from policies.models import Policy
+from policies.selectors import policies_in_force_for_unit
+from policies.services import policy_acknowledge
 from sponsors import services as sponsors
 from sponsors.models import Delegation
 
@@ -344,10 +345,6 @@ class Command(BaseCommand):
         different stages: Product Development at Planning, Marketing and
         Communications at Presence, Sales at Engagement, Customer Care at
         Formalized and Human Resources at Strategic."""
-        from policies.models import Policy
-        from policies.selectors import policies_in_force_for_unit
-        from policies.services import policy_acknowledge
-
         yes = {"listening_program": True, "formal_presence": True, "engagement_practices": True}
         answers = {
             "Product Development": {"listening_program": True},
@@ -368,8 +365,8 @@ class Command(BaseCommand):
                 ):
                     policy_acknowledge(actor=lead, policy=policy)
             if not MaturityAssessment.objects.filter(business_unit=unit).exists():
-                org.maturity_assessment_record(actor=lead, business_unit=unit, answers=given)
+                maturity.maturity_assessment_record(actor=lead, business_unit=unit, answers=given)
         if not MaturityAssessment.objects.filter(business_unit=None).exists():
-            org.maturity_assessment_record(
+            maturity.maturity_assessment_record(
                 actor=self.user("coe_lead"), business_unit=None, answers=yes
             )

@@ -1,4 +1,4 @@
-"""The maturity assessment: which of the six stages a business unit, or the
+"""Reads of the maturity assessment: which of the six stages a business unit, or the
 organization, has reached, from evidence in the tool and self-assessment.
 
 A scope's stage is the highest stage whose criteria, and all lower stages'
@@ -21,18 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import (
-    BusinessUnit,
-    MaturityAssessment,
-    MaturityCriterion,
-    MaturityStage,
-    Membership,
-    OrganizationRole,
-    StrategicGoal,
-)
+from governance.models import BusinessUnit, Membership, OrganizationRole, StrategicGoal
+from initiatives.models import Decision, Initiative
+from initiatives.selectors import business_days_between
+from maturity.models import MaturityAssessment, MaturityCriterion, MaturityStage
+from policies.models import Acknowledgment, Policy
 
 BENCHMARK_FILE = Path(__file__).resolve().parent / "data" / "altimeter_2012.json"
-CRITERIA_FILE = Path(__file__).resolve().parent / "data" / "maturity_criteria.json"
 CORE_POLICY_CATEGORIES = ("social_media", "community_response", "crisis_escalation")
 BEYOND_CUSTOMERS = ("employees", "partners", "shareholders")
 STAGE_NAMES = {0: _("Not yet planning"), **{s.value: s.label for s in MaturityStage}}
@@ -52,8 +47,6 @@ class Scope:
         return [self.unit] if self.unit else list(BusinessUnit.objects.all())
 
     def initiatives(self) -> Any:
-        from initiatives.models import Initiative
-
         queryset = Initiative.objects.all()
         return queryset.filter(business_unit=self.unit) if self.unit else queryset
 
@@ -120,8 +113,6 @@ def _coe_with_lead(scope: Scope) -> Evidence:
 
 def _policies_for(unit: BusinessUnit) -> Any:
     """Policies in force that apply to the unit (a policy naming no unit applies to all)."""
-    from policies.models import Policy
-
     return (
         Policy.objects.filter(current_version__isnull=False)
         .exclude(state="retired")
@@ -148,8 +139,6 @@ def _core_policies(scope: Scope) -> Evidence:
 
 @evidence("policies_acknowledged")
 def _policies_acknowledged(scope: Scope) -> Evidence:
-    from policies.models import Acknowledgment
-
     staff_total = staff_current = 0
     for unit in scope.units:
         current = {
@@ -185,8 +174,6 @@ def _policies_acknowledged(scope: Scope) -> Evidence:
 
 @evidence("decided_recently")
 def _decided_recently(scope: Scope) -> Evidence:
-    from initiatives.models import Decision
-
     since = timezone.now() - datetime.timedelta(days=180)
     decisions = Decision.objects.filter(
         initiative__in=scope.initiatives(),
@@ -240,9 +227,6 @@ def _kpis_recorded(scope: Scope) -> Evidence:
 
 @evidence("sponsor_within_sla")
 def _sponsor_within_sla(scope: Scope) -> Evidence:
-    from initiatives.models import Decision
-    from initiatives.selectors import business_days_between
-
     since = timezone.now() - datetime.timedelta(days=90)
     decisions = list(
         Decision.objects.filter(
@@ -281,8 +265,6 @@ def _sponsor_within_sla(scope: Scope) -> Evidence:
 
 @evidence("functions_beyond_marketing")
 def _functions(scope: Scope) -> Evidence:
-    from initiatives.models import Initiative
-
     functions: set[str] = set()
     for row in Initiative.objects.filter(state="active").values_list("functions", flat=True):
         functions |= set(row or [])
@@ -401,23 +383,6 @@ def assess(unit: BusinessUnit | None, answers: dict[str, bool] | None = None) ->
     return Assessment(unit, stage, results, answers)
 
 
-def install_published_criteria(model: Any = MaturityCriterion) -> None:
-    """Load the published set of criteria, keeping any criterion already there
-    as it is (the CoE lead may have reworded it). `model` lets the data
-    migration pass its historical model."""
-    for row in json.loads(CRITERIA_FILE.read_text()):
-        model.objects.get_or_create(
-            key=row["key"],
-            defaults={
-                "stage": row["stage"],
-                "kind": row["kind"],
-                "title": row["title"],
-                "description": row["description"],
-                "fix_url": row["fix"],
-            },
-        )
-
-
 @cache
 def benchmark() -> dict[str, Any]:
     return json.loads(BENCHMARK_FILE.read_text())
@@ -426,8 +391,6 @@ def benchmark() -> dict[str, Any]:
 def organization_benchmark(unit_assessments: list[Assessment]) -> dict[str, Any]:
     """The organization's units by stage beside the published survey, and the
     survey's findings recomputed from the organization's own data."""
-    from initiatives.models import Initiative
-
     published = benchmark()
     counts = dict.fromkeys(range(0, 7), 0)
     for assessment in unit_assessments:

@@ -11,15 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from governance import access, maturity, services
-from governance.forms import MaturityAnswersForm
-from governance.models import (
-    BusinessUnit,
-    MaturityAssessment,
-    MaturityCriterion,
-    MaturityStage,
-    OrganizationRole,
-)
+from governance import access
+from governance.models import BusinessUnit, OrganizationRole
+from maturity import selectors, services
+from maturity.forms import MaturityAnswersForm
+from maturity.models import MaturityAssessment, MaturityCriterion, MaturityStage
 
 ORGANIZATION = "organization"
 HISTORY_POINTS = 12
@@ -57,7 +53,7 @@ def _progress(records: list[MaturityAssessment]) -> dict[str, Any] | None:
             "x": round(CHART_LEFT + i * step, 1),
             "y": y(r.stage),
             "record": r,
-            "name": maturity.STAGE_NAMES[r.stage],
+            "name": selectors.STAGE_NAMES[r.stage],
         }
         for i, r in enumerate(records)
     ]
@@ -70,7 +66,7 @@ def _progress(records: list[MaturityAssessment]) -> dict[str, Any] | None:
     }
 
 
-def _row(assessment: maturity.Assessment, records: list[MaturityAssessment]) -> dict[str, Any]:
+def _row(assessment: selectors.Assessment, records: list[MaturityAssessment]) -> dict[str, Any]:
     return {
         "assessment": assessment,
         "name": assessment.unit.name if assessment.unit else _("The organization"),
@@ -91,7 +87,7 @@ def _row(assessment: maturity.Assessment, records: list[MaturityAssessment]) -> 
 def maturity_page(request: HttpRequest) -> HttpResponse:
     """Everyone signed in sees the organization; units as far as they can see them."""
     all_units = list(BusinessUnit.objects.order_by("name"))
-    assessments = [maturity.assess(unit) for unit in all_units]
+    assessments = [selectors.assess(unit) for unit in all_units]
     visible = set(access.visible_units(request.user).values_list("pk", flat=True))
     history: dict[int | None, list[MaturityAssessment]] = {}
     for record in MaturityAssessment.objects.filter(
@@ -100,15 +96,15 @@ def maturity_page(request: HttpRequest) -> HttpResponse:
         history.setdefault(record.business_unit_id, []).append(record)
     for records in history.values():
         records.sort(key=lambda r: (r.at, r.pk))
-    organization = maturity.assess(None)
+    organization = selectors.assess(None)
     scopes = _assessable(request.user)
     questions = list(
         MaturityCriterion.objects.filter(active=True, kind=MaturityCriterion.Kind.SELF)
     )
-    benchmark = maturity.organization_benchmark(assessments)
+    benchmark = selectors.organization_benchmark(assessments)
     return render(
         request,
-        "governance/maturity.html",
+        "maturity/maturity.html",
         {
             "organization": _row(organization, history.get(None, [])),
             "units": [
@@ -151,7 +147,7 @@ def maturity_assess(request: HttpRequest) -> HttpResponse:
         _("Assessment recorded: %(scope)s is at %(stage)s.")
         % {
             "scope": unit.name if unit else _("the organization"),
-            "stage": maturity.STAGE_NAMES[record.stage],
+            "stage": selectors.STAGE_NAMES[record.stage],
         },
     )
     return redirect("maturity")

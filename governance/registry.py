@@ -1,0 +1,118 @@
+"""Where the core shows something of an app, the app registers it here from its
+`AppConfig.ready()`, as apps register their models with django.contrib.admin:
+home panels, navigation entries, URLs and API routes, and the roles and
+delegations that governance.access reads. The core imports no app.
+
+Entries have a key (registering a key again replaces the entry) and an order;
+each registry lists its entries by order, then by key."""
+
+import datetime
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import URLPattern, URLResolver
+
+if TYPE_CHECKING:
+    from rest_framework.viewsets import ViewSetMixin
+
+T = TypeVar("T")
+UserLike = AbstractBaseUser | AnonymousUser
+
+
+class Registry(Generic[T]):
+    """Entries by key, listed by (order, key)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[int, T]] = {}
+
+    def register(self, key: str, item: T, *, order: int) -> T:
+        self._entries[key] = (order, item)
+        return item
+
+    def unregister(self, key: str) -> None:
+        self._entries.pop(key, None)
+
+    def __iter__(self) -> Iterator[T]:
+        ordered = sorted(self._entries.items(), key=lambda entry: (entry[1][0], entry[0]))
+        return iter(item for _key, (_order, item) in ordered)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+# Home panels
+
+
+@dataclass
+class Panel:
+    """One section of the home page: a partial template and what it shows."""
+
+    key: str
+    title: Any
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+# A panel for the request's user, or None when it has nothing for them; the
+# second argument is the user's organization roles (OrganizationRole.Role values).
+PanelFactory = Callable[[HttpRequest, frozenset[str]], Panel | None]
+home_panels: Registry[PanelFactory] = Registry()
+
+
+# Navigation
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: Any
+    # Who sees the entry; the page itself still checks (a hidden link is not a guard).
+    visible: Callable[[Any], bool] = lambda user: True
+
+
+navigation: Registry[NavItem] = Registry()
+
+
+# URLs: an app's pages (`path("policies/", include("policies.urls"))`) and its
+# API paths outside the router, placed before the router's routes.
+urls: Registry[URLPattern | URLResolver] = Registry()
+api_urls: Registry[URLPattern | URLResolver] = Registry()
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    prefix: str
+    viewset: "type[ViewSetMixin]"
+    basename: str
+
+
+api_routes: Registry[ApiRoute] = Registry()
+
+
+# Roles and delegations, for governance.access
+
+# The roles (governance.access.Role values) a user holds on units through an
+# app, as (unit id, role) pairs for the given unit ids.
+UnitRoles = Callable[[AbstractBaseUser, list[int]], Iterable[tuple[int, str]]]
+unit_roles: Registry[UnitRoles] = Registry()
+
+
+class Delegations(Protocol):
+    """Who signs off on a unit's initiatives on behalf of whom, on a day."""
+
+    def unit_ids(self, user: UserLike, day: datetime.date) -> QuerySet[Any]:
+        """The units (values of `business_unit_id`) the user may sign off for."""
+        ...
+
+    def delegator(
+        self, user: UserLike, unit_id: int, day: datetime.date
+    ) -> AbstractBaseUser | None:
+        """The user on whose behalf the user may sign off for the unit, if any."""
+        ...
+
+
+delegations: Registry[Delegations] = Registry()

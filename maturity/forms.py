@@ -1,0 +1,23 @@
+"""Forms of the maturity page."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class MaturityAnswersForm(forms.Form):
+    """The self-assessment questions, answered for one unit or the organization."""
+
+    scope = forms.ChoiceField(label=_("Assess"))
+
+    def __init__(
+        self, *args: Any, scopes: list[tuple[str, str]], questions: list[Any], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = scopes
+        for question in questions:
+            self.fields[question.key] = forms.BooleanField(
+                required=False, label=question.title, help_text=question.description
+            )
+        self.questions = [self[q.key] for q in questions]
