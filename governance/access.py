@@ -7,7 +7,10 @@ owner's right is granted on the one initiative.
 
 A user's rights on a unit are derived from every role they hold there, and
 `sync_unit_permissions` brings the stored grants in line with that: a role
-lost takes its rights with it, but not rights another role still gives.
+lost takes its rights with it, but not rights another role still gives. It
+does the same for per-object roles tied to working in the object's unit (the
+owner's right on an initiative, registered by its app): leaving the unit takes
+them away, coming back gives them again.
 
 Rights over policies, exceptions and the audit log are organization-wide, so
 they are not stored at all: `organization_rights` derives them, at the time of
@@ -17,6 +20,7 @@ globally, so no global permission can leak into an object check.
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -24,6 +28,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from guardian.utils import get_user_obj_perms_model
 
 from governance import audit, registry
 from governance.models import (
@@ -132,10 +137,12 @@ def sync_unit_permissions(
     ).values_list("content_object_id", "permission__codename"):
         current[unit_id].add(codename)
 
+    kept: dict[int, set[str]] = {}
     for unit in unit_list:
         wanted: set[str] = set()
         for role in roles[unit.pk]:
             wanted |= ROLE_PERMISSIONS[role].get(_UNIT, frozenset())
+        kept[unit.pk] = wanted
         to_grant = sorted(wanted - current[unit.pk])
         to_revoke = sorted(current[unit.pk] - wanted)
         for codename in to_grant:
@@ -156,6 +163,7 @@ def sync_unit_permissions(
                 obj=unit,
                 old={"user": user.get_username(), "permissions": to_revoke},
             )
+    _sync_unit_object_roles(user=user, actor=actor, unit_rights=kept)
 
 
 def sync_organization_on_new_unit(*, unit: BusinessUnit, actor: UserLike | None) -> None:
@@ -181,6 +189,7 @@ def grant(*, role: Role, user: AbstractBaseUser, obj: Model, actor: UserLike | N
 
 
 def revoke(*, role: Role, user: AbstractBaseUser, obj: Model, actor: UserLike | None) -> None:
+    """Take a per-object role (such as the owner's) away on one object."""
     codenames = ROLE_PERMISSIONS[role][obj._meta.label_lower]
     for codename in sorted(codenames):
         remove_perm(codename, user, obj)
@@ -190,6 +199,61 @@ def revoke(*, role: Role, user: AbstractBaseUser, obj: Model, actor: UserLike | 
         obj=obj,
         old={"user": user.get_username(), "permissions": sorted(codenames)},
     )
+
+
+@dataclass(frozen=True)
+class UnitObjectRole:
+    """A per-object role that its holder keeps only while they hold `requires`
+    on the object's unit: an initiative's owner keeps the owner's right while
+    they work in its unit (as a member or lead), loses it when they leave and
+    has it again when they come back. The app owning the model registers it."""
+
+    role: Role
+    model: type[Model]
+    holder_field: str  # the field naming who holds the role, such as "owner"
+    unit_field: str  # the object's business unit
+    requires: str  # the unit right the holder must keep
+    permissions: type[Model]  # the model's direct object permission table
+
+
+_UNIT_OBJECT_ROLES: list[UnitObjectRole] = []
+
+
+def register_unit_object_role(entry: UnitObjectRole) -> None:
+    """Called from the app's `AppConfig.ready()`."""
+    if entry not in _UNIT_OBJECT_ROLES:
+        _UNIT_OBJECT_ROLES.append(entry)
+
+
+def _sync_unit_object_roles(
+    *, user: AbstractBaseUser, actor: UserLike | None, unit_rights: dict[int, set[str]]
+) -> None:
+    """Grant or revoke the user's registered per-object roles on the objects of
+    these units they are named on, by whether they keep the unit right each
+    role requires. Each grant and revocation is an audit event (`grant`, `revoke`)."""
+    for entry in _UNIT_OBJECT_ROLES:
+        codenames = ROLE_PERMISSIONS[entry.role][entry.model._meta.label_lower]
+        unit_attname = entry.model._meta.get_field(entry.unit_field).attname  # type: ignore[union-attr]
+        objects = list(
+            entry.model._default_manager.filter(
+                **{entry.holder_field: user, f"{unit_attname}__in": list(unit_rights)}
+            ).order_by("pk")
+        )
+        if not objects:
+            continue
+        held: dict[Any, set[str]] = {obj.pk: set() for obj in objects}
+        for pk, codename in entry.permissions._default_manager.filter(
+            user_id=user.pk,
+            content_object_id__in=held.keys(),
+            permission__codename__in=codenames,
+        ).values_list("content_object_id", "permission__codename"):
+            held[pk].add(codename)
+        for obj in objects:
+            keeps = entry.requires in unit_rights[getattr(obj, unit_attname)]
+            if keeps and held[obj.pk] != codenames:
+                grant(role=entry.role, user=user, obj=obj, actor=actor)
+            elif not keeps and held[obj.pk]:
+                revoke(role=entry.role, user=user, obj=obj, actor=actor)
 
 
 def visible_units(user: UserLike, codename: str = VIEW) -> QuerySet[BusinessUnit]:
@@ -254,8 +318,6 @@ def object_codenames(user: UserLike, obj: Model) -> frozenset[str]:
     """The user's per-object rights on one object (for example the owner's)."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
-    from guardian.utils import get_user_obj_perms_model
-
     model = get_user_obj_perms_model(obj)
     return frozenset(
         model.objects.filter(user_id=user.pk, content_object_id=obj.pk).values_list(

@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from governance import access, audit_reader
+from governance import access, audit_reader, transitions
 from governance.api import AuditEventSerializer, BusinessUnitSerializer, StrategicGoalSerializer
 from governance.audit_reader import AuditEventFilter
 from governance.errors import UnknownAction
@@ -95,16 +95,15 @@ class TransitionRequestSerializer(serializers.Serializer):
 class TransitionActionsMixin:
     """`GET {id}/transitions/` (what the caller may take now) and
     `POST {id}/transitions/{name}/` (take one) for a viewset whose objects have
-    a state machine. The viewset names its transitions, says how to list the
-    available ones and calls its service in `take`; the service decides (403,
-    409, 400), and the answer is the object as the viewset shows it."""
+    a state machine. The viewset names its transitions and calls its service in
+    `take`; the list is governance.transitions' answer for the object, the
+    service decides (403, 409, 400), and the answer is the object as the
+    viewset shows it."""
 
     transition_names: Collection[str] = ()
 
-    def available(self, user: Any, obj: Any) -> list[Any]:
-        from initiatives.selectors import available_transitions
-
-        return available_transitions(user, obj)
+    def available(self, user: Any, obj: Any) -> list[transitions.Available]:
+        return transitions.available_transitions(user, obj)
 
     def take(self, actor: Any, obj: Any, name: str, comment: str) -> None:
         raise NotImplementedError

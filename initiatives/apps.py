@@ -9,9 +9,10 @@ class InitiativesConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import include, path
 
-        from governance import registry
+        from governance import access, registry
         from governance.registry import ApiRoute, NavItem
         from initiatives import api, views
+        from initiatives.models import Initiative, InitiativeUserObjectPermission
 
         registry.urls.register(
             "initiatives", path("initiatives/", include("initiatives.urls")), order=10
@@ -27,4 +28,15 @@ class InitiativesConfig(AppConfig):
         )
         registry.api_routes.register(
             "amendment", ApiRoute("amendments", api.AmendmentViewSet, "amendment"), order=70
+        )
+        # An owner works on their initiative while they work in its unit.
+        access.register_unit_object_role(
+            access.UnitObjectRole(
+                role=access.Role.OWNER,
+                model=Initiative,
+                holder_field="owner",
+                unit_field="business_unit",
+                requires=access.PROPOSE,
+                permissions=InitiativeUserObjectPermission,
+            )
         )

@@ -1,12 +1,12 @@
 """The initiative and its state machine.
 
 The transition table lives here: each transition says which states it leaves,
-where it goes, which unit-level rights may take it, whether a comment is
-required and whether the owner is barred from it (separation of duties).
+where it goes, which rights may take it (on the initiative's unit, or the
+owner's on the initiative), whether a comment is required and whether the
+owner is barred from it (separation of duties). governance.transitions decides.
 Services in initiatives.services are the only callers of the transition methods.
 """
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -19,7 +19,11 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from governance import access
+from governance.access import DECIDE, LEAD, OWN, PROPOSE, REVIEW, SPONSOR
 from governance.models import BusinessUnit, StrategicGoal
+from governance.transitions import Held, Rights, Source, UserLike
+from governance.transitions import rule as _rule
 
 MAX_BUDGET = Decimal(10**12)
 
@@ -108,30 +112,19 @@ def _is_text_list(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
-# Unit-level rights (codenames of governance.BusinessUnit permissions).
-PROPOSE = "propose_initiatives"
-LEAD = "lead_initiatives"
-REVIEW = "review_initiatives"
-DECIDE = "decide_initiatives"
-SPONSOR = "sponsor_initiatives"
-# Per-initiative right of its owner.
-OWN = "own_initiative"
+# Separation of duties, in the words every initiative and amendment refusal uses.
+REFUSED = _("You may not %(action)s this.")
+BARRED = _("Separation of duties: nobody decides on what they proposed.")
 
 
-@dataclass(frozen=True)
-class Rule:
-    """Who may take a transition: any one of `unit_perms` on the initiative's unit,
-    or being its owner when `owner_may` is set."""
+def _delegated_sign_off(user: UserLike, unit_id: int) -> Source:
+    """A sponsor's sign-off on the unit, held by the user as their delegate today."""
 
-    unit_perms: frozenset[str]
-    comment_required: bool = False
-    owner_may: bool = False
-    # Separation of duties: nobody decides on an initiative they own.
-    owner_barred: bool = False
+    def read() -> Held:
+        sponsor = access.delegating_sponsor(user, unit_id)
+        return Held(frozenset({SPONSOR}) if sponsor else frozenset(), on_behalf_of=sponsor)
 
-
-def _rule(*perms: str, **kwargs: bool) -> dict[str, Rule]:
-    return {"rule": Rule(unit_perms=frozenset(perms), **kwargs)}
+    return Source(read, gives={SPONSOR})
 
 
 class Initiative(ConcurrentTransitionMixin, models.Model):
@@ -244,6 +237,27 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
     def approval_target(self) -> str:
         return State.AWAITING_SPONSOR if self.needs_sponsor_signoff() else State.APPROVED
 
+    # What the shared transition machinery (governance.transitions) asks.
+
+    def transition_rights(self, user: UserLike) -> Rights:
+        """The user's rights on this initiative: those on its unit, its owner's,
+        and a sponsor's sign-off held as a delegate. Its owner is barred from
+        deciding on it."""
+        return Rights(
+            user,
+            self,
+            Source(lambda: access.unit_codenames(user, self.business_unit_id)),
+            Source(lambda: access.object_codenames(user, self), gives={OWN}),
+            _delegated_sign_off(user, self.business_unit_id),
+            barred={self.owner_id},
+            refused=REFUSED,
+            barred_reason=BARRED,
+        )
+
+    def computed_target(self, name: str) -> str:
+        """Where `approve`, the one transition with a computed target, leads."""
+        return self.approval_target()
+
     # The state machine. Each method only changes this object's fields.
 
     @transition(
@@ -326,7 +340,7 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.DRAFT, State.SUBMITTED, State.CHANGES_REQUESTED],
         target=State.WITHDRAWN,
-        custom=_rule(LEAD, owner_may=True),
+        custom=_rule(LEAD, OWN),
     )
     def withdraw(self) -> None:
         pass
@@ -451,6 +465,24 @@ class Amendment(ConcurrentTransitionMixin, models.Model):
         if self.needs_sponsor_signoff():
             return AmendmentState.AWAITING_SPONSOR
         return AmendmentState.APPROVED
+
+    def transition_rights(self, user: UserLike) -> Rights:
+        """The initiative's rules: rights on its unit, or a sponsor's sign-off as
+        a delegate. Nobody decides on what they proposed or own."""
+        unit_id = self.initiative.business_unit_id
+        return Rights(
+            user,
+            self,
+            Source(lambda: access.unit_codenames(user, unit_id)),
+            _delegated_sign_off(user, unit_id),
+            barred={self.proposed_by_id, self.initiative.owner_id},
+            refused=REFUSED,
+            barred_reason=BARRED,
+        )
+
+    def computed_target(self, name: str) -> str:
+        """Where `approve`, the one transition with a computed target, leads."""
+        return self.approval_target()
 
     @transition(
         field=state,

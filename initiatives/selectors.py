@@ -1,5 +1,6 @@
-"""Reads of initiatives, always through what the user may see, and the answer
-to "may this user take this transition?"."""
+"""Reads of initiatives, always through what the user may see. Whether a user
+may take a transition is governance.transitions' answer, from the rights the
+models declare."""
 
 import datetime
 from dataclasses import dataclass
@@ -7,132 +8,38 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import F, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import OrderBy
 from django.utils import timezone
-from django.utils.translation import gettext
-from django_fsm import Transition
 
-from governance import access
-from initiatives.models import Amendment, Decision, Initiative, Rule, State
+from governance import access, transitions
+from governance.transitions import Rule
+from initiatives.models import Amendment, Decision, Initiative, State
 from initiatives.scoring import with_scores
 
 UserLike = AbstractBaseUser | AnonymousUser
 
 
-def _rules(model: type[Model]) -> dict[str, Rule]:
-    field = model._meta.get_field("state")
-    return {t.name: t.custom["rule"] for t in field.get_all_transitions(model)}  # type: ignore[attr-defined]
-
-
 # Every transition of the initiative and of an amendment, by name, with its rule.
-TRANSITIONS: dict[str, Rule] = _rules(Initiative)
-AMENDMENT_TRANSITIONS: dict[str, Rule] = _rules(Amendment)
+TRANSITIONS: dict[str, Rule] = transitions.rules(Initiative)
+AMENDMENT_TRANSITIONS: dict[str, Rule] = transitions.rules(Amendment)
 
 
-@dataclass(frozen=True)
-class Available:
-    name: str
-    target: str
-    comment_required: bool
-
-
-@dataclass(frozen=True)
-class Authorization:
-    """The answer for one user and one transition, whatever the current state."""
-
-    reason: str | None = None
-    # The sponsor a delegate acts for; None when the user acts in their own right.
-    on_behalf_of: AbstractBaseUser | None = None
-
-    @property
-    def allowed(self) -> bool:
-        return self.reason is None
-
-
-class _Rights:
-    """A user's rights on one unit, read at most once each."""
-
-    def __init__(self, user: UserLike, unit_id: int, owned: Model) -> None:
-        self.user, self.unit_id, self.owned = user, unit_id, owned
-        self.unit = access.unit_codenames(user, unit_id)
-        self._own: frozenset[str] | None = None
-        self._sponsor_for: AbstractBaseUser | bool | None = False
-
-    def owns(self) -> bool:
-        if self._own is None:
-            self._own = access.object_codenames(self.user, self.owned)
-        return access.OWN in self._own
-
-    def delegated_by(self) -> AbstractBaseUser | None:
-        if self._sponsor_for is False:
-            self._sponsor_for = access.delegating_sponsor(self.user, self.unit_id)
-        return self._sponsor_for  # type: ignore[return-value]
-
-    def authorize(self, name: str, rule: Rule, barred: set[int]) -> Authorization:
-        on_behalf_of = None
-        allowed = bool(rule.unit_perms & self.unit)
-        if not allowed and rule.owner_may:
-            allowed = self.owns()
-        if not allowed and access.SPONSOR in rule.unit_perms:
-            on_behalf_of = self.delegated_by()
-            allowed = on_behalf_of is not None
-        if not allowed:
-            return Authorization(
-                gettext("You may not %(action)s this.") % {"action": name.replace("_", " ")}
-            )
-        deciders = {self.user.pk} | ({on_behalf_of.pk} if on_behalf_of else set())
-        if rule.owner_barred and deciders & barred:
-            return Authorization(
-                gettext("Separation of duties: nobody decides on what they proposed.")
-            )
-        return Authorization(on_behalf_of=on_behalf_of)
-
-
-def _barred(obj: Initiative | Amendment) -> set[int]:
-    if isinstance(obj, Amendment):
-        return {obj.proposed_by_id, obj.initiative.owner_id}
-    return {obj.owner_id}
-
-
-def _unit_id(obj: Initiative | Amendment) -> int:
-    return obj.initiative.business_unit_id if isinstance(obj, Amendment) else obj.business_unit_id
-
-
-def authorize(user: UserLike, obj: Initiative | Amendment, name: str) -> Authorization:
-    """May the user take transition `name` on the initiative or amendment, by
-    their rights (not by the state)?"""
-    rules = AMENDMENT_TRANSITIONS if isinstance(obj, Amendment) else TRANSITIONS
-    return _Rights(user, _unit_id(obj), obj).authorize(name, rules[name], _barred(obj))
-
-
-def transition_target(obj: Initiative | Amendment, transition: Transition) -> str:
-    return transition.target if isinstance(transition.target, str) else obj.approval_target()
-
-
-def available_transitions(user: UserLike, obj: Initiative | Amendment) -> list[Available]:
-    """The transitions the user may take now, given the state and their rights."""
-    rights = _Rights(user, _unit_id(obj), obj)
-    barred = _barred(obj)
-    result = []
-    for transition in obj.get_available_state_transitions():  # type: ignore[union-attr]
-        rule: Rule = transition.custom["rule"]
-        if rights.authorize(transition.name, rule, barred).allowed:
-            result.append(
-                Available(
-                    transition.name, transition_target(obj, transition), rule.comment_required
-                )
-            )
-    return result
+def _as_shown(initiatives: QuerySet[Initiative]) -> QuerySet[Initiative]:
+    return with_waiting(
+        initiatives.select_related("business_unit", "owner").prefetch_related("goals")
+    )
 
 
 def visible_initiatives(user: UserLike) -> QuerySet[Initiative]:
     """The initiatives the user may see: those of units they may see."""
-    return with_waiting(
-        Initiative.objects.filter(business_unit__in=access.visible_units(user))
-        .select_related("business_unit", "owner")
-        .prefetch_related("goals")
-    )
+    return _as_shown(Initiative.objects.filter(business_unit__in=access.visible_units(user)))
+
+
+def reread(initiative: Initiative) -> Initiative:
+    """The initiative as pages show it, read again after a change, for a request
+    that has already found it visible."""
+    return _as_shown(Initiative.objects.filter(pk=initiative.pk)).get()
 
 
 def decisions_of(initiative: Initiative) -> QuerySet[Decision]:

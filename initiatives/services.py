@@ -14,10 +14,11 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
-from governance import access, audit, history
+from governance import access, audit, history, transitions
 from governance.errors import Conflict, UnknownAction
 from governance.models import BusinessUnit, StrategicGoal
 from governance.signals import transition_taken
+from governance.transitions import Authorization
 from initiatives.models import (
     AMENDABLE_FIELDS,
     AMENDABLE_STATES,
@@ -30,12 +31,7 @@ from initiatives.models import (
     Risk,
     State,
 )
-from initiatives.selectors import (
-    AMENDMENT_TRANSITIONS,
-    TRANSITIONS,
-    authorize,
-    visible_initiatives,
-)
+from initiatives.selectors import AMENDMENT_TRANSITIONS, TRANSITIONS, visible_initiatives
 from initiatives.signals import amendment_proposed
 
 # The editable content held on the initiative's own row; `goals` is a relation.
@@ -177,6 +173,20 @@ def _lock(initiative: Initiative) -> Initiative:
     )
 
 
+def _authorized(
+    actor: AbstractBaseUser, obj: Initiative | Amendment, name: str, given: Authorization | None
+) -> Authorization:
+    """The one permission decision of the act: the answer the caller already
+    obtained for exactly this act in this request, or a fresh one. Raises
+    PermissionDenied with the answer's reason."""
+    if given is not None and not given.is_for(actor, obj, name):
+        raise ValueError("The authorization was given for another act.")
+    authorization = given if given is not None else transitions.authorize(actor, obj, name)
+    if not authorization.allowed:
+        raise PermissionDenied(authorization.reason)
+    return authorization
+
+
 def _decide(
     *,
     actor: AbstractBaseUser,
@@ -184,6 +194,7 @@ def _decide(
     name: str,
     comment: str,
     events: dict[str, audit.Event],
+    authorization: Authorization | None = None,
 ) -> tuple[Initiative | Amendment, Decision]:
     """The part shared by initiatives and amendments: authorize, check the state,
     the comment and the conditions, take the transition and record it."""
@@ -192,9 +203,7 @@ def _decide(
         raise UnknownAction(f"No transition named {name!r}.")
     rule = rules[name]
     comment = comment.strip()
-    authorization = authorize(actor, obj, name)
-    if not authorization.allowed:
-        raise PermissionDenied(authorization.reason)
+    authorization = _authorized(actor, obj, name, authorization)
     method = getattr(obj, name)
     if not can_proceed(method):
         raise TransitionNotAllowed(
@@ -255,9 +264,19 @@ def _decide(
 
 
 def initiative_transition(
-    *, actor: AbstractBaseUser, initiative: Initiative, name: str, comment: str = ""
+    *,
+    actor: AbstractBaseUser,
+    initiative: Initiative,
+    name: str,
+    comment: str = "",
+    authorization: Authorization | None = None,
 ) -> Initiative:
     """Take the transition `name` on the initiative, as `actor`, with a comment.
+
+    A caller that already asked `governance.transitions` for the actor's
+    `authorization` for this very act (a page refusing a forged request before
+    reading its input) passes it, and it is the act's one decision; a
+    different act's answer raises ValueError.
 
     Checks, in this order: the transition exists (UnknownAction), the actor has
     the right to take it, in their own right or as a sponsor's delegate
@@ -273,7 +292,14 @@ def initiative_transition(
         raise UnknownAction(f"No transition named {name!r}.")
     with transaction.atomic():
         locked = _lock(initiative)
-        _decide(actor=actor, obj=locked, name=name, comment=comment, events=TRANSITION_EVENTS)
+        _decide(
+            actor=actor,
+            obj=locked,
+            name=name,
+            comment=comment,
+            events=TRANSITION_EVENTS,
+            authorization=authorization,
+        )
     return locked
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from governance import access
+from governance import access, transitions
 from governance.errors import Conflict
 from governance.models import OrganizationRole, StrategicGoal
 from governance.registry import Panel
@@ -87,10 +87,8 @@ def _can_propose(request: HttpRequest) -> bool:
     return access.visible_units(request.user, access.PROPOSE).exists()
 
 
-def _can_edit(request: HttpRequest, initiative: Initiative) -> bool:
-    return initiative.is_editable and access.PROPOSE in access.unit_codenames(
-        request.user, initiative.business_unit_id
-    )
+def _can_edit(rights: transitions.Rights, initiative: Initiative) -> bool:
+    return initiative.is_editable and rights.has(access.PROPOSE)
 
 
 @login_required
@@ -194,8 +192,13 @@ def _history(initiative: Initiative) -> list[dict[str, Any]]:
     return rows
 
 
-def _detail_context(request: HttpRequest, initiative: Initiative) -> dict[str, Any]:
-    transitions = [
+def _detail_context(
+    request: HttpRequest, initiative: Initiative, rights: transitions.Rights | None = None
+) -> dict[str, Any]:
+    """What the page shows. `rights`: the user's rights on the initiative if
+    this request has read them already."""
+    rights = rights if rights is not None else transitions.rights_of(request.user, initiative)
+    available = [
         {
             "name": t.name,
             "label": TRANSITION_LABELS[t.name],
@@ -204,16 +207,16 @@ def _detail_context(request: HttpRequest, initiative: Initiative) -> dict[str, A
             "confirm": t.name in CONFIRM_TRANSITIONS,
             "danger": t.name in CONFIRM_TRANSITIONS,
         }
-        for t in selectors.available_transitions(request.user, initiative)
+        for t in transitions.available_transitions(request.user, initiative, rights)
     ]
     decisions = list(selectors.decisions_of(initiative))
     return {
         "initiative": initiative,
-        "transitions": transitions,
+        "transitions": available,
         "decisions": [(d, TRANSITION_LABELS.get(d.transition, d.transition)) for d in decisions],
         "history": _history(initiative),
         "diagram": lifecycle(initiative.state),
-        "can_edit": _can_edit(request, initiative),
+        "can_edit": _can_edit(rights, initiative),
         "waiting": selectors.waiting(initiative),
         "labels": FIELD_LABELS,
         "audiences": ", ".join(str(AUDIENCE_LABELS.get(a, a)) for a in initiative.audiences),
@@ -303,14 +306,18 @@ def _problem_text(error: ValidationError) -> str:
 def initiative_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """Take a transition. 404 for what the user cannot see or an unknown name,
     403 for what they may not do; a lost race or a failed condition is a
-    message on the page."""
+    message on the page.
+
+    One permission decision per request: the user's rights are read once; the
+    answer refuses a forged request before its input is read, is the service's
+    decision, and the re-rendered page lists what is left from the same rights."""
     initiative = _visible_or_404(request, pk)
     if name not in selectors.TRANSITIONS:
         raise Http404
-    # Refuse a forged request before reading its input: the service checks again.
-    reason = selectors.authorize(request.user, initiative, name).reason
-    if reason:
-        raise PermissionDenied(reason)
+    rights = transitions.rights_of(request.user, initiative)
+    authorization = rights.authorize(name)
+    if not authorization.allowed:
+        raise PermissionDenied(authorization.reason)
     rule = selectors.TRANSITIONS[name]
     form = TransitionForm(
         request.POST,
@@ -328,6 +335,7 @@ def initiative_transition(request: HttpRequest, pk: int, name: str) -> HttpRespo
                 initiative=initiative,
                 name=name,
                 comment=form.cleaned_data["comment"],
+                authorization=authorization,
             )
         except (TransitionNotAllowed, ConcurrentTransition, Conflict):
             initiative.refresh_from_db()
@@ -348,9 +356,11 @@ def initiative_transition(request: HttpRequest, pk: int, name: str) -> HttpRespo
         else:
             messages.success(request, TRANSITION_DONE[name])
     if request.htmx:
-        initiative = _visible_or_404(request, pk)
+        initiative = selectors.reread(initiative)
         return render(
-            request, "initiatives/_initiative_body.html", _detail_context(request, initiative)
+            request,
+            "initiatives/_initiative_body.html",
+            _detail_context(request, initiative, rights),
         )
     return HttpResponseRedirect(reverse("initiatives:detail", args=[pk]))
 

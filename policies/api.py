@@ -307,9 +307,6 @@ class PolicyViewSet(
 
     transition_names = selectors.TRANSITIONS
 
-    def available(self, user: Any, obj: Policy) -> list[Any]:
-        return selectors.available_transitions(user, obj)
-
     def take(self, actor: Any, obj: Policy, name: str, comment: str) -> None:
         services.policy_transition(actor=actor, policy=obj, name=name, comment=comment)
 
@@ -480,9 +477,6 @@ class PolicyExceptionViewSet(
         )
 
     transition_names = selectors.EXCEPTION_TRANSITIONS
-
-    def available(self, user: Any, obj: PolicyException) -> list[Any]:
-        return selectors.available_exception_transitions(user, obj)
 
     def take(self, actor: Any, obj: PolicyException, name: str, comment: str) -> None:
         services.exception_transition(actor=actor, exception=obj, name=name, comment=comment)

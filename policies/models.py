@@ -13,17 +13,20 @@ published version stays the one in force until the next publish.
 
 import calendar
 import datetime
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from governance import access
 from governance.access import DECIDE_EXCEPTIONS, EDIT_POLICIES, PUBLISH_POLICIES
 from governance.models import BusinessUnit
+from governance.transitions import Rights, Source, UserLike
+from governance.transitions import rule as _rule
 from initiatives.models import Initiative
 
 MAX_REVIEW_INTERVAL_MONTHS = 60
@@ -58,19 +61,16 @@ class Category(models.TextChoices):
     ACCOUNT_SECURITY = "account_security", "Account security"
 
 
-@dataclass(frozen=True)
-class Rule:
-    """Who may take a transition: anyone holding one of `rights` (organization-wide)."""
-
-    rights: frozenset[str]
-    comment_required: bool = False
-    # Separation of duties (exceptions): nobody decides on a request they made
-    # or on an exception for an initiative they own.
-    requester_barred: bool = False
+POLICY_REFUSED = _("You may not %(action)s this policy.")
+POLICY_BARRED = _("Separation of duties: nobody decides on what they proposed.")
+EXCEPTION_REFUSED = _("You may not %(action)s this exception.")
+EXCEPTION_BARRED = _(
+    "Separation of duties: nobody decides on an exception they requested or benefit from."
+)
 
 
-def _rule(*rights: str, **kwargs: bool) -> dict[str, Rule]:
-    return {"rule": Rule(rights=frozenset(rights), **kwargs)}
+def _organization_rights(user: UserLike) -> Source:
+    return Source(lambda: access.organization_rights(user))
 
 
 class Policy(ConcurrentTransitionMixin, models.Model):
@@ -118,6 +118,16 @@ class Policy(ConcurrentTransitionMixin, models.Model):
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.in_force and self.next_review_due is not None and self.next_review_due < today
+
+    def transition_rights(self, user: UserLike) -> Rights:
+        """Organization-wide rights decide a policy's transitions."""
+        return Rights(
+            user,
+            self,
+            _organization_rights(user),
+            refused=POLICY_REFUSED,
+            barred_reason=POLICY_BARRED,
+        )
 
     # The state machine. Each method only changes this object's fields.
 
@@ -285,11 +295,23 @@ class PolicyException(ConcurrentTransitionMixin, models.Model):
             return "expired"
         return "active" if self.state == ExceptionState.APPROVED else self.state
 
+    def transition_rights(self, user: UserLike) -> Rights:
+        """Organization-wide rights decide; nobody decides on an exception they
+        requested or that is for an initiative they own."""
+        return Rights(
+            user,
+            self,
+            _organization_rights(user),
+            barred={self.requested_by_id, self.initiative.owner_id},
+            refused=EXCEPTION_REFUSED,
+            barred_reason=EXCEPTION_BARRED,
+        )
+
     @transition(
         field=state,
         source=ExceptionState.REQUESTED,
         target=ExceptionState.APPROVED,
-        custom=_rule(DECIDE_EXCEPTIONS, comment_required=True, requester_barred=True),
+        custom=_rule(DECIDE_EXCEPTIONS, comment_required=True, owner_barred=True),
     )
     def approve(self) -> None:
         pass
@@ -298,7 +320,7 @@ class PolicyException(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=ExceptionState.REQUESTED,
         target=ExceptionState.REJECTED,
-        custom=_rule(DECIDE_EXCEPTIONS, comment_required=True, requester_barred=True),
+        custom=_rule(DECIDE_EXCEPTIONS, comment_required=True, owner_barred=True),
     )
     def reject(self) -> None:
         pass

@@ -10,17 +10,16 @@ retired, does not exist for them.
 import datetime
 import difflib
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext
 
-from governance import access
+from governance import access, transitions
 from governance.models import BusinessUnit, Membership
+from governance.transitions import Rule
 from initiatives.models import Initiative
 from policies.models import (
     Acknowledgment,
@@ -29,20 +28,13 @@ from policies.models import (
     Policy,
     PolicyException,
     PolicyVersion,
-    Rule,
     State,
 )
 
 UserLike = AbstractBaseUser | AnonymousUser
 
-TRANSITIONS: dict[str, Rule] = {
-    t.name: t.custom["rule"]
-    for t in Policy._meta.get_field("state").get_all_transitions(Policy)  # type: ignore[attr-defined]
-}
-EXCEPTION_TRANSITIONS: dict[str, Rule] = {
-    t.name: t.custom["rule"]
-    for t in PolicyException._meta.get_field("state").get_all_transitions(PolicyException)  # type: ignore[attr-defined]
-}
+TRANSITIONS: dict[str, Rule] = transitions.rules(Policy)
+EXCEPTION_TRANSITIONS: dict[str, Rule] = transitions.rules(PolicyException)
 
 HistoricalPolicy = Policy.history.model  # type: ignore[attr-defined]
 # The fields a history row compares with its predecessor, in the order they are
@@ -61,13 +53,6 @@ HISTORY_FIELDS = (
     "business_units",
 )
 _M2M_ROWS = "historicalpolicy_business_units_set"
-
-
-@dataclass(frozen=True)
-class Available:
-    name: str
-    target: str
-    comment_required: bool
 
 
 def sees_all_policies(user: UserLike) -> bool:
@@ -107,23 +92,6 @@ def with_my_acknowledgment(policies: QuerySet[Policy], user: UserLike) -> QueryS
         .values("version")[:1]
     )
     return policies.annotate(my_acknowledged_version=Subquery(latest))
-
-
-def refusal(user: UserLike, name: str, rights: frozenset[str] | None = None) -> str | None:
-    """Why the user may not take the policy transition, whatever the state."""
-    rights = access.organization_rights(user) if rights is None else rights
-    if not TRANSITIONS[name].rights & rights:
-        return gettext("You may not %(action)s this policy.") % {"action": name.replace("_", " ")}
-    return None
-
-
-def available_transitions(user: UserLike, policy: Policy) -> list[Available]:
-    rights = access.organization_rights(user)
-    return [
-        Available(t.name, t.target, t.custom["rule"].comment_required)
-        for t in policy.get_available_state_transitions()  # type: ignore[attr-defined]
-        if refusal(user, t.name, rights) is None
-    ]
 
 
 def overdue_policies(today: datetime.date | None = None) -> QuerySet[Policy]:
@@ -342,28 +310,6 @@ def visible_exceptions(user: UserLike) -> QuerySet[PolicyException]:
 def active_exceptions(today: datetime.date | None = None) -> QuerySet[PolicyException]:
     today = today or timezone.localdate()
     return PolicyException.objects.filter(state=ExceptionState.APPROVED, expires_on__gt=today)
-
-
-def exception_refusal(user: UserLike, exception: PolicyException, name: str) -> str | None:
-    rule = EXCEPTION_TRANSITIONS[name]
-    if not rule.rights & access.organization_rights(user):
-        return gettext("You may not %(action)s this exception.") % {"action": name}
-    if rule.requester_barred and user.pk in (
-        exception.requested_by_id,
-        exception.initiative.owner_id,
-    ):
-        return (
-            "Separation of duties: nobody decides on an exception they requested or benefit from."
-        )
-    return None
-
-
-def available_exception_transitions(user: UserLike, exception: PolicyException) -> list[Available]:
-    return [
-        Available(t.name, t.target, t.custom["rule"].comment_required)
-        for t in exception.get_available_state_transitions()  # type: ignore[attr-defined]
-        if exception_refusal(user, exception, t.name) is None
-    ]
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:

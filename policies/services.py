@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django_fsm import TransitionNotAllowed, can_proceed
 
-from governance import access, audit, history
+from governance import access, audit, history, transitions
 from governance.errors import Conflict, UnknownAction
 from governance.models import BusinessUnit
 from initiatives.models import Initiative
@@ -192,9 +192,9 @@ def policy_transition(
     comment = comment.strip()
     with transaction.atomic():
         locked = _lock(policy)
-        reason = selectors.refusal(actor, name)
-        if reason:
-            raise PermissionDenied(reason)
+        authorization = transitions.authorize(actor, locked, name)
+        if not authorization.allowed:
+            raise PermissionDenied(authorization.reason)
         method = getattr(locked, name)
         if not can_proceed(method):
             raise TransitionNotAllowed(
@@ -391,9 +391,9 @@ def exception_transition(
             .select_related("initiative", "policy")
             .get(pk=exception.pk)
         )
-        reason = selectors.exception_refusal(actor, locked, name)
-        if reason:
-            raise PermissionDenied(reason)
+        authorization = transitions.authorize(actor, locked, name)
+        if not authorization.allowed:
+            raise PermissionDenied(authorization.reason)
         method = getattr(locked, name)
         if not can_proceed(method):
             raise TransitionNotAllowed(

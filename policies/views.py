@@ -200,6 +200,8 @@ def policy_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(
             request, _("This policy is no longer in force; there is nothing to acknowledge.")
         )
+        # Retired meanwhile: the answer leaves only the message.
+        context: dict[str, Any] = {"policy": policy, "may_acknowledge": False}
     else:
         messages.success(
             request,
@@ -209,15 +211,15 @@ def policy_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
                 "title": getattr(policy.current_version, "title", policy.title),
             },
         )
+        # The service's decision is the answer's: the user may acknowledge, and
+        # has acknowledged the version in force (the policy as the service read it).
+        context = {
+            "policy": acknowledgment.policy,
+            "may_acknowledge": True,
+            "acknowledged": True,
+            "acknowledged_older": False,
+        }
     if request.htmx:
-        # Re-read: the answer shows the state after the write, and a policy
-        # retired meanwhile leaves only the message.
-        current = selectors.visible_policies(request.user).filter(pk=pk).first()
-        context = (
-            _acknowledgment_context(request, current)
-            if current is not None
-            else {"policy": policy, "may_acknowledge": False}
-        )
         return render(request, "policies/_acknowledge.html", context)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(

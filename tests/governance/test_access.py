@@ -144,3 +144,111 @@ def test_changing_a_threshold_is_audited(org: Org) -> None:
     event = AuditEvent.objects.filter(event="sponsor.set").last()
     assert event.old == {"approval_threshold": "50000.00"}
     assert event.new["approval_threshold"] == "10"
+
+
+def _owner_events(initiative: object, event: str) -> list[AuditEvent]:
+    return list(
+        AuditEvent.objects.filter(
+            event=event,
+            object_type="initiatives.initiative",
+            object_id=str(initiative.pk),  # type: ignore[attr-defined]
+        ).order_by("seq")
+    )
+
+
+def test_leaving_a_unit_takes_the_owner_right_on_its_initiatives_away(org: Org) -> None:
+    initiative = bring_to(org, "draft")
+    org_services.membership_remove(
+        actor=org.admin, user=org.marketing_member, business_unit=org.marketing
+    )
+    assert access.object_codenames(org.marketing_member, initiative) == frozenset()
+    [event] = _owner_events(initiative, "permission.revoked")
+    assert event.actor == org.admin
+    assert event.old == {"user": "marketing_member", "permissions": ["own_initiative"]}
+
+
+def test_an_owner_who_left_may_no_longer_withdraw(org: Org) -> None:
+    from governance import transitions
+
+    initiative = bring_to(org, "draft")
+    assert transitions.authorize(org.marketing_member, initiative, "withdraw").allowed
+    org_services.membership_remove(
+        actor=org.admin, user=org.marketing_member, business_unit=org.marketing
+    )
+    assert not transitions.authorize(org.marketing_member, initiative, "withdraw").allowed
+
+
+def test_coming_back_to_the_unit_gives_the_owner_right_again(org: Org) -> None:
+    initiative = bring_to(org, "draft")
+    org_services.membership_remove(
+        actor=org.admin, user=org.marketing_member, business_unit=org.marketing
+    )
+    org_services.membership_set(
+        actor=org.admin,
+        user=org.marketing_member,
+        business_unit=org.marketing,
+        role=Membership.Role.MEMBER,
+    )
+    assert access.object_codenames(org.marketing_member, initiative) == {"own_initiative"}
+    granted = _owner_events(initiative, "permission.granted")
+    assert [e.new for e in granted] == [
+        {"user": "marketing_member", "permissions": ["own_initiative"]}
+    ] * 2  # at creation, and on coming back
+    assert granted[-1].actor == org.admin
+
+
+def test_changing_role_within_the_unit_keeps_the_owner_right(org: Org) -> None:
+    initiative = bring_to(org, "draft")
+    org_services.membership_set(
+        actor=org.admin,
+        user=org.marketing_member,
+        business_unit=org.marketing,
+        role=Membership.Role.LEAD,
+    )
+    assert access.object_codenames(org.marketing_member, initiative) == {"own_initiative"}
+    assert _owner_events(initiative, "permission.revoked") == []
+    assert len(_owner_events(initiative, "permission.granted")) == 1
+
+
+def test_leaving_one_unit_keeps_the_owner_right_in_another(org: Org) -> None:
+    from tests.conftest import propose
+
+    org_services.membership_set(
+        actor=org.admin,
+        user=org.marketing_member,
+        business_unit=org.sales,
+        role=Membership.Role.MEMBER,
+    )
+    in_sales = propose(org, by="marketing_member", unit=org.sales)
+    in_marketing = propose(org, by="marketing_member")
+    org_services.membership_remove(
+        actor=org.admin, user=org.marketing_member, business_unit=org.marketing
+    )
+    assert access.object_codenames(org.marketing_member, in_sales) == {"own_initiative"}
+    assert access.object_codenames(org.marketing_member, in_marketing) == frozenset()
+
+
+def test_an_organization_role_change_leaves_the_owner_right_alone(org: Org) -> None:
+    initiative = bring_to(org, "draft")
+    org_services.organization_role_grant(
+        actor=org.admin, user=org.marketing_member, role=OrganizationRole.Role.COE_MEMBER
+    )
+    org_services.organization_role_revoke(
+        actor=org.admin, user=org.marketing_member, role=OrganizationRole.Role.COE_MEMBER
+    )
+    assert access.object_codenames(org.marketing_member, initiative) == {"own_initiative"}
+    assert _owner_events(initiative, "permission.revoked") == []
+
+
+def test_a_sponsor_who_owned_as_a_member_loses_the_owner_right_on_leaving(org: Org) -> None:
+    org_services.membership_set(
+        actor=org.admin, user=org.sponsor, business_unit=org.marketing, role=Membership.Role.MEMBER
+    )
+    initiative = bring_to(org, "draft")
+    from tests.conftest import propose
+
+    owned = propose(org, by="sponsor")
+    org_services.membership_remove(actor=org.admin, user=org.sponsor, business_unit=org.marketing)
+    # Sponsoring the unit is not working in it.
+    assert access.object_codenames(org.sponsor, owned) == frozenset()
+    assert access.object_codenames(org.marketing_member, initiative) == {"own_initiative"}

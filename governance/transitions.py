@@ -1,0 +1,222 @@
+"""The transition machinery every state machine shares.
+
+A state machine declares its transitions on its model with django-fsm, each
+with `custom=rule(...)`: which rights may take it, whether a comment is
+required, whether separation of duties applies. The model says only what
+differs from one state machine to the next, in `transition_rights(user)`:
+where a user's rights on one of its objects come from, who separation of
+duties bars, and how a refusal reads. Everything else lives here, once: the
+answer to "may this user take this transition?" (`authorize`) and the
+transitions a user may take now (`available_transitions`, what the API's
+`.../transitions/` returns).
+
+A request that decides and then shows what is left builds the object's
+`Rights` once and passes it along, so that the user's rights are read once.
+"""
+
+import functools
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Model
+from django.utils.functional import Promise
+
+UserLike = AbstractBaseUser | AnonymousUser
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may take a transition: anyone holding one of `rights` on the object
+    (what a right means, unit-wide, per object or organization-wide, is up to
+    the object's `Rights`)."""
+
+    rights: frozenset[str]
+    comment_required: bool = False
+    # Separation of duties: nobody the object bars (`Rights.barred`: an
+    # initiative's owner, an amendment's proposer, an exception's requester...)
+    # takes this transition, neither in their own right nor as a delegate.
+    owner_barred: bool = False
+
+
+def rule(
+    *rights: str, comment_required: bool = False, owner_barred: bool = False
+) -> dict[str, Any]:
+    """The `custom` argument of a transition: `@transition(..., custom=rule(DECIDE))`."""
+    return {
+        "rule": Rule(
+            rights=frozenset(rights), comment_required=comment_required, owner_barred=owner_barred
+        )
+    }
+
+
+@functools.cache
+def rules(model: type[Model], field: str = "state") -> dict[str, Rule]:
+    """Every transition of the model's state machine, by name, with its rule."""
+    state_field = model._meta.get_field(field)
+    return {
+        t.name: t.custom["rule"]
+        for t in state_field.get_all_transitions(model)  # type: ignore[attr-defined]
+    }
+
+
+@dataclass(frozen=True)
+class Available:
+    """A transition the user may take now, as the API lists it."""
+
+    name: str
+    target: str
+    comment_required: bool
+
+
+@dataclass(frozen=True)
+class Held:
+    """Rights read from one source. `on_behalf_of` names the person whose rights
+    they are when the user holds them as a delegate (a sponsor's sign-off)."""
+
+    codenames: frozenset[str]
+    on_behalf_of: AbstractBaseUser | None = None
+
+
+class Source:
+    """One place a user's rights on an object come from: read at most once, and
+    only when a transition asks for a right it can give (`gives`; None: any)."""
+
+    def __init__(
+        self, read: Callable[[], Held | frozenset[str]], gives: Collection[str] | None = None
+    ) -> None:
+        self._read = read
+        self.gives = None if gives is None else frozenset(gives)
+        self._held: Held | None = None
+
+    def may_give(self, wanted: frozenset[str]) -> bool:
+        return self.gives is None or bool(self.gives & wanted)
+
+    def held(self) -> Held:
+        if self._held is None:
+            held = self._read()
+            self._held = held if isinstance(held, Held) else Held(frozenset(held))
+        return self._held
+
+
+@dataclass(frozen=True)
+class Authorization:
+    """The answer for one user, one object and one transition, whatever the
+    current state. `reason` (translated) says why not; `on_behalf_of` names the
+    sponsor a delegate acts for (None when the user acts in their own right)."""
+
+    user_id: Any
+    object_key: tuple[str, Any]
+    name: str
+    reason: str | None = None
+    on_behalf_of: AbstractBaseUser | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.reason is None
+
+    def is_for(self, user: UserLike, obj: Model, name: str) -> bool:
+        """Whether this is the answer for exactly this act (a service that is
+        handed an answer checks it was given for what it is asked to do)."""
+        return (self.user_id, self.object_key, self.name) == (user.pk, _key(obj), name)
+
+
+def _key(obj: Model) -> tuple[str, Any]:
+    return (obj._meta.label_lower, obj.pk)
+
+
+class Rights:
+    """What one user holds on one object, to decide its transitions: where their
+    rights come from (read lazily, each source at most once), the user ids
+    separation of duties bars, and how a refusal reads (lazily translated
+    texts; `refused` takes `%(action)s`). A state machine builds one in its
+    model's `transition_rights`."""
+
+    def __init__(
+        self,
+        user: UserLike,
+        obj: Model,
+        *sources: Source,
+        barred: Collection[Any] = (),
+        refused: str | Promise,
+        barred_reason: str | Promise,
+    ) -> None:
+        self.user, self.obj, self.sources = user, obj, sources
+        self.barred = frozenset(barred)
+        self.refused, self.barred_reason = refused, barred_reason
+
+    def holding(self, wanted: frozenset[str]) -> Held | None:
+        """The first source that gives the user one of the wanted rights."""
+        if not self.user.is_authenticated or not self.user.is_active:
+            return None
+        for source in self.sources:
+            if source.may_give(wanted):
+                held = source.held()
+                if held.codenames & wanted:
+                    return held
+        return None
+
+    def has(self, codename: str) -> bool:
+        return self.holding(frozenset({codename})) is not None
+
+    def authorize(self, name: str) -> Authorization:
+        """May the user take transition `name`, by their rights (not by the state)?"""
+        rule_ = rules(type(self.obj))[name]
+        answer = functools.partial(Authorization, self.user.pk, _key(self.obj), name)
+        held = self.holding(rule_.rights)
+        if held is None:
+            return answer(str(self.refused) % {"action": name.replace("_", " ")})
+        if rule_.owner_barred and separation_of_duties_bars(self, held):
+            return answer(str(self.barred_reason))
+        return answer(on_behalf_of=held.on_behalf_of)
+
+
+def separation_of_duties_bars(rights: Rights, held: Held) -> bool:
+    """Whether separation of duties keeps the user from a decision the rule
+    guards: the one place that says who counts as deciding. Today: the user,
+    and the sponsor they stand in for."""
+    deciders = {rights.user.pk}
+    if held.on_behalf_of is not None:
+        deciders.add(held.on_behalf_of.pk)
+    return bool(deciders & rights.barred)
+
+
+@runtime_checkable
+class Guarded(Protocol):
+    """A model whose state machine the shared machinery decides on."""
+
+    def transition_rights(self, user: UserLike) -> Rights: ...
+
+
+def rights_of(user: UserLike, obj: Guarded) -> Rights:
+    return obj.transition_rights(user)
+
+
+def authorize(user: UserLike, obj: Guarded, name: str) -> Authorization:
+    """May the user take transition `name` on the object, by their rights?"""
+    return rights_of(user, obj).authorize(name)
+
+
+def target_of(obj: Any, transition: Any) -> str:
+    """Where the transition leads from here; a computed target (django-fsm's
+    RETURN_VALUE) is the model's to say, in `computed_target(name)`."""
+    if isinstance(transition.target, str):
+        return str(transition.target)
+    return str(obj.computed_target(transition.name))
+
+
+def available_transitions(
+    user: UserLike, obj: Guarded, rights: Rights | None = None
+) -> list[Available]:
+    """The transitions the user may take now, given the state and their rights.
+    Pass the `Rights` already built for this user and object to read nothing again."""
+    rights = rights if rights is not None else rights_of(user, obj)
+    result = []
+    for transition in obj.get_available_state_transitions():  # type: ignore[attr-defined]
+        rule_: Rule = transition.custom["rule"]
+        if rights.authorize(transition.name).allowed:
+            result.append(
+                Available(transition.name, target_of(obj, transition), rule_.comment_required)
+            )
+    return result
