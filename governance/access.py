@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
@@ -38,7 +38,7 @@ from governance.models import (
     OrganizationRole,
 )
 
-UserLike = AbstractBaseUser | AnonymousUser
+UserLike = User | AnonymousUser
 
 
 class Role(StrEnum):
@@ -101,7 +101,7 @@ _ORGANIZATION_ROLES = {
 _UNIT = "governance.businessunit"
 
 
-def _unit_roles(user: AbstractBaseUser, unit_ids: Iterable[int]) -> dict[int, set[Role]]:
+def _unit_roles(user: User, unit_ids: Iterable[int]) -> dict[int, set[Role]]:
     """Every role the user holds on each of the given units: as a member or
     lead, through the apps that registered roles (a sponsor's), and through
     their organization roles."""
@@ -124,7 +124,7 @@ def _unit_roles(user: AbstractBaseUser, unit_ids: Iterable[int]) -> dict[int, se
 
 
 def sync_unit_permissions(
-    *, user: AbstractBaseUser, actor: UserLike | None, units: Iterable[BusinessUnit] | None = None
+    *, user: User, actor: UserLike | None, units: Iterable[BusinessUnit] | None = None
 ) -> None:
     """Make the user's stored grants on the units (all units when None) match the
     roles they hold now. Each grant and revocation is an audit event. Call inside
@@ -175,7 +175,7 @@ def sync_organization_on_new_unit(*, unit: BusinessUnit, actor: UserLike | None)
         sync_unit_permissions(user=user, actor=actor, units=[unit])
 
 
-def grant(*, role: Role, user: AbstractBaseUser, obj: Model, actor: UserLike | None) -> None:
+def grant(*, role: Role, user: User, obj: Model, actor: UserLike | None) -> None:
     """Grant a per-object role (such as the owner's) on one object."""
     codenames = ROLE_PERMISSIONS[role][obj._meta.label_lower]
     for codename in sorted(codenames):
@@ -188,7 +188,7 @@ def grant(*, role: Role, user: AbstractBaseUser, obj: Model, actor: UserLike | N
     )
 
 
-def revoke(*, role: Role, user: AbstractBaseUser, obj: Model, actor: UserLike | None) -> None:
+def revoke(*, role: Role, user: User, obj: Model, actor: UserLike | None) -> None:
     """Take a per-object role (such as the owner's) away on one object."""
     codenames = ROLE_PERMISSIONS[role][obj._meta.label_lower]
     for codename in sorted(codenames):
@@ -226,7 +226,7 @@ def register_unit_object_role(entry: UnitObjectRole) -> None:
 
 
 def _sync_unit_object_roles(
-    *, user: AbstractBaseUser, actor: UserLike | None, unit_rights: dict[int, set[str]]
+    *, user: User, actor: UserLike | None, unit_rights: dict[int, set[str]]
 ) -> None:
     """Grant or revoke the user's registered per-object roles on the objects of
     these units they are named on, by whether they keep the unit right each
@@ -291,7 +291,7 @@ def delegated_unit_ids(user: UserLike, on: datetime.date | None = None) -> Query
 
 def delegating_sponsor(
     user: UserLike, unit_id: int, on: datetime.date | None = None
-) -> AbstractBaseUser | None:
+) -> User | None:
     """The sponsor of the unit on whose behalf the user may sign off today, if any."""
     if not user.is_authenticated or not user.is_active:
         return None

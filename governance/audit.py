@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 from django.utils import timezone
@@ -82,7 +82,7 @@ class Event(StrEnum):
     MATURITY_CRITERION_CHANGED = "maturity.criterion_changed"
 
 
-User = AbstractBaseUser | AnonymousUser | None
+Actor = User | AnonymousUser | None
 
 
 def _jsonable(value: Any) -> Any:
@@ -144,7 +144,7 @@ def object_label(obj: models.Model) -> str:
 def record(
     event: Event,
     *,
-    actor: User,
+    actor: Actor,
     obj: models.Model | None,
     old: dict[str, Any] | None = None,
     new: dict[str, Any] | None = None,

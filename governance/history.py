@@ -5,12 +5,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Model
 from django.db.models.signals import post_save
 
 
-def stamp(obj: Model, actor: AbstractBaseUser, reason: str) -> None:
+def stamp(obj: Model, actor: User, reason: str) -> None:
     """Who and why, for the history row the next save writes."""
     obj._history_user = actor  # type: ignore[attr-defined]
     obj._change_reason = reason  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import URLPattern, URLResolver
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from rest_framework.viewsets import ViewSetMixin
 
 T = TypeVar("T")
-UserLike = AbstractBaseUser | AnonymousUser
+UserLike = User | AnonymousUser
 
 
 class Registry(Generic[T]):
@@ -97,7 +97,7 @@ api_routes: Registry[ApiRoute] = Registry()
 
 # The roles (governance.access.Role values) a user holds on units through an
 # app, as (unit id, role) pairs for the given unit ids.
-UnitRoles = Callable[[AbstractBaseUser, list[int]], Iterable[tuple[int, str]]]
+UnitRoles = Callable[[User, list[int]], Iterable[tuple[int, str]]]
 unit_roles: Registry[UnitRoles] = Registry()
 
 
@@ -108,9 +108,7 @@ class Delegations(Protocol):
         """The units (values of `business_unit_id`) the user may sign off for."""
         ...
 
-    def delegator(
-        self, user: UserLike, unit_id: int, day: datetime.date
-    ) -> AbstractBaseUser | None:
+    def delegator(self, user: UserLike, unit_id: int, day: datetime.date) -> User | None:
         """The user on whose behalf the user may sign off for the unit, if any."""
         ...
 

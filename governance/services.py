@@ -3,7 +3,7 @@
 Each service changes the data, brings object permissions in line and writes
 the audit events in one transaction."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -17,7 +17,7 @@ from governance.models import (
 
 
 def business_unit_create(
-    *, actor: AbstractBaseUser | None, name: str, kind: str, slug: str = ""
+    *, actor: User | None, name: str, kind: str, slug: str = ""
 ) -> BusinessUnit:
     """Create a unit and give the CoE and auditors their rights on it."""
     with transaction.atomic():
@@ -35,7 +35,7 @@ def business_unit_create(
 
 
 def goal_create(
-    *, actor: AbstractBaseUser | None, title: str, description: str = "", active: bool = True
+    *, actor: User | None, title: str, description: str = "", active: bool = True
 ) -> StrategicGoal:
     with transaction.atomic():
         goal = StrategicGoal(title=title, description=description, active=active)
@@ -52,8 +52,8 @@ def goal_create(
 
 def membership_set(
     *,
-    actor: AbstractBaseUser | None,
-    user: AbstractBaseUser,
+    actor: User | None,
+    user: User,
     business_unit: BusinessUnit,
     role: Membership.Role,
 ) -> Membership:
@@ -82,9 +82,7 @@ def membership_set(
     return membership
 
 
-def membership_remove(
-    *, actor: AbstractBaseUser | None, user: AbstractBaseUser, business_unit: BusinessUnit
-) -> None:
+def membership_remove(*, actor: User | None, user: User, business_unit: BusinessUnit) -> None:
     """Remove the user from the unit; the rights it gave go with it."""
     with transaction.atomic():
         membership = Membership.objects.filter(user=user, business_unit=business_unit).first()
@@ -105,7 +103,7 @@ def membership_remove(
 
 
 def organization_role_grant(
-    *, actor: AbstractBaseUser | None, user: AbstractBaseUser, role: OrganizationRole.Role
+    *, actor: User | None, user: User, role: OrganizationRole.Role
 ) -> OrganizationRole:
     """Make the user CoE lead, CoE member or auditor, with rights on every unit."""
     with transaction.atomic():
@@ -122,7 +120,7 @@ def organization_role_grant(
 
 
 def organization_role_revoke(
-    *, actor: AbstractBaseUser | None, user: AbstractBaseUser, role: OrganizationRole.Role
+    *, actor: User | None, user: User, role: OrganizationRole.Role
 ) -> None:
     with transaction.atomic():
         row = OrganizationRole.objects.filter(user=user, role=role).first()

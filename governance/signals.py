@@ -11,7 +11,7 @@ event is written on its own, as the act it records is."""
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import transaction
 from django.dispatch import Signal, receiver
@@ -38,9 +38,7 @@ def _client(request: HttpRequest | None) -> dict[str, str]:
 
 
 @receiver(user_logged_in, dispatch_uid="governance.audit_login")
-def record_login(
-    sender: Any, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: Any
-) -> None:
+def record_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     with transaction.atomic():
         audit.record(
             audit.Event.USER_LOGGED_IN,
@@ -52,7 +50,7 @@ def record_login(
 
 @receiver(user_logged_out, dispatch_uid="governance.audit_logout")
 def record_logout(
-    sender: Any, request: HttpRequest | None, user: AbstractBaseUser | None, **kwargs: Any
+    sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any
 ) -> None:
     if user is None or not user.is_authenticated:
         # Logging out without being logged in changes nothing worth recording.

@@ -19,11 +19,11 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Model
 from django.utils.functional import Promise
 
-UserLike = AbstractBaseUser | AnonymousUser
+UserLike = User | AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ class Held:
     they are when the user holds them as a delegate (a sponsor's sign-off)."""
 
     codenames: frozenset[str]
-    on_behalf_of: AbstractBaseUser | None = None
+    on_behalf_of: User | None = None
 
 
 class Source:
@@ -110,7 +110,7 @@ class Authorization:
     object_key: tuple[str, Any]
     name: str
     reason: str | None = None
-    on_behalf_of: AbstractBaseUser | None = None
+    on_behalf_of: User | None = None
 
     @property
     def allowed(self) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import OrderBy
 from django.utils import timezone
@@ -17,7 +17,7 @@ from governance.transitions import Rule
 from initiatives.models import Amendment, Decision, Initiative, State
 from initiatives.scoring import with_scores
 
-UserLike = AbstractBaseUser | AnonymousUser
+UserLike = User | AnonymousUser
 
 
 # Every transition of the initiative and of an amendment, by name, with its rule.

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
@@ -62,7 +62,7 @@ def _snapshot(initiative: Initiative) -> dict[str, Any]:
 
 def initiative_create(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     business_unit: BusinessUnit,
     title: str,
     summary: str = "",
@@ -119,7 +119,7 @@ def initiative_create(
 
 
 def initiative_update(
-    *, actor: AbstractBaseUser, initiative: Initiative, changes: dict[str, Any]
+    *, actor: User, initiative: Initiative, changes: dict[str, Any]
 ) -> Initiative:
     """Change the content of a draft or of an initiative sent back for changes.
 
@@ -174,7 +174,7 @@ def _lock(initiative: Initiative) -> Initiative:
 
 
 def _authorized(
-    actor: AbstractBaseUser, obj: Initiative | Amendment, name: str, given: Authorization | None
+    actor: User, obj: Initiative | Amendment, name: str, given: Authorization | None
 ) -> Authorization:
     """The one permission decision of the act: the answer the caller already
     obtained for exactly this act in this request, or a fresh one. Raises
@@ -189,7 +189,7 @@ def _authorized(
 
 def _decide(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     obj: Initiative | Amendment,
     name: str,
     comment: str,
@@ -265,7 +265,7 @@ def _decide(
 
 def initiative_transition(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     initiative: Initiative,
     name: str,
     comment: str = "",
@@ -328,7 +328,7 @@ def _amendment_values(changes: dict[str, Any]) -> dict[str, Any]:
 
 
 def amendment_propose(
-    *, actor: AbstractBaseUser, initiative: Initiative, changes: dict[str, Any], reason: str
+    *, actor: User, initiative: Initiative, changes: dict[str, Any], reason: str
 ) -> Amendment:
     """Propose changes to an approved, active or paused initiative.
 
@@ -382,7 +382,7 @@ def amendment_propose(
     return amendment
 
 
-def _apply_amendment(*, actor: AbstractBaseUser, amendment: Amendment) -> None:
+def _apply_amendment(*, actor: User, amendment: Amendment) -> None:
     """Apply an approved amendment's changes to its (locked) initiative."""
     initiative = _lock(amendment.initiative)
     before = _snapshot(initiative)
@@ -410,7 +410,7 @@ def _apply_amendment(*, actor: AbstractBaseUser, amendment: Amendment) -> None:
 
 
 def amendment_transition(
-    *, actor: AbstractBaseUser, amendment: Amendment, name: str, comment: str = ""
+    *, actor: User, amendment: Amendment, name: str, comment: str = ""
 ) -> Amendment:
     """Take a transition on an amendment, with the initiative's rules: the CoE
     reviews, the CoE lead decides, a sponsor signs off above the threshold or
@@ -439,7 +439,7 @@ class BulkOutcome:
 
 
 def initiatives_bulk_transition(
-    *, actor: AbstractBaseUser, ids: list[int], name: str, comment: str = ""
+    *, actor: User, ids: list[int], name: str, comment: str = ""
 ) -> list[BulkOutcome]:
     """Take one transition on many initiatives. Each item commits or fails on its
     own; items the actor cannot see are reported as not found."""

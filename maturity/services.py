@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
@@ -21,7 +21,7 @@ CRITERIA_FILE = Path(__file__).resolve().parent / "data" / "maturity_criteria.js
 
 def maturity_assessment_record(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     business_unit: BusinessUnit | None,
     answers: dict[str, bool],
 ) -> MaturityAssessment:
@@ -77,7 +77,7 @@ def maturity_assessment_record(
 
 
 def maturity_criterion_update(
-    *, actor: AbstractBaseUser, criterion: MaturityCriterion, changes: dict[str, Any]
+    *, actor: User, criterion: MaturityCriterion, changes: dict[str, Any]
 ) -> MaturityCriterion:
     """Change a criterion's wording, stage, link or whether it counts (CoE lead)."""
     if not OrganizationRole.objects.filter(

@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from governance.models import BusinessUnit
@@ -229,7 +229,7 @@ def _at(days_ago: int) -> datetime.datetime:
 def _seed_policy(
     spec: DemoPolicy,
     units: dict[str, BusinessUnit],
-    user: Callable[[str], AbstractBaseUser],
+    user: Callable[[str], User],
 ) -> Policy:
     coe_lead = user("coe_lead")
     policy = services.policy_create(
@@ -308,8 +308,8 @@ def _seed_exception(
     *,
     initiative_title: str,
     policy_title: str,
-    requester: AbstractBaseUser,
-    decider: AbstractBaseUser,
+    requester: User,
+    decider: User,
     months: int,
     expired_days_ago: int | None = None,
 ) -> None:
@@ -336,7 +336,7 @@ def _seed_exception(
         )
 
 
-def seed_policies(user: Callable[[str], AbstractBaseUser]) -> None:
+def seed_policies(user: Callable[[str], User]) -> None:
     """Create what is missing of the demo policies; safe to run again."""
     units = {unit.name: unit for unit in BusinessUnit.objects.all()}
     for spec in POLICIES:

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -31,7 +31,7 @@ from policies.models import (
     State,
 )
 
-UserLike = AbstractBaseUser | AnonymousUser
+UserLike = User | AnonymousUser
 
 TRANSITIONS: dict[str, Rule] = transitions.rules(Policy)
 EXCEPTION_TRANSITIONS: dict[str, Rule] = transitions.rules(PolicyException)

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -61,7 +61,7 @@ def _snapshot(policy: Policy) -> dict[str, Any]:
     return data
 
 
-def _require_right(actor: AbstractBaseUser, right: str, message: str) -> None:
+def _require_right(actor: User, right: str, message: str) -> None:
     if right not in access.organization_rights(actor):
         raise PermissionDenied(message)
 
@@ -77,11 +77,11 @@ def _require_reason(change_reason: str) -> str:
 
 def policy_create(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     title: str,
     category: str,
     body: str = "",
-    owner: AbstractBaseUser | None = None,
+    owner: User | None = None,
     business_units: Iterable[BusinessUnit] = (),
     effective_date: datetime.date | None = None,
     review_interval_months: int = 12,
@@ -128,7 +128,7 @@ def _lock(policy: Policy) -> Policy:
 
 
 def policy_update(
-    *, actor: AbstractBaseUser, policy: Policy, changes: dict[str, Any], change_reason: str
+    *, actor: User, policy: Policy, changes: dict[str, Any], change_reason: str
 ) -> Policy:
     """Edit the working copy of a draft policy, saying why.
 
@@ -174,9 +174,7 @@ def policy_update(
     return locked
 
 
-def policy_transition(
-    *, actor: AbstractBaseUser, policy: Policy, name: str, comment: str = ""
-) -> Policy:
+def policy_transition(*, actor: User, policy: Policy, name: str, comment: str = "") -> Policy:
     """Take the transition `name` on the policy, as `actor`, with a comment.
 
     Checks, in this order: the transition exists (UnknownAction), the actor has
@@ -245,7 +243,7 @@ def policy_transition(
     return locked
 
 
-def policy_acknowledge(*, actor: AbstractBaseUser, policy: Policy) -> Acknowledgment:
+def policy_acknowledge(*, actor: User, policy: Policy) -> Acknowledgment:
     """Acknowledge the version of the policy in force, as a member or lead of a
     unit it applies to. Acknowledging the same version again changes nothing.
 
@@ -275,7 +273,7 @@ def policy_acknowledge(*, actor: AbstractBaseUser, policy: Policy) -> Acknowledg
     return acknowledgment
 
 
-def attestation_record(*, actor: AbstractBaseUser, initiative: Initiative) -> list[Attestation]:
+def attestation_record(*, actor: User, initiative: Initiative) -> list[Attestation]:
     """Record that `actor`, submitting the initiative, attests the versions in
     force of every policy that applies to its unit. Call inside the transaction
     of the submission."""
@@ -300,7 +298,7 @@ def attestation_record(*, actor: AbstractBaseUser, initiative: Initiative) -> li
 
 
 def attest_on_submit(
-    sender: type[Initiative], *, obj: Initiative, name: str, actor: AbstractBaseUser, **kwargs: Any
+    sender: type[Initiative], *, obj: Initiative, name: str, actor: User, **kwargs: Any
 ) -> None:
     """Receiver of governance.signals.transition_taken: submitting an initiative
     attests the policies in force. It runs in the submission's transaction, so a
@@ -311,7 +309,7 @@ def attest_on_submit(
 
 def exception_request(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     initiative: Initiative,
     policy: Policy,
     reason: str,
@@ -374,7 +372,7 @@ def exception_request(
 
 
 def exception_transition(
-    *, actor: AbstractBaseUser, exception: PolicyException, name: str, comment: str = ""
+    *, actor: User, exception: PolicyException, name: str, comment: str = ""
 ) -> PolicyException:
     """Approve or reject an exception, as the CoE lead, with a comment.
 

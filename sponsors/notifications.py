@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -22,7 +22,7 @@ from initiatives.models import Amendment, Decision, Initiative
 logger = logging.getLogger(__name__)
 
 
-def reachable(users: QuerySet[AbstractBaseUser]) -> QuerySet[AbstractBaseUser]:
+def reachable(users: QuerySet[User]) -> QuerySet[User]:
     """Active users with an address who have not switched email off."""
     return (
         users.filter(is_active=True)
@@ -31,12 +31,12 @@ def reachable(users: QuerySet[AbstractBaseUser]) -> QuerySet[AbstractBaseUser]:
     )
 
 
-def coe_users() -> QuerySet[AbstractBaseUser]:
+def coe_users() -> QuerySet[User]:
     roles = [OrganizationRole.Role.COE_LEAD, OrganizationRole.Role.COE_MEMBER]
     return get_user_model().objects.filter(organization_roles__role__in=roles).distinct()
 
 
-def sponsors_and_delegates(unit_id: int) -> QuerySet[AbstractBaseUser]:
+def sponsors_and_delegates(unit_id: int) -> QuerySet[User]:
     today = timezone.localdate()
     return (
         get_user_model()
@@ -55,7 +55,7 @@ def sponsors_and_delegates(unit_id: int) -> QuerySet[AbstractBaseUser]:
 
 def send_after_commit(
     *,
-    recipients: Iterable[AbstractBaseUser],
+    recipients: Iterable[User],
     template: str,
     context: dict[str, object],
     subject: str,
@@ -96,7 +96,7 @@ def decision_made(*, initiative: Initiative, decision: Decision) -> None:
     """Tell whoever must act next, and the owner of every decision on their initiative."""
     context = {"initiative": initiative, "decision": decision}
     actor_id = decision.actor_id
-    targets: dict[str, QuerySet[AbstractBaseUser]] = {}
+    targets: dict[str, QuerySet[User]] = {}
     if decision.amendment_id is None and decision.transition == "submit":
         targets["submit"] = coe_users()
     if decision.target == "awaiting_sponsor":

@@ -4,7 +4,7 @@ import datetime
 from collections import defaultdict
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils.translation import ngettext
 
 from initiatives.models import Initiative, State
@@ -13,7 +13,7 @@ from sponsors import notifications
 from sponsors.models import ReminderLog
 
 
-def digests(today: datetime.date) -> dict[AbstractBaseUser, list[Initiative]]:
+def digests(today: datetime.date) -> dict[User, list[Initiative]]:
     """Overdue items by the person who must act: the CoE for reviews, the unit's
     sponsors and their active delegates for sign-offs. Owners are left out of
     the items they own (they may not decide on them)."""
@@ -30,8 +30,8 @@ def digests(today: datetime.date) -> dict[AbstractBaseUser, list[Initiative]]:
     if not overdue:
         return {}
     coe = list(notifications.reachable(notifications.coe_users()))
-    by_unit: dict[int, list[AbstractBaseUser]] = {}
-    result: dict[AbstractBaseUser, list[Initiative]] = defaultdict(list)
+    by_unit: dict[int, list[User]] = {}
+    result: dict[User, list[Initiative]] = defaultdict(list)
     for item in overdue:
         if item.state == State.AWAITING_SPONSOR:
             if item.business_unit_id not in by_unit:
@@ -49,7 +49,7 @@ def digests(today: datetime.date) -> dict[AbstractBaseUser, list[Initiative]]:
     return dict(result)
 
 
-def record_and_send(*, user: AbstractBaseUser, items: list[Any], day: datetime.date) -> bool:
+def record_and_send(*, user: User, items: list[Any], day: datetime.date) -> bool:
     """Send the user's digest unless today's was sent already. Runs inside a
     transaction: the log row and the email (after commit) go together."""
     if ReminderLog.objects.filter(user=user, day=day).exists():

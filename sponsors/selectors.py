@@ -8,7 +8,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -26,7 +26,7 @@ from policies.models import Acknowledgment, ExceptionState, PolicyException
 from policies.selectors import policies_in_force_for_units
 from sponsors.models import Delegation, Sponsorship
 
-UserLike = AbstractBaseUser | AnonymousUser
+UserLike = User | AnonymousUser
 
 # The budget an organization has committed: approved and not yet finished.
 COMMITTED = (State.APPROVED, State.ACTIVE, State.PAUSED)
@@ -48,7 +48,7 @@ def has_portfolio(user: UserLike) -> bool:
     return portfolio_units(user).exists()
 
 
-def sponsor_unit_roles(user: AbstractBaseUser, unit_ids: list[int]) -> list[tuple[int, str]]:
+def sponsor_unit_roles(user: User, unit_ids: list[int]) -> list[tuple[int, str]]:
     """The sponsor's role on each of the given units the user sponsors
     (registered with governance.registry.unit_roles)."""
     return [
@@ -71,9 +71,7 @@ class SponsorDelegations:
             sponsor__delegations__ended_at__isnull=True,
         ).values("business_unit_id")
 
-    def delegator(
-        self, user: UserLike, unit_id: int, day: datetime.date
-    ) -> AbstractBaseUser | None:
+    def delegator(self, user: UserLike, unit_id: int, day: datetime.date) -> User | None:
         delegation = (
             Delegation.objects.filter(
                 delegate_id=user.pk,

@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,9 +21,7 @@ from sponsors.models import (
 )
 
 
-def sponsor_set(
-    *, actor: AbstractBaseUser | None, user: AbstractBaseUser, approval_threshold: Decimal
-) -> ExecutiveSponsor:
+def sponsor_set(*, actor: User | None, user: User, approval_threshold: Decimal) -> ExecutiveSponsor:
     """Make the user an executive sponsor, or change their approval threshold."""
     with transaction.atomic():
         sponsor = ExecutiveSponsor.objects.select_for_update().filter(user=user).first()
@@ -46,7 +44,7 @@ def sponsor_set(
 
 
 def sponsorship_add(
-    *, actor: AbstractBaseUser | None, sponsor: ExecutiveSponsor, business_unit: BusinessUnit
+    *, actor: User | None, sponsor: ExecutiveSponsor, business_unit: BusinessUnit
 ) -> Sponsorship:
     """Add the unit to the sponsor's portfolio, with sign-off rights on it."""
     with transaction.atomic():
@@ -65,7 +63,7 @@ def sponsorship_add(
 
 
 def sponsorship_remove(
-    *, actor: AbstractBaseUser | None, sponsor: ExecutiveSponsor, business_unit: BusinessUnit
+    *, actor: User | None, sponsor: ExecutiveSponsor, business_unit: BusinessUnit
 ) -> None:
     with transaction.atomic():
         sponsorship = Sponsorship.objects.filter(
@@ -85,8 +83,8 @@ def sponsorship_remove(
 
 def delegation_create(
     *,
-    actor: AbstractBaseUser,
-    delegate: AbstractBaseUser,
+    actor: User,
+    delegate: User,
     starts_on: datetime.date,
     ends_on: datetime.date,
     reason: str = "",
@@ -135,7 +133,7 @@ def delegation_create(
     return delegation
 
 
-def delegation_end(*, actor: AbstractBaseUser, delegation: Delegation) -> Delegation:
+def delegation_end(*, actor: User, delegation: Delegation) -> Delegation:
     """End a delegation now. Only its sponsor may; ending twice is a conflict."""
     if delegation.sponsor.user_id != actor.pk:
         raise PermissionDenied(gettext("Only the sponsor who delegated can end the delegation."))
@@ -154,9 +152,7 @@ def delegation_end(*, actor: AbstractBaseUser, delegation: Delegation) -> Delega
     return locked
 
 
-def scoring_weights_set(
-    *, actor: AbstractBaseUser, weights: dict[str, Decimal]
-) -> dict[str, Decimal]:
+def scoring_weights_set(*, actor: User, weights: dict[str, Decimal]) -> dict[str, Decimal]:
     """Change the weights of the priority score. CoE lead only (PermissionDenied);
     unknown criteria or negative weights raise ValidationError."""
     if not OrganizationRole.objects.filter(
@@ -191,7 +187,7 @@ def scoring_weights_set(
     return {key: c.weight for key, c in sorted(current.items())}
 
 
-def notifications_set(*, actor: AbstractBaseUser, email_enabled: bool) -> NotificationPreference:
+def notifications_set(*, actor: User, email_enabled: bool) -> NotificationPreference:
     """Switch the actor's own email notifications on or off."""
     with transaction.atomic():
         preference, _ = NotificationPreference.objects.select_for_update().get_or_create(user=actor)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -227,7 +227,7 @@ class Command(BaseCommand):
             + ", auditor, admin (staff)"
         )
 
-    def user(self, username: str, **extra: Any) -> AbstractBaseUser:
+    def user(self, username: str, **extra: Any) -> User:
         user, created = get_user_model().objects.get_or_create(username=username, defaults=extra)
         if created:
             user.set_password(DEMO_PASSWORD)
