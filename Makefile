@@ -32,9 +32,12 @@ messages: install
 	$(BIN)/python manage.py makemessages -l de -l it --no-location --ignore=.venv --ignore=tests --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
+# ruff (lint and format), mypy (types) and import-linter (the structure).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) governance.sqlite3 governance.sqlite3-* staticfiles
