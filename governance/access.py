@@ -320,7 +320,7 @@ def object_codenames(user: UserLike, obj: Model) -> frozenset[str]:
         return frozenset()
     model = get_user_obj_perms_model(obj)
     return frozenset(
-        model.objects.filter(user_id=user.pk, content_object_id=obj.pk).values_list(
+        model._default_manager.filter(user_id=user.pk, content_object_id=obj.pk).values_list(
             "permission__codename", flat=True
         )
     )

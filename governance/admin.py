@@ -18,6 +18,7 @@ from governance.models import (
     OrganizationRole,
     StrategicGoal,
 )
+from governance.requests import signed_in_user
 
 
 class ReadOnlyMixin:
@@ -75,7 +76,7 @@ class ObjectPermissionsReadOnlyMixin(GuardedModelAdminMixin):
 
 
 @admin.register(BusinessUnit)
-class BusinessUnitAdmin(ObjectPermissionsReadOnlyMixin, admin.ModelAdmin):
+class BusinessUnitAdmin(ObjectPermissionsReadOnlyMixin, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ["name", "slug", "kind"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -87,7 +88,7 @@ class BusinessUnitAdmin(ObjectPermissionsReadOnlyMixin, admin.ModelAdmin):
             super().save_model(request, obj, form, change)
         else:
             created = services.business_unit_create(
-                actor=request.user, name=obj.name, slug=obj.slug, kind=obj.kind
+                actor=signed_in_user(request), name=obj.name, slug=obj.slug, kind=obj.kind
             )
             obj.pk = created.pk
 
@@ -106,7 +107,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         saved = services.membership_set(
-            actor=request.user,
+            actor=signed_in_user(request),
             user=obj.user,
             business_unit=obj.business_unit,
             role=Membership.Role(obj.role),
@@ -115,7 +116,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
         services.membership_remove(
-            actor=request.user, user=obj.user, business_unit=obj.business_unit
+            actor=signed_in_user(request), user=obj.user, business_unit=obj.business_unit
         )
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -136,13 +137,13 @@ class OrganizationRoleAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: OrganizationRole, form: Any, change: bool
     ) -> None:
         saved = services.organization_role_grant(
-            actor=request.user, user=obj.user, role=OrganizationRole.Role(obj.role)
+            actor=signed_in_user(request), user=obj.user, role=OrganizationRole.Role(obj.role)
         )
         obj.pk = saved.pk
 
     def delete_model(self, request: HttpRequest, obj: OrganizationRole) -> None:
         services.organization_role_revoke(
-            actor=request.user, user=obj.user, role=OrganizationRole.Role(obj.role)
+            actor=signed_in_user(request), user=obj.user, role=OrganizationRole.Role(obj.role)
         )
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:

@@ -70,7 +70,7 @@ class ReadOnlyFieldsGuard(serializers.Serializer):
         if self.instance is not None:
             errors |= {
                 name: ["This field cannot be changed after creation."]
-                for name in getattr(self.Meta, "create_only_fields", ())
+                for name in getattr(getattr(self, "Meta", None), "create_only_fields", ())
                 if name in data
             }
         try:

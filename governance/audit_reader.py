@@ -16,6 +16,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
@@ -124,7 +125,8 @@ class AuditFilterForm(forms.Form):
     """Checks that the range of a query is not reversed."""
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         since, until = data.get("since"), data.get("until")
         if since and until and _end(until) <= _start(since):
             self.add_error("until", _("The end of the range is before its start."))
@@ -147,13 +149,15 @@ class AuditEventFilter(django_filters.FilterSet):
     # Choices are offered on the page, but any text is accepted: the types
     # offered are those in the log, and an API caller may ask for any.
     object_type = django_filters.CharFilter(
-        label=_("Object type"), widget=forms.Select(choices=_object_types)
+        label=_("Object type"), widget=forms.Select(choices=CallableChoiceIterator(_object_types))
     )
     object_id = django_filters.CharFilter(widget=forms.HiddenInput)
     actor = django_filters.CharFilter(
         method="filter_actor", label=_("Actor (user name)"), max_length=150
     )
-    event = django_filters.CharFilter(label=_("Event"), widget=forms.Select(choices=_event_names))
+    event = django_filters.CharFilter(
+        label=_("Event"), widget=forms.Select(choices=CallableChoiceIterator(_event_names))
+    )
     since = DayOrMomentFilter(method="filter_since", label=_("From"))
     until = DayOrMomentFilter(method="filter_until", label=_("Until"))
 

@@ -57,7 +57,7 @@ def rules(model: type[Model], field: str = "state") -> dict[str, Rule]:
     state_field = model._meta.get_field(field)
     return {
         t.name: t.custom["rule"]
-        for t in state_field.get_all_transitions(model)  # type: ignore[attr-defined]
+        for t in state_field.get_all_transitions(model)  # type: ignore[union-attr]
     }
 
 

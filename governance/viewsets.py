@@ -2,8 +2,8 @@
 log, and the transition endpoints of every object with a state machine."""
 
 import json
-from collections.abc import Collection
-from typing import Any
+from collections.abc import Collection, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -51,7 +51,7 @@ class CSVRenderer(renderers.BaseRenderer):
         self,
         data: Any,
         accepted_media_type: str | None = None,
-        renderer_context: dict[str, Any] | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
         if data is None:
             return b""
@@ -102,6 +102,11 @@ class TransitionActionsMixin:
 
     transition_names: Collection[str] = ()
 
+    if TYPE_CHECKING:
+        # Provided by the GenericAPIView the mixin is combined with.
+        def get_object(self) -> Any: ...
+        def get_serializer(self, *args: Any, **kwargs: Any) -> serializers.BaseSerializer[Any]: ...
+
     def available(self, user: Any, obj: Any) -> list[transitions.Available]:
         return transitions.available_transitions(user, obj)
 
@@ -112,7 +117,7 @@ class TransitionActionsMixin:
     @action(detail=True, methods=["get"])
     def transitions(self, request: Request, pk: str) -> Response:
         """The transitions the caller may take now."""
-        obj = self.get_object()  # type: ignore[attr-defined]
+        obj = self.get_object()
         return Response(TransitionSerializer(self.available(request.user, obj), many=True).data)
 
     @extend_schema(request=TransitionRequestSerializer)
@@ -120,10 +125,10 @@ class TransitionActionsMixin:
     def take_transition(self, request: Request, pk: str, name: str) -> Response:
         """Take a transition: 403 without the right, 409 from the wrong state or
         after a lost race, 400 for a missing comment or a failed condition."""
-        obj = self.get_object()  # type: ignore[attr-defined]
+        obj = self.get_object()
         if name not in self.transition_names:
             raise UnknownAction(f"No transition named {name!r}.")
         body = TransitionRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         self.take(request.user, obj, name, body.validated_data["comment"])
-        return Response(self.get_serializer(self.get_object()).data)  # type: ignore[attr-defined]
+        return Response(self.get_serializer(self.get_object()).data)

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from governance.admin import ReadOnlyAdmin
+from governance.requests import signed_in_user
 from maturity import services
 from maturity.models import MaturityAssessment, MaturityCriterion
 
@@ -31,7 +32,9 @@ class MaturityCriterionAdmin(admin.ModelAdmin):
     ) -> None:
         changes = {field: form.cleaned_data[field] for field in form.changed_data}
         original = MaturityCriterion.objects.get(pk=obj.pk)
-        services.maturity_criterion_update(actor=request.user, criterion=original, changes=changes)
+        services.maturity_criterion_update(
+            actor=signed_in_user(request), criterion=original, changes=changes
+        )
 
 
 @admin.register(MaturityAssessment)

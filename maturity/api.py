@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext
@@ -13,6 +14,7 @@ from rest_framework.views import APIView
 
 from governance import access
 from governance.models import BusinessUnit
+from governance.requests import signed_in_user
 from maturity import selectors, services
 from maturity.models import MaturityAssessment
 
@@ -67,8 +69,8 @@ class MaturityView(APIView):
             {
                 "organization": AssessmentSerializer(organization).data,
                 "business_units": AssessmentSerializer(
-                    [a for a in units if a.unit.pk in visible],
-                    many=True,  # type: ignore[union-attr]
+                    [a for a in units if a.unit is not None and a.unit.pk in visible],
+                    many=True,
                 ).data,
                 "benchmark": selectors.organization_benchmark(units),
             }
@@ -94,8 +96,12 @@ class AssessmentRequestSerializer(serializers.Serializer):
 
 
 class RecordedAssessmentSerializer(serializers.ModelSerializer):
-    business_unit = serializers.SlugRelatedField(slug_field="name", read_only=True)
-    assessed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    business_unit: serializers.SlugRelatedField[BusinessUnit] = serializers.SlugRelatedField(
+        slug_field="name", read_only=True
+    )
+    assessed_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     stage_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -112,7 +118,7 @@ class RecordedAssessmentSerializer(serializers.ModelSerializer):
         ]
 
     def get_stage_name(self, record: MaturityAssessment) -> str:
-        return selectors.STAGE_NAMES[record.stage]
+        return str(selectors.STAGE_NAMES[record.stage])
 
 
 class MaturityAssessmentView(APIView):
@@ -127,7 +133,9 @@ class MaturityAssessmentView(APIView):
         if unit is not None and not access.visible_units(request.user).filter(pk=unit.pk).exists():
             raise serializers.ValidationError({"business_unit": gettext("No such business unit.")})
         record = services.maturity_assessment_record(
-            actor=request.user, business_unit=unit, answers=body.validated_data["answers"]
+            actor=signed_in_user(request),
+            business_unit=unit,
+            answers=body.validated_data["answers"],
         )
         return Response(RecordedAssessmentSerializer(record).data, status=201)
 

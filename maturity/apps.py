@@ -15,31 +15,25 @@ class MaturityConfig(AppConfig):
 
         registry.urls.register("maturity", path("maturity/", include("maturity.urls")), order=20)
         registry.navigation.register("maturity", NavItem("maturity", _("Maturity")), order=20)
-        for order, route in [
-            (50, path("api/maturity/", api.MaturityView.as_view(), name="api-maturity")),
+        for order, name, route, view in [
+            (50, "api-maturity", "api/maturity/", api.MaturityView.as_view()),
             (
                 51,
-                path(
-                    "api/maturity/business-units/<int:pk>/",
-                    api.MaturityUnitView.as_view(),
-                    name="api-maturity-unit",
-                ),
+                "api-maturity-unit",
+                "api/maturity/business-units/<int:pk>/",
+                api.MaturityUnitView.as_view(),
             ),
             (
                 52,
-                path(
-                    "api/maturity/assessments/",
-                    api.MaturityAssessmentView.as_view(),
-                    name="api-maturity-assessments",
-                ),
+                "api-maturity-assessments",
+                "api/maturity/assessments/",
+                api.MaturityAssessmentView.as_view(),
             ),
             (
                 53,
-                path(
-                    "api/maturity/history/",
-                    api.MaturityHistoryView.as_view(),
-                    name="api-maturity-history",
-                ),
+                "api-maturity-history",
+                "api/maturity/history/",
+                api.MaturityHistoryView.as_view(),
             ),
         ]:
-            registry.api_urls.register(route.name, route, order=order)
+            registry.api_urls.register(name, path(route, view, name=name), order=order)

@@ -1,6 +1,6 @@
 """Forms of the maturity page."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +15,7 @@ class MaturityAnswersForm(forms.Form):
         self, *args: Any, scopes: list[tuple[str, str]], questions: list[Any], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scope"].choices = scopes
+        cast(forms.ChoiceField, self.fields["scope"]).choices = scopes
         for question in questions:
             self.fields[question.key] = forms.BooleanField(
                 required=False, label=question.title, help_text=question.description

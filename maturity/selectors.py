@@ -238,7 +238,7 @@ def _sponsor_within_sla(scope: Scope) -> Evidence:
     )
     if not decisions:
         return Evidence(False, gettext("No sponsor decision in the last 90 days."))
-    waits = {}
+    waits: dict[int, list[datetime.datetime]] = {}
     for initiative_id, at in Decision.objects.filter(
         initiative_id__in={d[0] for d in decisions},
         target="awaiting_sponsor",
@@ -320,7 +320,7 @@ class Assessment:
 
     @property
     def stage_name(self) -> str:
-        return STAGE_NAMES[self.stage]
+        return str(STAGE_NAMES[self.stage])
 
     @property
     def next_stage(self) -> int | None:

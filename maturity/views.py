@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from governance import access
 from governance.models import BusinessUnit, OrganizationRole
+from governance.requests import signed_in_user
 from maturity import selectors, services
 from maturity.forms import MaturityAnswersForm
 from maturity.models import MaturityAssessment, MaturityCriterion, MaturityStage
@@ -108,9 +109,9 @@ def maturity_page(request: HttpRequest) -> HttpResponse:
         {
             "organization": _row(organization, history.get(None, [])),
             "units": [
-                _row(a, history.get(a.unit.pk, []))  # type: ignore[union-attr]
+                _row(a, history.get(a.unit.pk, []))
                 for a in assessments
-                if a.unit.pk in visible  # type: ignore[union-attr]
+                if a.unit is not None and a.unit.pk in visible
             ],
             "benchmark": benchmark,
             "form": MaturityAnswersForm(scopes=scopes, questions=questions) if scopes else None,
@@ -137,7 +138,7 @@ def maturity_assess(request: HttpRequest) -> HttpResponse:
     answers = {q.key: bool(form.cleaned_data[q.key]) for q in questions}
     try:
         record = services.maturity_assessment_record(
-            actor=request.user, business_unit=unit, answers=answers
+            actor=signed_in_user(request), business_unit=unit, answers=answers
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

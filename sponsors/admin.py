@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from governance.requests import signed_in_user
 from sponsors import services
 from sponsors.models import ExecutiveSponsor, Sponsorship
 
@@ -16,7 +17,7 @@ class ExecutiveSponsorAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: ExecutiveSponsor, form: Any, change: bool
     ) -> None:
         saved = services.sponsor_set(
-            actor=request.user, user=obj.user, approval_threshold=obj.approval_threshold
+            actor=signed_in_user(request), user=obj.user, approval_threshold=obj.approval_threshold
         )
         obj.pk = saved.pk
 
@@ -28,13 +29,13 @@ class SponsorshipAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Sponsorship, form: Any, change: bool) -> None:
         saved = services.sponsorship_add(
-            actor=request.user, sponsor=obj.sponsor, business_unit=obj.business_unit
+            actor=signed_in_user(request), sponsor=obj.sponsor, business_unit=obj.business_unit
         )
         obj.pk = saved.pk
 
     def delete_model(self, request: HttpRequest, obj: Sponsorship) -> None:
         services.sponsorship_remove(
-            actor=request.user, sponsor=obj.sponsor, business_unit=obj.business_unit
+            actor=signed_in_user(request), sponsor=obj.sponsor, business_unit=obj.business_unit
         )
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:

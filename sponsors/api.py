@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.http import Http404, StreamingHttpResponse
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
@@ -16,9 +17,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from governance.csv_export import csv_response
+from governance.requests import signed_in_user
 from initiatives.models import ScoringCriterion
-from initiatives.scoring import with_scores
-from initiatives.selectors import waiting, with_waiting
+from initiatives.selectors import waiting
 from sponsors import selectors, services
 from sponsors.models import Delegation, NotificationPreference
 
@@ -92,7 +93,7 @@ _UNIT_PARAMETER = OpenApiParameter("business_unit", OpenApiTypes.INT, required=F
 
 def _units(request: Request) -> Any:
     raw = request.query_params.get("business_unit")
-    if raw in (None, ""):
+    if not raw:
         return selectors.portfolio_units(request.user)
     try:
         unit = int(raw)
@@ -140,12 +141,7 @@ class PortfolioExportView(APIView):
     @extend_schema(parameters=[_UNIT_PARAMETER], responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request: Request) -> StreamingHttpResponse:
         units = _units(request)
-        initiatives = (
-            with_scores(with_waiting(selectors.portfolio_initiatives(units)))
-            .select_related("business_unit", "owner")
-            .prefetch_related("goals")
-            .order_by("business_unit__name", "id")
-        )
+        initiatives = selectors.export_initiatives(units)
 
         def rows() -> Iterator[list[Any]]:
             for item in initiatives.iterator(chunk_size=500):
@@ -209,18 +205,23 @@ class DelegationViewSet(
 
     serializer_class = DelegationSerializer
 
-    def get_queryset(self) -> Any:
-        return selectors.delegations_for(self.request.user)
+    def get_queryset(self) -> QuerySet[Delegation]:
+        if getattr(self, "swagger_fake_view", False):
+            # Schema generation: no one is signed in.
+            return Delegation.objects.none()
+        return selectors.delegations_for(signed_in_user(self.request))
 
-    def perform_create(self, serializer: DelegationSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[Delegation]) -> None:
         serializer.instance = services.delegation_create(
-            actor=self.request.user, **serializer.validated_data
+            actor=signed_in_user(self.request), **serializer.validated_data
         )
 
     @extend_schema(request=None, responses=DelegationSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: str) -> Response:
-        delegation = services.delegation_end(actor=request.user, delegation=self.get_object())
+        delegation = services.delegation_end(
+            actor=signed_in_user(request), delegation=self.get_object()
+        )
         return Response(self.get_serializer(delegation).data)
 
 
@@ -243,7 +244,7 @@ class ScoringWeightsView(APIView):
         body = ScoringWeightsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         weights = services.scoring_weights_set(
-            actor=request.user, weights=body.validated_data["weights"]
+            actor=signed_in_user(request), weights=body.validated_data["weights"]
         )
         return Response(ScoringWeightsSerializer({"weights": weights}).data)
 
@@ -257,7 +258,7 @@ class NotificationSettingsView(APIView):
 
     @extend_schema(responses=NotificationSettingsSerializer)
     def get(self, request: Request) -> Response:
-        preference = NotificationPreference.objects.filter(user_id=request.user.pk).first()
+        preference = NotificationPreference.objects.filter(user=signed_in_user(request)).first()
         enabled = preference.email_enabled if preference else True
         return Response({"email_enabled": enabled})
 
@@ -266,6 +267,6 @@ class NotificationSettingsView(APIView):
         body = NotificationSettingsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         preference = services.notifications_set(
-            actor=request.user, email_enabled=body.validated_data["email_enabled"]
+            actor=signed_in_user(request), email_enabled=body.validated_data["email_enabled"]
         )
         return Response({"email_enabled": preference.email_enabled}, status=status.HTTP_200_OK)

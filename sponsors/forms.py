@@ -1,6 +1,6 @@
 """Forms of the sponsor pages."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -18,6 +18,6 @@ class PortfolioFilterForm(forms.Form):
 
     def __init__(self, *args: Any, units: QuerySet[BusinessUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["business_unit"]
+        field = cast(forms.ModelChoiceField, self.fields["business_unit"])
         field.queryset = units
         field.empty_label = _("All units")

@@ -17,7 +17,7 @@ class ExecutiveSponsor(models.Model):
     approval_threshold = models.DecimalField(
         max_digits=15, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
     )
-    business_units = models.ManyToManyField(
+    business_units: "models.ManyToManyField[BusinessUnit, Sponsorship]" = models.ManyToManyField(
         BusinessUnit, through="Sponsorship", related_name="sponsors", blank=True
     )
 

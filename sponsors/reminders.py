@@ -2,9 +2,10 @@
 
 import datetime
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.utils.translation import ngettext
 
 from initiatives.models import Initiative, State
@@ -12,26 +13,32 @@ from initiatives.selectors import COE_STATES, waiting, with_waiting
 from sponsors import notifications
 from sponsors.models import ReminderLog
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def digests(today: datetime.date) -> dict[User, list[Initiative]]:
+    from sponsors.selectors import Overdue
+
+
+def digests(today: datetime.date) -> "dict[User, list[WithAnnotations[Initiative, Overdue]]]":
     """Overdue items by the person who must act: the CoE for reviews, the unit's
     sponsors and their active delegates for sign-offs. Owners are left out of
     the items they own (they may not decide on them)."""
-    pending = (
+    pending = cast(
+        "QuerySet[WithAnnotations[Initiative, Overdue]]",
         with_waiting(Initiative.objects.filter(state__in=[*COE_STATES, State.AWAITING_SPONSOR]))
         .select_related("business_unit", "owner")
-        .order_by("created_at", "id")
+        .order_by("created_at", "id"),
     )
     overdue = []
     for item in pending:
-        item.wait = waiting(item, today)  # type: ignore[attr-defined]
-        if item.wait.overdue:  # type: ignore[attr-defined]
+        item.wait = waiting(item, today)
+        if item.wait.overdue:
             overdue.append(item)
     if not overdue:
         return {}
     coe = list(notifications.reachable(notifications.coe_users()))
     by_unit: dict[int, list[User]] = {}
-    result: dict[User, list[Initiative]] = defaultdict(list)
+    result: dict[User, list[WithAnnotations[Initiative, Overdue]]] = defaultdict(list)
     for item in overdue:
         if item.state == State.AWAITING_SPONSOR:
             if item.business_unit_id not in by_unit:

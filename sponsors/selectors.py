@@ -6,7 +6,7 @@ number of initiatives."""
 import datetime
 from collections import defaultdict
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
@@ -21,12 +21,36 @@ from governance.models import (
 )
 from initiatives.models import Initiative, State
 from initiatives.scoring import with_scores
-from initiatives.selectors import COE_STATES, waiting, with_waiting
+from initiatives.selectors import COE_STATES, Wait, waiting, with_waiting
 from policies.models import Acknowledgment, ExceptionState, PolicyException
 from policies.selectors import policies_in_force_for_units
 from sponsors.models import Delegation, Sponsorship
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 UserLike = User | AnonymousUser
+
+
+class Scored(TypedDict):
+    """The score initiatives.scoring annotates."""
+
+    score: float
+
+
+class _AwaitingDecision(Scored):
+    """What the portfolio adds to an initiative awaiting a decision: its score,
+    its rank by score, and its wait."""
+
+    priority_rank: int
+    wait: Wait
+
+
+class Overdue(TypedDict):
+    """What the portfolio adds to an overdue initiative: its wait."""
+
+    wait: Wait
+
 
 # The budget an organization has committed: approved and not yet finished.
 COMMITTED = (State.APPROVED, State.ACTIVE, State.PAUSED)
@@ -91,6 +115,20 @@ def portfolio_initiatives(units: QuerySet[BusinessUnit]) -> QuerySet[Initiative]
     return Initiative.objects.filter(business_unit__in=units.values("pk"))
 
 
+def export_initiatives(
+    units: QuerySet[BusinessUnit],
+) -> "QuerySet[WithAnnotations[Initiative, Scored]]":
+    """The initiatives of the units, scored and with what their waits need, in
+    the order of the CSV export."""
+    return cast(
+        "QuerySet[WithAnnotations[Initiative, Scored]]",
+        with_scores(with_waiting(portfolio_initiatives(units)))
+        .select_related("business_unit", "owner")
+        .prefetch_related("goals")
+        .order_by("business_unit__name", "id"),
+    )
+
+
 def _decision_rights(user: UserLike) -> dict[str, set[int]]:
     """Units where the user reviews, decides or signs off (own right or delegated)."""
     rights: dict[str, set[int]] = defaultdict(set)
@@ -107,7 +145,9 @@ def _decision_rights(user: UserLike) -> dict[str, set[int]]:
     return rights
 
 
-def awaiting_decision(user: UserLike, units: QuerySet[BusinessUnit]) -> list[Initiative]:
+def awaiting_decision(
+    user: UserLike, units: QuerySet[BusinessUnit]
+) -> "list[WithAnnotations[Initiative, _AwaitingDecision]]":
     """Initiatives waiting for a decision the user may take, oldest wait first,
     each with its score and its rank by score among them (1 is the highest)."""
     rights = _decision_rights(user)
@@ -119,15 +159,18 @@ def awaiting_decision(user: UserLike, units: QuerySet[BusinessUnit]) -> list[Ini
         | Q(state=State.IN_REVIEW, business_unit__in=reviewable | decidable)
         | Q(state=State.AWAITING_SPONSOR, business_unit__in=signable)
     )
-    items = list(
-        with_scores(with_waiting(portfolio_initiatives(units).filter(query)))
-        .exclude(Q(owner_id=user.pk) & ~Q(state=State.SUBMITTED))
-        .select_related("business_unit", "owner")
+    items = cast(
+        "list[WithAnnotations[Initiative, _AwaitingDecision]]",
+        list(
+            with_scores(with_waiting(portfolio_initiatives(units).filter(query)))
+            .exclude(Q(owner_id=user.pk) & ~Q(state=State.SUBMITTED))
+            .select_related("business_unit", "owner")
+        ),
     )
     for rank, item in enumerate(sorted(items, key=lambda i: (-i.score, i.pk)), start=1):
-        item.priority_rank = rank  # type: ignore[attr-defined]
+        item.priority_rank = rank
     for item in items:
-        item.wait = waiting(item)  # type: ignore[attr-defined]
+        item.wait = waiting(item)
     items.sort(key=lambda i: (_waiting_since(i), i.pk))
     return items
 
@@ -141,18 +184,22 @@ def _waiting_since(initiative: Any) -> Any:
     return since or initiative.created_at
 
 
-def overdue_items(units: QuerySet[BusinessUnit]) -> list[Initiative]:
-    items = list(
-        with_waiting(portfolio_initiatives(units).filter(state__in=PENDING)).select_related(
-            "business_unit", "owner"
-        )
+def overdue_items(units: QuerySet[BusinessUnit]) -> "list[WithAnnotations[Initiative, Overdue]]":
+    items = cast(
+        "list[WithAnnotations[Initiative, Overdue]]",
+        list(
+            with_waiting(portfolio_initiatives(units).filter(state__in=PENDING)).select_related(
+                "business_unit", "owner"
+            )
+        ),
     )
     overdue = []
     for item in items:
-        item.wait = waiting(item)  # type: ignore[attr-defined]
-        if item.wait.overdue:  # type: ignore[attr-defined]
+        item.wait = waiting(item)
+        if item.wait.overdue:
             overdue.append(item)
-    overdue.sort(key=lambda i: (-i.wait.waiting_days, i.pk))  # type: ignore[attr-defined]
+    # An overdue item has waited a number of days.
+    overdue.sort(key=lambda i: (-(i.wait.waiting_days or 0), i.pk))
     return overdue
 
 
@@ -235,18 +282,20 @@ def policy_coverage(units: QuerySet[BusinessUnit]) -> list[dict[str, Any]]:
             user_id__in={u for members in staff.values() for u in members},
         ).values_list("user_id", "policy_id", "version")
     )
+    # A policy in force always has a current version.
+    versions = [(p, p.current_version.version) for p in policies if p.current_version is not None]
     result = []
     for row in unit_rows:
         applying = [
-            p
-            for p in policies
+            (p.pk, version)
+            for p, version in versions
             if not p.business_units.all() or any(u.pk == row["id"] for u in p.business_units.all())
         ]
         members = staff[row["id"]]
         current = sum(
             1
             for user in members
-            if all((user, p.pk, p.current_version.version) in acknowledged for p in applying)
+            if all((user, pk, version) in acknowledged for pk, version in applying)
         )
         result.append(
             {
@@ -276,7 +325,7 @@ def expiring_exceptions(units: QuerySet[BusinessUnit], days: int = 30) -> list[A
     )
 
 
-def delegations_for(user: UserLike) -> QuerySet[Delegation]:
+def delegations_for(user: User) -> QuerySet[Delegation]:
     """Delegations the user gave or received; the CoE lead and auditors see all."""
     queryset = Delegation.objects.select_related("sponsor__user", "delegate")
     from governance.models import OrganizationRole

@@ -5,10 +5,11 @@ same units (a unit outside the caller's portfolio is 404)."""
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from governance.requests import HtmxHttpRequest
 from initiatives.models import State
 from sponsors import selectors
 from sponsors.charts import amount, bar_chart, percent
@@ -41,7 +42,7 @@ def _charts(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @login_required
-def portfolio(request: HttpRequest) -> HttpResponse:
+def portfolio(request: HtmxHttpRequest) -> HttpResponse:
     """The portfolio of the units the user oversees, or of one of them
     (`?business_unit=`); 404 for a unit outside it."""
     all_units = selectors.portfolio_units(request.user)

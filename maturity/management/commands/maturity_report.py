@@ -12,9 +12,11 @@ class Command(BaseCommand):
     help = "Print each unit's and the organization's maturity stage, and what the next stage needs."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        units = [selectors.assess(unit) for unit in BusinessUnit.objects.order_by("name")]
-        organization = selectors.assess(None)
-        rows = [(a.unit.name, a) for a in units] + [("Organization", organization)]  # type: ignore[union-attr]
+        unit_rows = [
+            (unit.name, selectors.assess(unit)) for unit in BusinessUnit.objects.order_by("name")
+        ]
+        units = [assessment for _name, assessment in unit_rows]
+        rows = [*unit_rows, ("Organization", selectors.assess(None))]
         width = max(len(name) for name, _ in rows)
         self.stdout.write(f"{'Scope':<{width}}  {'Stage':<18}  Missing for the next stage")
         self.stdout.write(f"{'-' * width}  {'-' * 18}  {'-' * 40}")

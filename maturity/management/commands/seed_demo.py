@@ -254,10 +254,10 @@ class Command(BaseCommand):
         org.organization_role_grant(
             actor=admin, user=self.user("auditor"), role=OrganizationRole.Role.AUDITOR
         )
-        for name, _kind, lead in UNITS:
+        for name, _kind, lead_name in UNITS:
             org.membership_set(
                 actor=admin,
-                user=self.user(lead),
+                user=self.user(lead_name),
                 business_unit=units[name],
                 role=Membership.Role.LEAD,
             )
