@@ -103,7 +103,10 @@ class AuditEventSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     at = serializers.DateTimeField(read_only=True)
     event = serializers.CharField(read_only=True)
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    # No actor for what the system did by itself.
+    actor = serializers.CharField(
+        source="actor.username", default=None, allow_null=True, read_only=True
+    )
     object_type = serializers.CharField(read_only=True)
     object_id = serializers.CharField(read_only=True)
     object_repr = serializers.CharField(read_only=True)

@@ -29,6 +29,16 @@ class ApiSchema(AutoSchema):
     caller cannot see, 400 for invalid input (a body, a filter or a page
     size), and 409 and 413 for every write."""
 
+    def get_auth(self) -> list[dict[str, Any]]:
+        auths: list[dict[str, Any]] = super().get_auth()
+        # Anyone may call a public operation (the token login): no credentials needed.
+        if self._public() and {} not in auths:
+            auths.append({})
+        return auths
+
+    def _public(self) -> bool:
+        return all(isinstance(p, permissions.AllowAny) for p in self.view.get_permissions())
+
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
         for code, answer in self._error_answers().items():
@@ -37,7 +47,7 @@ class ApiSchema(AutoSchema):
 
     def _error_answers(self) -> dict[str, dict[str, Any]]:
         answers: dict[str, dict[str, Any]] = {}
-        public = all(isinstance(p, permissions.AllowAny) for p in self.view.get_permissions())
+        public = self._public()
         writes = self.method in _UNSAFE
         takes_input = writes or bool(self._get_parameters())
         if takes_input:

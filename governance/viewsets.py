@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import renderers, serializers, viewsets
 from rest_framework.decorators import action
@@ -41,7 +42,8 @@ class StrategicGoalViewSet(viewsets.ReadOnlyModelViewSet):
 
 class CSVRenderer(renderers.BaseRenderer):
     """Lets `?format=csv` through content negotiation. The export itself is
-    streamed by the view; this renders only what is not a list (an error)."""
+    streamed by the view, and errors are answered in JSON; this renders only
+    what slips past both."""
 
     media_type = "text/csv"
     format = "csv"
@@ -64,7 +66,22 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = AuditEventSerializer
     filterset_class = AuditEventFilter
-    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
+    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer]
+
+    def get_renderers(self) -> list[renderers.BaseRenderer]:
+        # Only the list exports CSV; one event is read in JSON.
+        if self.action == "list":
+            return [*super().get_renderers(), CSVRenderer()]
+        return super().get_renderers()
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # An export that fails (not allowed, a bad filter) answers in JSON, as
+        # every other operation does, so that a client can read the error.
+        accepted = getattr(self.request, "accepted_renderer", None)
+        if isinstance(accepted, CSVRenderer):
+            self.request.accepted_renderer = renderers.JSONRenderer()
+            self.request.accepted_media_type = renderers.JSONRenderer.media_type
+        return super().handle_exception(exc)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
@@ -74,6 +91,12 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[AuditEvent]:
         return audit_reader.events()
 
+    @extend_schema(
+        responses={
+            (200, "application/json"): AuditEventSerializer(many=True),
+            (200, "text/csv"): OpenApiTypes.STR,
+        }
+    )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         if request.accepted_renderer.format == "csv":
             return audit_reader.export(
@@ -113,8 +136,9 @@ class TransitionActionsMixin:
     def take(self, actor: Any, obj: Any, name: str, comment: str) -> None:
         raise NotImplementedError
 
-    @extend_schema(responses=TransitionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    # A plain list, neither paged nor filtered: an object has a handful of transitions.
+    @extend_schema(responses=TransitionSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], pagination_class=None)
     def transitions(self, request: Request, pk: str) -> Response:
         """The transitions the caller may take now."""
         obj = self.get_object()

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers
+from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -96,8 +96,9 @@ class AssessmentRequestSerializer(serializers.Serializer):
 
 
 class RecordedAssessmentSerializer(serializers.ModelSerializer):
+    # None for an assessment of the whole organization.
     business_unit: serializers.SlugRelatedField[BusinessUnit] = serializers.SlugRelatedField(
-        slug_field="name", read_only=True
+        slug_field="name", read_only=True, allow_null=True
     )
     assessed_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
@@ -125,7 +126,9 @@ class MaturityAssessmentView(APIView):
     """Answer the self-assessment questions of a unit, or of the organization
     (no business_unit), and record the assessment."""
 
-    @extend_schema(request=AssessmentRequestSerializer, responses=RecordedAssessmentSerializer)
+    @extend_schema(
+        request=AssessmentRequestSerializer, responses={201: RecordedAssessmentSerializer}
+    )
     def post(self, request: Request) -> Response:
         body = AssessmentRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -137,7 +140,7 @@ class MaturityAssessmentView(APIView):
             business_unit=unit,
             answers=body.validated_data["answers"],
         )
-        return Response(RecordedAssessmentSerializer(record).data, status=201)
+        return Response(RecordedAssessmentSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
 class MaturityHistoryView(generics.ListAPIView):

@@ -250,6 +250,23 @@ def test_the_log_filters(org: Org) -> None:
     assert "since" in bad.json()
 
 
+def test_a_refused_or_invalid_export_answers_in_json(org: Org) -> None:
+    refused = api_client(org.coe_member).get("/api/audit/events/?format=csv")
+    assert refused.status_code == 403
+    assert refused["Content-Type"] == "application/json"
+    assert "detail" in refused.json()
+    invalid = api_client(org.auditor).get("/api/audit/events/?format=csv&since=yesterday")
+    assert invalid.status_code == 400
+    assert "since" in invalid.json()
+
+
+def test_one_event_is_read_in_json_only(org: Org) -> None:
+    event = AuditEvent.objects.first()
+    client = api_client(org.auditor)
+    assert client.get(f"/api/audit/events/{event.pk}/").status_code == 200
+    assert client.get(f"/api/audit/events/{event.pk}/?format=csv").status_code == 404
+
+
 def test_the_csv_export_streams_the_filtered_log(org: Org) -> None:
     response = api_client(org.coe_lead).get("/api/audit/events/?format=csv&event=membership.set")
     assert response.status_code == 200
