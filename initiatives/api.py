@@ -5,10 +5,12 @@ from collections.abc import Callable
 from typing import Any
 
 import django_filters
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -19,7 +21,8 @@ from rest_framework.response import Response
 
 from governance import access
 from governance.api import ReadOnlyFieldsGuard
-from governance.models import StrategicGoal
+from governance.models import BusinessUnit, StrategicGoal
+from governance.requests import signed_in_user
 from governance.viewsets import TransitionActionsMixin
 from initiatives import selectors, services
 from initiatives.models import (
@@ -51,7 +54,7 @@ class ModelCleanMixin(serializers.ModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        model = self.Meta.model
+        model: type[models.Model] = self.Meta.model
         trial = copy.copy(self.instance) if self.instance is not None else model()
         relations = {f.name for f in model._meta.many_to_many}
         values = {name: value for name, value in attrs.items() if name not in relations}
@@ -67,13 +70,15 @@ class ModelCleanMixin(serializers.ModelSerializer):
 class VisibleUnitField(serializers.PrimaryKeyRelatedField):
     """A business unit the caller can see; any other id is 'does not exist'."""
 
-    def get_queryset(self) -> QuerySet[Any]:
+    def get_queryset(self) -> QuerySet[BusinessUnit]:
         return access.visible_units(self.context["request"].user)
 
 
 class InitiativeSerializer(ReadOnlyFieldsGuard, ModelCleanMixin):
     business_unit = VisibleUnitField()
-    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    owner: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     goals = serializers.PrimaryKeyRelatedField(
         many=True, required=False, queryset=StrategicGoal.objects.filter(active=True)
     )
@@ -142,8 +147,13 @@ class InitiativeDetailSerializer(InitiativeSerializer):
 
 
 class DecisionSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    on_behalf_of = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    # Set only when a delegate decided for a sponsor.
+    on_behalf_of: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Decision
@@ -188,6 +198,8 @@ class ApprovedVersionSerializer(serializers.Serializer):
 
     def get_initiative(self, decision: Decision) -> dict[str, Any]:
         version = decision.approved_version
+        # Only decisions that pinned a version are shown (selectors.last_approval).
+        assert version is not None
         return {
             "title": version.title,
             "summary": version.summary,
@@ -233,7 +245,9 @@ class AmendmentChangesSerializer(ModelCleanMixin):
 
 
 class AmendmentSerializer(serializers.ModelSerializer):
-    proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    proposed_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     changes = AmendmentChangesSerializer(write_only=True)
     proposed_changes = serializers.JSONField(source="changes", read_only=True)
     state = serializers.ChoiceField(choices=AmendmentState.choices, read_only=True)
@@ -275,7 +289,8 @@ class InitiativeViewSet(
 
     serializer_class = InitiativeSerializer
     filterset_class = InitiativeFilter
-    filter_backends = [*viewsets.GenericViewSet.filter_backends, OrderingFilter]
+    # The project's filtering (REST_FRAMEWORK's default), and ordering on top.
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
     ordering_fields = ["score", "created_at", "title", "budget"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -294,20 +309,25 @@ class InitiativeViewSet(
         # Only the detail carries the attestations, so the list stays a fixed number of queries.
         return InitiativeDetailSerializer if self.action == "retrieve" else InitiativeSerializer
 
-    def perform_create(self, serializer: InitiativeSerializer) -> None:
-        created = services.initiative_create(actor=self.request.user, **serializer.validated_data)
+    def perform_create(self, serializer: serializers.BaseSerializer[Initiative]) -> None:
+        created = services.initiative_create(
+            actor=signed_in_user(self.request), **serializer.validated_data
+        )
         # Answer with the initiative as lists show it: score and waiting time included.
         serializer.instance = self.get_queryset().get(pk=created.pk)
 
-    def perform_update(self, serializer: InitiativeSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Initiative]) -> None:
+        initiative = serializer.instance
+        # An update's serializer always holds the object it updates.
+        assert initiative is not None
         services.initiative_update(
-            actor=self.request.user,
-            initiative=serializer.instance,
+            actor=signed_in_user(self.request),
+            initiative=initiative,
             changes=serializer.validated_data,
         )
         serializer.instance = self.get_object()
 
-    @extend_schema(responses=DecisionSerializer(many=True))
+    @extend_schema(responses=DecisionSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"])
     def decisions(self, request: Request, pk: str) -> Response:
         """The decision log of the initiative, oldest first."""
@@ -316,14 +336,19 @@ class InitiativeViewSet(
         page = self.paginate_queryset(decisions)
         return self.get_paginated_response(DecisionSerializer(page, many=True).data)
 
-    @extend_schema(request=BulkTransitionSerializer, responses=BulkOutcomeSerializer(many=True))
-    @action(detail=False, methods=["post"], url_path="bulk-transition")
+    # A plain list of outcomes, one per id asked, in the order asked: never paged.
+    @extend_schema(
+        request=BulkTransitionSerializer,
+        responses={200: BulkOutcomeSerializer(many=True)},
+        filters=False,
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-transition", pagination_class=None)
     def bulk_transition(self, request: Request) -> Response:
         """One transition on up to 200 initiatives; each succeeds or fails on its own."""
         body = BulkTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         outcomes = services.initiatives_bulk_transition(
-            actor=request.user,
+            actor=signed_in_user(request),
             ids=body.validated_data["ids"],
             name=body.validated_data["transition"],
             comment=body.validated_data["comment"],
@@ -340,7 +365,10 @@ class InitiativeViewSet(
             raise Http404("This initiative has not been approved.")
         return Response(ApprovedVersionSerializer(decision).data)
 
-    @extend_schema(request=AmendmentSerializer, responses=AmendmentSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=AmendmentSerializer(many=True), filters=False)
+    @extend_schema(
+        methods=["POST"], request=AmendmentSerializer, responses={201: AmendmentSerializer}
+    )
     @action(detail=True, methods=["get", "post"])
     def amendments(self, request: Request, pk: str) -> Response:
         """The initiative's amendments, newest first; POST proposes one."""
@@ -349,7 +377,7 @@ class InitiativeViewSet(
             body = AmendmentSerializer(data=request.data, context=self.get_serializer_context())
             body.is_valid(raise_exception=True)
             amendment = services.amendment_propose(
-                actor=request.user,
+                actor=signed_in_user(request),
                 initiative=initiative,
                 changes=body.validated_data["changes"],
                 reason=body.validated_data["reason"],

@@ -58,7 +58,7 @@ class Edge:
 
 def _edges() -> set[tuple[str, str]]:
     pairs = set()
-    for transition in Initiative._meta.get_field("state").get_all_transitions(Initiative):  # type: ignore[attr-defined]
+    for transition in Initiative._meta.get_field("state").get_all_transitions(Initiative):
         targets = (
             [transition.target]
             if isinstance(transition.target, str)

@@ -2,7 +2,7 @@
 initiatives.services; the services decide what is allowed."""
 
 import copy
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -45,7 +45,8 @@ class ChannelsField(forms.CharField):
         super().__init__(max_length=2000, **kwargs)
 
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value)
+        # A CharField's empty value is "" unless it is told otherwise.
+        text = super().to_python(value) or ""
         return [name.strip() for name in text.split(",") if name.strip()]
 
     def prepare_value(self, value: Any) -> Any:
@@ -102,18 +103,20 @@ class InitiativeForm(forms.ModelForm):
 
     def __init__(
         self,
-        *args: Any,
+        data: Any = None,
+        *,
         units: QuerySet[BusinessUnit] | None = None,
         instance: Initiative | None = None,
         **kwargs: Any,
     ) -> None:
         # The form checks a copy: the service, not the form, changes the initiative.
-        super().__init__(*args, instance=copy.copy(instance), **kwargs)
+        super().__init__(data, instance=copy.copy(instance), **kwargs)
         if units is None:
             del self.fields["business_unit"]
         else:
-            self.fields["business_unit"].queryset = units
-        self.fields["goals"].queryset = StrategicGoal.objects.filter(active=True)
+            cast(forms.ModelChoiceField, self.fields["business_unit"]).queryset = units
+        goals = cast(forms.ModelMultipleChoiceField, self.fields["goals"])
+        goals.queryset = StrategicGoal.objects.filter(active=True)
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Show a service's ValidationError on the fields it names."""
@@ -143,7 +146,8 @@ class TransitionForm(forms.Form):
         self.needs_confirm = needs_confirm
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.comment_required and not (data.get("comment") or "").strip():
             self.add_error("comment", _("A comment is required for this decision."))
         if self.needs_confirm and not data.get("confirm"):
@@ -176,7 +180,11 @@ class InitiativeFilterForm(forms.Form):
 
     def __init__(self, *args: Any, units: QuerySet[BusinessUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [("", _("All states")), *State.choices]
-        self.fields["business_unit"].queryset = units
-        self.fields["business_unit"].empty_label = _("All units")
-        self.fields["goal"].empty_label = _("All goals")
+        cast(forms.ChoiceField, self.fields["state"]).choices = [
+            ("", _("All states")),
+            *State.choices,
+        ]
+        business_unit = cast(forms.ModelChoiceField, self.fields["business_unit"])
+        business_unit.queryset = units
+        business_unit.empty_label = _("All units")
+        cast(forms.ModelChoiceField, self.fields["goal"]).empty_label = _("All goals")

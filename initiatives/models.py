@@ -376,7 +376,7 @@ class Decision(models.Model):
     )
     # For approvals: the exact historical record of the initiative that was approved.
     approved_version = models.ForeignKey(
-        Initiative.history.model,  # type: ignore[attr-defined]
+        Initiative.history.model,
         null=True,
         blank=True,
         on_delete=models.PROTECT,

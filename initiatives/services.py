@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -221,7 +221,9 @@ def _decide(
         raise ValidationError(problems)
     source = obj.state
     method()
-    initiative = obj.initiative if isinstance(obj, Amendment) else obj
+    # Models on django-fsm's mixin are opaque to the type checker, so isinstance
+    # does not narrow `obj`; what it is here is plain from the branch.
+    initiative = obj.initiative if isinstance(obj, Amendment) else cast(Initiative, obj)
     if isinstance(obj, Amendment):
         obj.save()
         if obj.state == AmendmentState.APPROVED:

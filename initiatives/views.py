@@ -24,6 +24,7 @@ from governance import access, transitions
 from governance.errors import Conflict
 from governance.models import OrganizationRole, StrategicGoal
 from governance.registry import Panel
+from governance.requests import HtmxHttpRequest, signed_in_user
 from initiatives import selectors, services
 from initiatives.diagram import lifecycle
 from initiatives.forms import (
@@ -92,7 +93,7 @@ def _can_edit(rights: transitions.Rights, initiative: Initiative) -> bool:
 
 
 @login_required
-def initiative_list(request: HttpRequest) -> HttpResponse:
+def initiative_list(request: HtmxHttpRequest) -> HttpResponse:
     units = access.visible_units(request.user).order_by("name")
     form = InitiativeFilterForm(request.GET or None, units=units)
     filters: dict[str, Any] = {}
@@ -248,7 +249,7 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            initiative = services.initiative_create(actor=request.user, **data)
+            initiative = services.initiative_create(actor=signed_in_user(request), **data)
         except ValidationError as error:
             form.add_service_errors(error)
         else:
@@ -275,7 +276,9 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.initiative_update(
-                actor=request.user, initiative=initiative, changes=dict(form.cleaned_data)
+                actor=signed_in_user(request),
+                initiative=initiative,
+                changes=dict(form.cleaned_data),
             )
         except ValidationError as error:
             form.add_service_errors(error)
@@ -303,7 +306,7 @@ def _problem_text(error: ValidationError) -> str:
 
 @login_required
 @require_POST
-def initiative_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+def initiative_transition(request: HtmxHttpRequest, pk: int, name: str) -> HttpResponse:
     """Take a transition. 404 for what the user cannot see or an unknown name,
     403 for what they may not do; a lost race or a failed condition is a
     message on the page.
@@ -331,7 +334,7 @@ def initiative_transition(request: HttpRequest, pk: int, name: str) -> HttpRespo
     else:
         try:
             initiative = services.initiative_transition(
-                actor=request.user,
+                actor=signed_in_user(request),
                 initiative=initiative,
                 name=name,
                 comment=form.cleaned_data["comment"],

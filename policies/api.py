@@ -7,6 +7,7 @@ from typing import Any
 
 import django_filters
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import InvalidPage
 from django.db.models import QuerySet
@@ -14,7 +15,13 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -23,8 +30,11 @@ from rest_framework.response import Response
 
 from governance import access
 from governance.api import Pagination, ReadOnlyFieldsGuard
+from governance.models import BusinessUnit
+from governance.requests import signed_in_user
 from governance.viewsets import TransitionActionsMixin
 from initiatives import selectors as initiative_selectors
+from initiatives.models import Initiative
 from policies import selectors, services
 from policies.models import (
     MAX_REVIEW_INTERVAL_MONTHS,
@@ -50,7 +60,7 @@ class AttestedPoliciesField(serializers.ListField):
 
 
 class VisibleUnitsField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self) -> QuerySet[Any]:
+    def get_queryset(self) -> QuerySet[BusinessUnit]:
         return access.visible_units(self.context["request"].user)
 
 
@@ -144,7 +154,9 @@ class PublishedPolicySerializer(serializers.Serializer):
     acknowledgment_outdated = serializers.SerializerMethodField()
 
     def get_body_html(self, policy: Policy) -> str:
-        return render_markdown(policy.current_version.body)  # type: ignore[union-attr]
+        # Staff and sponsors see only policies in force, which have a current version.
+        version = policy.current_version
+        return render_markdown(version.body) if version is not None else ""
 
     def get_business_units(self, policy: Policy) -> list[int]:
         return [unit.pk for unit in policy.business_units.all()]
@@ -153,12 +165,14 @@ class PublishedPolicySerializer(serializers.Serializer):
         return State.PUBLISHED
 
     def get_acknowledgment_outdated(self, policy: Policy) -> bool:
-        mine = getattr(policy, "my_acknowledged_version", None)
+        mine = selectors.my_acknowledged_version(policy)
         return mine is not None and mine < policy.version
 
 
 class PolicyVersionSerializer(serializers.ModelSerializer):
-    published_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    published_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     body_html = serializers.SerializerMethodField()
 
     class Meta:
@@ -195,6 +209,49 @@ class AcknowledgmentSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     user = serializers.CharField(source="user.username")
     at = serializers.DateTimeField()
+
+
+class OutdatedAcknowledgmentSerializer(serializers.Serializer):
+    user = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class UnitCoverageSerializer(serializers.Serializer):
+    """Which staff of a unit acknowledged the version in force, an older one, or none."""
+
+    business_unit = serializers.IntegerField()
+    business_unit_name = serializers.CharField()
+    acknowledged = serializers.ListField(child=serializers.CharField())
+    outdated = OutdatedAcknowledgmentSerializer(many=True)
+    missing = serializers.ListField(child=serializers.CharField())
+
+
+class CoverageSerializer(serializers.Serializer):
+    """The answer of `{id}/acknowledgments/` (selectors.coverage, per unit)."""
+
+    policy = serializers.IntegerField()
+    version = serializers.IntegerField()
+    business_units = UnitCoverageSerializer(many=True)
+
+
+class FieldChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    # A field's own value: text, a date, a number, a list of unit ids, or none.
+    old = serializers.JSONField()
+    new = serializers.JSONField()
+
+
+# The answer of `{id}/diff/` (selectors.diff); `from` is a Python keyword, so
+# the serializer is declared inline.
+DiffSerializer = inline_serializer(
+    "PolicyDiff",
+    fields={
+        "from": serializers.IntegerField(),
+        "to": serializers.IntegerField(),
+        "changes": FieldChangeSerializer(many=True),
+        "body_diff": serializers.CharField(),
+    },
+)
 
 
 class PolicyFilter(django_filters.FilterSet):
@@ -245,6 +302,21 @@ def _positive_int(request: Request, name: str) -> int:
     return int(raw)
 
 
+def _policy_as_seen(many: bool = False) -> PolymorphicProxySerializer:
+    """A policy as the caller sees it: the working copy for the CoE and
+    auditors, the version in force for everyone else."""
+    return PolymorphicProxySerializer(
+        component_name="PolicyAsSeen",
+        serializers=[PolicySerializer, PublishedPolicySerializer],
+        resource_type_field_name=None,
+        many=many,
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(responses=_policy_as_seen(many=True)),
+    retrieve=extend_schema(responses=_policy_as_seen()),
+)
 class PolicyViewSet(
     TransitionActionsMixin,
     mixins.ListModelMixin,
@@ -265,15 +337,22 @@ class PolicyViewSet(
         return self._sees_all
 
     def get_queryset(self) -> QuerySet[Policy]:
+        if getattr(self, "swagger_fake_view", False):
+            # Schema generation: no one is signed in.
+            return Policy.objects.none()
         policies = selectors.visible_policies(self.request.user)
         if not self.sees_all():
-            policies = selectors.with_my_acknowledgment(policies, self.request.user)
+            policies = selectors.with_my_acknowledgment(policies, signed_in_user(self.request))
         return policies.order_by("title", "id")
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
-        if self.action in ("create", "partial_update", "update") or self.sees_all():
-            return PolicySerializer
-        return PublishedPolicySerializer
+        # Staff and sponsors read the version in force. Whoever writes a policy
+        # or takes a transition sees every policy (the role table gives the
+        # right to edit or publish only with the right to see all), and the
+        # answer is the working copy.
+        if self.action in ("list", "retrieve") and not self.sees_all():
+            return PublishedPolicySerializer
+        return PolicySerializer
 
     def _require(self, right: str, message: str) -> None:
         # Checked before the body is validated: someone who may not act gets
@@ -290,17 +369,20 @@ class PolicyViewSet(
         self._require(access.EDIT_POLICIES, "Only the CoE edits policies.")
         return super().update(request, *args, **kwargs)
 
-    def perform_create(self, serializer: PolicySerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[Policy]) -> None:
         data = dict(serializer.validated_data)
         data["change_reason"] = data.get("change_reason") or "created"
-        serializer.instance = services.policy_create(actor=self.request.user, **data)
+        serializer.instance = services.policy_create(actor=signed_in_user(self.request), **data)
 
-    def perform_update(self, serializer: PolicySerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Policy]) -> None:
+        policy = serializer.instance
+        # An update's serializer always holds the object it updates.
+        assert policy is not None
         changes = dict(serializer.validated_data)
         change_reason = changes.pop("change_reason", "")
         serializer.instance = services.policy_update(
-            actor=self.request.user,
-            policy=serializer.instance,
+            actor=signed_in_user(self.request),
+            policy=policy,
             changes=changes,
             change_reason=change_reason,
         )
@@ -310,7 +392,7 @@ class PolicyViewSet(
     def take(self, actor: Any, obj: Policy, name: str, comment: str) -> None:
         services.policy_transition(actor=actor, policy=obj, name=name, comment=comment)
 
-    @extend_schema(responses=HistoryRowSerializer(many=True))
+    @extend_schema(responses=HistoryRowSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"])
     def history(self, request: Request, pk: str) -> Response:
         """Every recorded version, newest first (CoE and auditors)."""
@@ -325,7 +407,8 @@ class PolicyViewSet(
         parameters=[
             OpenApiParameter("from", OpenApiTypes.INT, required=True),
             OpenApiParameter("to", OpenApiTypes.INT, required=True),
-        ]
+        ],
+        responses=DiffSerializer,
     )
     @action(detail=True, methods=["get"])
     def diff(self, request: Request, pk: str) -> Response:
@@ -366,9 +449,10 @@ class PolicyViewSet(
     def acknowledge(self, request: Request, pk: str) -> Response:
         """Acknowledge the version in force (staff of a unit it applies to)."""
         policy = self.get_object()
-        acknowledgment = services.policy_acknowledge(actor=request.user, policy=policy)
+        acknowledgment = services.policy_acknowledge(actor=signed_in_user(request), policy=policy)
         return Response(AcknowledgmentSerializer(acknowledgment).data)
 
+    @extend_schema(responses=CoverageSerializer)
     @action(detail=True, methods=["get"])
     def acknowledgments(self, request: Request, pk: str) -> Response:
         """Coverage per business unit (CoE and auditors)."""
@@ -382,6 +466,8 @@ class PolicyViewSet(
             }
         )
 
+    # The CoE and auditors read these: the working copy, paged, not filtered.
+    @extend_schema(responses=PolicySerializer(many=True), filters=False)
     @action(detail=False, methods=["get"])
     def overdue(self, request: Request) -> Response:
         """Policies in force whose review date has passed (CoE and auditors)."""
@@ -393,20 +479,25 @@ class PolicyViewSet(
 
 
 class VisibleInitiativeField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self) -> QuerySet[Any]:
+    def get_queryset(self) -> QuerySet[Initiative]:
         return initiative_selectors.visible_initiatives(self.context["request"].user)
 
 
 class VisiblePolicyField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self) -> QuerySet[Any]:
+    def get_queryset(self) -> QuerySet[Policy]:
         return selectors.visible_policies(self.context["request"].user)
 
 
 class PolicyExceptionSerializer(ReadOnlyFieldsGuard, serializers.ModelSerializer):
     initiative = VisibleInitiativeField()
     policy = VisiblePolicyField()
-    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    requested_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    # None until the exception is decided.
+    decided_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     state = serializers.ChoiceField(choices=ExceptionState.choices, read_only=True)
     status = serializers.CharField(read_only=True)
     is_active = serializers.SerializerMethodField()
@@ -471,9 +562,9 @@ class PolicyExceptionViewSet(
     def get_queryset(self) -> QuerySet[PolicyException]:
         return selectors.visible_exceptions(self.request.user).order_by("-requested_at", "-id")
 
-    def perform_create(self, serializer: PolicyExceptionSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[PolicyException]) -> None:
         serializer.instance = services.exception_request(
-            actor=self.request.user, **serializer.validated_data
+            actor=signed_in_user(self.request), **serializer.validated_data
         )
 
     transition_names = selectors.EXCEPTION_TRANSITIONS

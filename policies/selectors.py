@@ -10,7 +10,7 @@ retired, does not exist for them.
 import datetime
 import difflib
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
@@ -31,12 +31,15 @@ from policies.models import (
     State,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 UserLike = User | AnonymousUser
 
 TRANSITIONS: dict[str, Rule] = transitions.rules(Policy)
 EXCEPTION_TRANSITIONS: dict[str, Rule] = transitions.rules(PolicyException)
 
-HistoricalPolicy = Policy.history.model  # type: ignore[attr-defined]
+HistoricalPolicy = Policy.history.model
 # The fields a history row compares with its predecessor, in the order they are
 # shown; the many-to-many relation last.
 HISTORY_FIELDS = (
@@ -84,14 +87,33 @@ def visible_policies(user: UserLike) -> QuerySet[Policy]:
     return policies.filter(in_force()).filter(applying_to(units))
 
 
-def with_my_acknowledgment(policies: QuerySet[Policy], user: UserLike) -> QuerySet[Policy]:
+class MyAcknowledgment(TypedDict):
+    """What with_my_acknowledgment annotates: the latest version the user
+    acknowledged, None if none."""
+
+    my_acknowledged_version: int | None
+
+
+def with_my_acknowledgment(
+    policies: QuerySet[Policy], user: User
+) -> "QuerySet[WithAnnotations[Policy, MyAcknowledgment]]":
     """Annotate the latest version the user acknowledged (None if none)."""
     latest = (
-        Acknowledgment.objects.filter(policy_id=OuterRef("pk"), user_id=user.pk)
+        Acknowledgment.objects.filter(policy_id=OuterRef("pk"), user=user)
         .order_by("-version")
         .values("version")[:1]
     )
-    return policies.annotate(my_acknowledged_version=Subquery(latest))
+    return cast(
+        "QuerySet[WithAnnotations[Policy, MyAcknowledgment]]",
+        policies.annotate(my_acknowledged_version=Subquery(latest)),
+    )
+
+
+def my_acknowledged_version(policy: Policy) -> int | None:
+    """The version with_my_acknowledgment annotated on the policy: None if the
+    user acknowledged none, or if the policy was read without the annotation."""
+    version: int | None = getattr(policy, "my_acknowledged_version", None)
+    return version
 
 
 def overdue_policies(today: datetime.date | None = None) -> QuerySet[Policy]:
@@ -240,7 +262,7 @@ def coverage(policy: Policy) -> list[dict[str, Any]]:
         "user_id", "version"
     ):
         latest[user_id] = max(version, latest.get(user_id, 0))
-    staff: dict[int, list[Any]] = {}
+    staff: dict[int, list[User]] = {}
     for membership in (
         Membership.objects.filter(business_unit__in=units)
         .select_related("user")
@@ -249,15 +271,17 @@ def coverage(policy: Policy) -> list[dict[str, Any]]:
         staff.setdefault(membership.business_unit_id, []).append(membership.user)
     result = []
     for unit in units:
-        current, outdated, missing = [], [], []
+        current: list[str] = []
+        outdated: list[dict[str, Any]] = []
+        missing: list[str] = []
         for user in staff.get(unit.pk, []):
-            version = latest.get(user.pk)
-            if version is None:
+            acknowledged = latest.get(user.pk)
+            if acknowledged is None:
                 missing.append(user.get_username())
-            elif version == policy.version:
+            elif acknowledged == policy.version:
                 current.append(user.get_username())
             else:
-                outdated.append({"user": user.get_username(), "version": version})
+                outdated.append({"user": user.get_username(), "version": acknowledged})
         result.append(
             {
                 "business_unit": unit.pk,
@@ -350,7 +374,7 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return [(op, text) for op, text in pieces if text]
 
 
-def missing_acknowledgments(user: UserLike) -> QuerySet[Policy]:
+def missing_acknowledgments(user: User) -> QuerySet[Policy]:
     """The policies in force for the units the user works in whose current
     version the user has not acknowledged."""
     units = access.visible_units(user, access.PROPOSE)

@@ -210,8 +210,11 @@ def policy_transition(*, actor: User, policy: Policy, name: str, comment: str = 
         source, old_version = locked.state, locked.version
         method()
         history.stamp(locked, actor, f"{name}: {comment}"[:100] if comment else name)
+        published: PolicyVersion | None = None
         if name == "publish":
-            locked.current_version = PolicyVersion.objects.create(
+            # Publishing sets the effective date (Policy.publish).
+            assert locked.effective_date is not None
+            published = PolicyVersion.objects.create(
                 policy=locked,
                 version=locked.version,
                 title=locked.title,
@@ -220,10 +223,11 @@ def policy_transition(*, actor: User, policy: Policy, name: str, comment: str = 
                 effective_date=locked.effective_date,
                 published_by=actor,
             )
+            locked.current_version = published
         locked.save()
-        if name == "publish":
+        if published is not None:
             row = locked.history.order_by("-history_id").values_list("history_id", flat=True)[:1]
-            PolicyVersion.objects.filter(pk=locked.current_version_id).update(history_id=row.get())
+            PolicyVersion.objects.filter(pk=published.pk).update(history_id=row.get())
         audit.record(
             TRANSITION_EVENTS[name],
             actor=actor,

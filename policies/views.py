@@ -5,7 +5,7 @@ policy, drafts and history included; staff and sponsors see the version in
 force of the policies that apply to their units."""
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,15 +25,19 @@ from governance import access
 from governance.errors import Conflict
 from governance.models import BusinessUnit
 from governance.registry import Panel
+from governance.requests import HtmxHttpRequest, signed_in_user
 from policies import selectors, services
 from policies.forms import AsOfForm
-from policies.models import Category, Policy, State
+from policies.models import Category, Policy, PolicyVersion, State
 from policies.rendering import render_markdown
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 HISTORY_PAGE_SIZE = 25
 
 # The model's labels are English only; the pages show these.
-CATEGORY_LABELS = {
+CATEGORY_LABELS: "dict[str, StrPromise]" = {
     Category.SOCIAL_MEDIA: gettext_lazy("Social media policy"),
     Category.BRAND_VOICE: gettext_lazy("Brand voice"),
     Category.COMMUNITY_RESPONSE: gettext_lazy("Community response and triage"),
@@ -45,7 +49,7 @@ CATEGORY_LABELS = {
 }
 assert set(CATEGORY_LABELS) == set(Category)
 
-STATE_LABELS = {
+STATE_LABELS: "dict[str, StrPromise]" = {
     State.DRAFT: gettext_lazy("Draft"),
     State.IN_REVIEW: gettext_lazy("In review"),
     State.PUBLISHED: gettext_lazy("Published"),
@@ -80,18 +84,26 @@ def _require_all(request: HttpRequest) -> None:
         raise PermissionDenied(_("Only the CoE and auditors read the history of a policy."))
 
 
+def _shown(policy: Policy, sees_all: bool) -> Policy | PolicyVersion:
+    """What the user reads: the working copy for the CoE and auditors; the
+    version in force for staff and sponsors, never the working copy (they see
+    only policies in force, which have one)."""
+    if sees_all or policy.current_version is None:
+        return policy
+    return policy.current_version
+
+
 def _rows(policies: QuerySet[Policy], sees_all: bool) -> list[dict[str, Any]]:
     today = timezone.localdate()
     rows = []
     for policy in policies:
-        # Staff and sponsors read the version in force, never the working copy.
-        shown = policy if sees_all else policy.current_version
-        mine = getattr(policy, "my_acknowledged_version", None)
+        shown = _shown(policy, sees_all)
+        mine = selectors.my_acknowledged_version(policy)
         rows.append(
             {
                 "policy": policy,
-                "title": shown.title,  # type: ignore[union-attr]
-                "category": shown.category,  # type: ignore[union-attr]
+                "title": shown.title,
+                "category": shown.category,
                 "state_label": STATE_LABELS.get(policy.state, policy.state),
                 "overdue": policy.is_overdue(today),
                 "acknowledged": mine is not None and mine == policy.version,
@@ -108,7 +120,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     policies = selectors.visible_policies(request.user).order_by("title", "id")
     is_staff = access.visible_units(request.user, access.PROPOSE).exists()
     if is_staff:
-        policies = selectors.with_my_acknowledgment(policies, request.user)
+        policies = selectors.with_my_acknowledgment(policies, signed_in_user(request))
     rows = _rows(policies, sees_all)
     categories = [
         {"key": key, "label": label, "rows": [r for r in rows if r["category"] == key]}
@@ -130,7 +142,9 @@ def _acknowledgment_context(request: HttpRequest, policy: Policy) -> dict[str, A
     if not selectors.may_acknowledge(request.user, policy):
         return {"policy": policy, "may_acknowledge": False}
     mine = (
-        selectors.with_my_acknowledgment(Policy.objects.filter(pk=policy.pk), request.user)
+        selectors.with_my_acknowledgment(
+            Policy.objects.filter(pk=policy.pk), signed_in_user(request)
+        )
         .values_list("my_acknowledged_version", flat=True)
         .get()
     )
@@ -162,20 +176,20 @@ def _coverage(policy: Policy) -> list[dict[str, Any]]:
 
 
 @login_required
-def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def policy_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     policy = _visible_or_404(request, pk)
     sees_all = selectors.sees_all_policies(request.user)
     as_of = _as_of_context(request, policy)
     if request.htmx and request.htmx.target == "as-of-result":
         return render(request, "policies/_as_of.html", {"policy": policy, **as_of})
-    shown = policy if sees_all else policy.current_version
+    shown = _shown(policy, sees_all)
     versions = policy.versions.select_related("published_by").order_by("-version")
     context = {
         "policy": policy,
-        "title": shown.title,  # type: ignore[union-attr]
-        "category_label": CATEGORY_LABELS.get(shown.category, shown.category),  # type: ignore[union-attr]
+        "title": shown.title,
+        "category_label": CATEGORY_LABELS.get(shown.category, shown.category),
         "state_label": STATE_LABELS.get(policy.state, policy.state),
-        "body_html": render_markdown(shown.body),  # type: ignore[union-attr]
+        "body_html": render_markdown(shown.body),
         "working_copy": sees_all and policy.state in (State.DRAFT, State.IN_REVIEW),
         "overdue": policy.is_overdue(),
         "units": list(policy.business_units.all()),
@@ -190,12 +204,12 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def policy_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+def policy_acknowledge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Acknowledge the version in force. 404 for a policy the user cannot see,
     403 for anyone who is not staff of a unit it applies to."""
     policy = _visible_or_404(request, pk)
     try:
-        acknowledgment = services.policy_acknowledge(actor=request.user, policy=policy)
+        acknowledgment = services.policy_acknowledge(actor=signed_in_user(request), policy=policy)
     except Conflict:
         messages.error(
             request, _("This policy is no longer in force; there is nothing to acknowledge.")
@@ -335,7 +349,7 @@ def policies_panel(request: HttpRequest, roles: frozenset[str]) -> Panel | None:
         gettext_lazy("Policies to acknowledge"),
         "policies/home/_policies_to_acknowledge.html",
         {
-            "policies": list(selectors.missing_acknowledgments(request.user)),
+            "policies": list(selectors.missing_acknowledgments(signed_in_user(request))),
             "next": request.get_full_path(),
         },
     )
