@@ -112,7 +112,7 @@ def _unit_roles(user: User, unit_ids: Iterable[int]) -> dict[int, set[Role]]:
     ).values_list("business_unit_id", "role"):
         roles[unit_id].add(_MEMBERSHIP_ROLES[Membership.Role(role)])
     for provider in registry.unit_roles:
-        for unit_id, app_role in provider(user, unit_ids):
+        for unit_id, app_role in provider(user=user, unit_ids=unit_ids):
             roles[unit_id].add(Role(app_role))
     organization_roles = {
         _ORGANIZATION_ROLES[OrganizationRole.Role(r)]

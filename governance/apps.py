@@ -25,12 +25,16 @@ class GovernanceConfig(AppConfig):
         registry.navigation.register("home", NavItem("home", _("Home")), order=0)
         registry.navigation.register(
             "audit-log",
-            NavItem("audit-log", _("Audit log"), access.is_auditor_or_coe_lead),
+            NavItem(
+                "audit-log",
+                _("Audit log"),
+                lambda *, user: access.is_auditor_or_coe_lead(user),
+            ),
             order=50,
         )
         registry.navigation.register(
             "admin",
-            NavItem("admin:index", _("Administration"), lambda user: user.is_staff),
+            NavItem("admin:index", _("Administration"), lambda *, user: user.is_staff),
             order=60,
         )
         registry.home_panels.register("audit", pages.auditor_panel, order=50)

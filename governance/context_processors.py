@@ -15,6 +15,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     def items() -> list[NavItem]:
         if user is None or not user.is_authenticated:
             return []
-        return [item for item in registry.navigation if item.visible(user)]
+        return [item for item in registry.navigation if item.visible(user=user)]
 
     return {"navigation": SimpleLazyObject(items)}

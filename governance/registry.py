@@ -66,12 +66,22 @@ home_panels: Registry[PanelFactory] = Registry()
 # Navigation
 
 
+class Visibility(Protocol):
+    """Whether the user sees a navigation entry; called with `user=`."""
+
+    def __call__(self, *, user: UserLike) -> bool: ...
+
+
+def _everyone(*, user: UserLike) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class NavItem:
     url_name: str
     label: Any
     # Who sees the entry; the page itself still checks (a hidden link is not a guard).
-    visible: Callable[[Any], bool] = lambda user: True
+    visible: Visibility = _everyone
 
 
 navigation: Registry[NavItem] = Registry()
@@ -95,9 +105,15 @@ api_routes: Registry[ApiRoute] = Registry()
 
 # Roles and delegations, for governance.access
 
+
 # The roles (governance.access.Role values) a user holds on units through an
 # app, as (unit id, role) pairs for the given unit ids.
-UnitRoles = Callable[[User, list[int]], Iterable[tuple[int, str]]]
+class UnitRoles(Protocol):
+    """The (unit id, role) pairs a user holds on the given units through an app."""
+
+    def __call__(self, *, user: User, unit_ids: list[int]) -> Iterable[tuple[int, str]]: ...
+
+
 unit_roles: Registry[UnitRoles] = Registry()
 
 

@@ -120,10 +120,10 @@ class InitiativeSerializer(ReadOnlyFieldsGuard, ModelCleanMixin):
         return None if score is None else round(score, 1)
 
     def get_waiting_days(self, initiative: Initiative) -> int | None:
-        return selectors.waiting(initiative).waiting_days
+        return selectors.waiting(initiative=initiative).waiting_days
 
     def get_overdue(self, initiative: Initiative) -> bool:
-        return selectors.waiting(initiative).overdue
+        return selectors.waiting(initiative=initiative).overdue
 
 
 # Read-only fields that apps above add to one initiative's answer, by name, in
@@ -300,7 +300,7 @@ class InitiativeViewSet(
         if getattr(self, "swagger_fake_view", False):
             # Schema generation: the scores' weights are not read from the database.
             return Initiative.objects.none()
-        return with_scores(selectors.visible_initiatives(self.request.user))
+        return with_scores(selectors.visible_initiatives(user=self.request.user))
 
     def take(self, actor: Any, obj: Initiative, name: str, comment: str) -> None:
         services.initiative_transition(actor=actor, initiative=obj, name=name, comment=comment)
@@ -332,7 +332,7 @@ class InitiativeViewSet(
     def decisions(self, request: Request, pk: str) -> Response:
         """The decision log of the initiative, oldest first."""
         initiative = self.get_object()
-        decisions = selectors.decisions_of(initiative)
+        decisions = selectors.decisions_of(initiative=initiative)
         page = self.paginate_queryset(decisions)
         return self.get_paginated_response(DecisionSerializer(page, many=True).data)
 
@@ -360,7 +360,7 @@ class InitiativeViewSet(
     def approved_version(self, request: Request, pk: str) -> Response:
         """What the last approval approved, exactly as it was then."""
         initiative = self.get_object()
-        decision = selectors.last_approval(initiative)
+        decision = selectors.last_approval(initiative=initiative)
         if decision is None:
             raise Http404("This initiative has not been approved.")
         return Response(ApprovedVersionSerializer(decision).data)
@@ -383,7 +383,7 @@ class InitiativeViewSet(
                 reason=body.validated_data["reason"],
             )
             return Response(AmendmentSerializer(amendment).data, status=201)
-        page = self.paginate_queryset(selectors.amendments_of(initiative))
+        page = self.paginate_queryset(selectors.amendments_of(initiative=initiative))
         return self.get_paginated_response(AmendmentSerializer(page, many=True).data)
 
 
@@ -399,7 +399,7 @@ class AmendmentViewSet(
     filterset_fields = ["state"]
 
     def get_queryset(self) -> QuerySet[Amendment]:
-        return selectors.visible_amendments(self.request.user)
+        return selectors.visible_amendments(user=self.request.user)
 
     transition_names = selectors.AMENDMENT_TRANSITIONS
 

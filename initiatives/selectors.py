@@ -27,22 +27,22 @@ AMENDMENT_TRANSITIONS: dict[str, Rule] = transitions.rules(Amendment)
 
 def _as_shown(initiatives: QuerySet[Initiative]) -> QuerySet[Initiative]:
     return with_waiting(
-        initiatives.select_related("business_unit", "owner").prefetch_related("goals")
+        queryset=initiatives.select_related("business_unit", "owner").prefetch_related("goals")
     )
 
 
-def visible_initiatives(user: UserLike) -> QuerySet[Initiative]:
+def visible_initiatives(*, user: UserLike) -> QuerySet[Initiative]:
     """The initiatives the user may see: those of units they may see."""
     return _as_shown(Initiative.objects.filter(business_unit__in=access.visible_units(user)))
 
 
-def reread(initiative: Initiative) -> Initiative:
+def reread(*, initiative: Initiative) -> Initiative:
     """The initiative as pages show it, read again after a change, for a request
     that has already found it visible."""
     return _as_shown(Initiative.objects.filter(pk=initiative.pk)).get()
 
 
-def decisions_of(initiative: Initiative) -> QuerySet[Decision]:
+def decisions_of(*, initiative: Initiative) -> QuerySet[Decision]:
     return initiative.decisions.select_related("actor", "on_behalf_of").order_by("at", "id")
 
 
@@ -63,7 +63,7 @@ SORTS: dict[str, tuple[str | OrderBy, ...]] = {
 }
 
 
-def with_waiting(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
+def with_waiting(*, queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
     """Annotate when the initiative's current wait began (from the decision log)."""
     latest = Decision.objects.filter(initiative=OuterRef("pk"), amendment__isnull=True).order_by(
         "-at", "-id"
@@ -74,7 +74,7 @@ def with_waiting(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
     )
 
 
-def business_days_between(start: datetime.date, end: datetime.date) -> int:
+def business_days_between(*, start: datetime.date, end: datetime.date) -> int:
     """Whole business days (Monday to Friday) after `start` up to and including `end`."""
     if end <= start:
         return 0
@@ -101,7 +101,7 @@ class Wait:
         return self.waiting_days is not None
 
 
-def waiting(initiative: Any, today: datetime.date | None = None) -> Wait:
+def waiting(*, initiative: Any, today: datetime.date | None = None) -> Wait:
     """How many business days the initiative has waited for its current decision,
     and whether that is past the target. Needs `with_waiting`'s annotations."""
     today = today or timezone.localdate()
@@ -114,11 +114,11 @@ def waiting(initiative: Any, today: datetime.date | None = None) -> Wait:
     if since is None:
         return Wait(None, False)
     start = timezone.localtime(since).date()
-    days = business_days_between(start, today)
+    days = business_days_between(start=start, end=today)
     return Wait(days, days > target, max((today - start).days, 0))
 
 
-def last_approval(initiative: Initiative) -> Decision | None:
+def last_approval(*, initiative: Initiative) -> Decision | None:
     """The latest decision that approved the initiative or one of its amendments."""
     return (
         initiative.decisions.filter(approved_version__isnull=False)
@@ -128,31 +128,31 @@ def last_approval(initiative: Initiative) -> Decision | None:
     )
 
 
-def amendments_of(initiative: Initiative) -> QuerySet[Amendment]:
+def amendments_of(*, initiative: Initiative) -> QuerySet[Amendment]:
     return initiative.amendments.select_related("proposed_by").order_by("-created_at", "-id")
 
 
-def visible_amendments(user: UserLike) -> QuerySet[Amendment]:
+def visible_amendments(*, user: UserLike) -> QuerySet[Amendment]:
     return Amendment.objects.filter(
         initiative__business_unit__in=access.visible_units(user)
     ).select_related("proposed_by", "initiative__business_unit", "initiative__owner")
 
 
-def review_queue(user: UserLike) -> QuerySet[Initiative]:
+def review_queue(*, user: UserLike) -> QuerySet[Initiative]:
     """Submitted and in-review initiatives the user may see, oldest submission first."""
     return (
-        visible_initiatives(user)
+        visible_initiatives(user=user)
         .filter(state__in=REVIEW_QUEUE_STATES)
         .order_by(F("submitted_at").asc(nulls_last=True), "id")
     )
 
 
-def awaiting_sponsor(user: UserLike) -> QuerySet[Initiative]:
+def awaiting_sponsor(*, user: UserLike) -> QuerySet[Initiative]:
     """Initiatives waiting for the user's sign-off: awaiting a sponsor in a unit
     they sponsor, or whose sponsor delegated to them today. Not their own
     (nobody decides on what they own). Longest waiting first."""
     return (
-        visible_initiatives(user)
+        visible_initiatives(user=user)
         .filter(state=State.AWAITING_SPONSOR)
         .filter(
             Q(business_unit__in=access.visible_units(user, access.SPONSOR))
@@ -164,8 +164,8 @@ def awaiting_sponsor(user: UserLike) -> QuerySet[Initiative]:
 
 
 def search_initiatives(
-    user: UserLike,
     *,
+    user: UserLike,
     state: str = "",
     business_unit: int | None = None,
     goal: int | None = None,
@@ -174,7 +174,7 @@ def search_initiatives(
 ) -> QuerySet[Initiative]:
     """The visible initiatives matching every given filter, in the order `sort`
     names, each with its priority score (one query for the weights)."""
-    queryset = with_scores(visible_initiatives(user))
+    queryset = with_scores(visible_initiatives(user=user))
     if state:
         queryset = queryset.filter(state=state)
     if business_unit:

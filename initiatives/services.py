@@ -447,7 +447,7 @@ def initiatives_bulk_transition(
     own; items the actor cannot see are reported as not found."""
     if name not in TRANSITIONS:
         raise UnknownAction(f"No transition named {name!r}.")
-    visible = {i.pk: i for i in visible_initiatives(actor).filter(pk__in=ids)}
+    visible = {i.pk: i for i in visible_initiatives(user=actor).filter(pk__in=ids)}
     outcomes = []
     for pk in dict.fromkeys(ids):
         initiative = visible.get(pk)

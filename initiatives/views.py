@@ -81,7 +81,7 @@ TRANSITION_DONE = {
 def _visible_or_404(request: HttpRequest, pk: int) -> Initiative:
     """The initiative if the user may see it; 404 otherwise, so that outsiders
     cannot tell what exists."""
-    return get_object_or_404(selectors.visible_initiatives(request.user), pk=pk)
+    return get_object_or_404(selectors.visible_initiatives(user=request.user), pk=pk)
 
 
 def _can_propose(request: HttpRequest) -> bool:
@@ -106,9 +106,9 @@ def initiative_list(request: HtmxHttpRequest) -> HttpResponse:
             "text": data["q"].strip(),
             "sort": data["sort"] or "created",
         }
-    queryset = selectors.search_initiatives(request.user, **filters)
+    queryset = selectors.search_initiatives(user=request.user, **filters)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(i, selectors.waiting(i)) for i in page.object_list]
+    rows = [(i, selectors.waiting(initiative=i)) for i in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -210,7 +210,7 @@ def _detail_context(
         }
         for t in transitions.available_transitions(request.user, initiative, rights)
     ]
-    decisions = list(selectors.decisions_of(initiative))
+    decisions = list(selectors.decisions_of(initiative=initiative))
     return {
         "initiative": initiative,
         "transitions": available,
@@ -218,7 +218,7 @@ def _detail_context(
         "history": _history(initiative),
         "diagram": lifecycle(initiative.state),
         "can_edit": _can_edit(rights, initiative),
-        "waiting": selectors.waiting(initiative),
+        "waiting": selectors.waiting(initiative=initiative),
         "labels": FIELD_LABELS,
         "audiences": ", ".join(str(AUDIENCE_LABELS.get(a, a)) for a in initiative.audiences),
         "functions": ", ".join(str(FUNCTION_LABELS.get(f, f)) for f in initiative.functions),
@@ -359,7 +359,7 @@ def initiative_transition(request: HtmxHttpRequest, pk: int, name: str) -> HttpR
         else:
             messages.success(request, TRANSITION_DONE[name])
     if request.htmx:
-        initiative = selectors.reread(initiative)
+        initiative = selectors.reread(initiative=initiative)
         return render(
             request,
             "initiatives/_initiative_body.html",
@@ -372,13 +372,13 @@ def initiative_transition(request: HtmxHttpRequest, pk: int, name: str) -> HttpR
 
 
 def _with_waiting(initiatives: Any) -> list[tuple[Any, selectors.Wait]]:
-    return [(i, selectors.waiting(i)) for i in initiatives]
+    return [(i, selectors.waiting(initiative=i)) for i in initiatives]
 
 
 def coe_panel(request: HttpRequest, roles: frozenset[str]) -> Panel | None:
     if not roles & {OrganizationRole.Role.COE_LEAD, OrganizationRole.Role.COE_MEMBER}:
         return None
-    page = Paginator(selectors.review_queue(request.user), QUEUE_PAGE_SIZE).get_page(
+    page = Paginator(selectors.review_queue(user=request.user), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("queue_page")
     )
     return Panel(
@@ -400,7 +400,7 @@ def sponsor_panel(request: HttpRequest, roles: frozenset[str]) -> Panel | None:
         "awaiting_signoff",
         gettext_lazy("Awaiting your sign-off"),
         "initiatives/home/_awaiting_signoff.html",
-        {"rows": _with_waiting(selectors.awaiting_sponsor(request.user))},
+        {"rows": _with_waiting(selectors.awaiting_sponsor(user=request.user))},
     )
 
 
@@ -409,7 +409,7 @@ def unit_panel(request: HttpRequest, roles: frozenset[str]) -> Panel | None:
     if not units:
         return None
     initiatives = (
-        selectors.visible_initiatives(request.user)
+        selectors.visible_initiatives(user=request.user)
         .filter(business_unit__in=units)
         .order_by("-updated_at", "-id")[:UNIT_PANEL_SIZE]
     )

@@ -62,8 +62,8 @@ class MaturityView(APIView):
 
     @extend_schema(responses=MaturityOverviewSerializer)
     def get(self, request: Request) -> Response:
-        organization = selectors.assess(None)
-        units = [selectors.assess(unit) for unit in BusinessUnit.objects.order_by("name")]
+        organization = selectors.assess(unit=None)
+        units = [selectors.assess(unit=unit) for unit in BusinessUnit.objects.order_by("name")]
         visible = set(access.visible_units(request.user).values_list("pk", flat=True))
         return Response(
             {
@@ -72,7 +72,7 @@ class MaturityView(APIView):
                     [a for a in units if a.unit is not None and a.unit.pk in visible],
                     many=True,
                 ).data,
-                "benchmark": selectors.organization_benchmark(units),
+                "benchmark": selectors.organization_benchmark(unit_assessments=units),
             }
         )
 
@@ -85,7 +85,7 @@ class MaturityUnitView(APIView):
         unit = access.visible_units(request.user).filter(pk=pk).first()
         if unit is None:
             raise Http404("No such business unit.")
-        return Response(AssessmentSerializer(selectors.assess(unit)).data)
+        return Response(AssessmentSerializer(selectors.assess(unit=unit)).data)
 
 
 class AssessmentRequestSerializer(serializers.Serializer):

@@ -61,7 +61,7 @@ Check = Callable[[Scope], Evidence]
 CHECKS: dict[str, Check] = {}
 
 
-def evidence(key: str) -> Callable[[Check], Check]:
+def evidence(*, key: str) -> Callable[[Check], Check]:
     def register(check: Check) -> Check:
         CHECKS[key] = check
         return check
@@ -69,7 +69,7 @@ def evidence(key: str) -> Callable[[Check], Check]:
     return register
 
 
-@evidence("initiative_proposed")
+@evidence(key="initiative_proposed")
 def _initiative_proposed(scope: Scope) -> Evidence:
     count = scope.initiatives().filter(decisions__transition="submit").distinct().count()
     return Evidence(
@@ -83,7 +83,7 @@ def _initiative_proposed(scope: Scope) -> Evidence:
     )
 
 
-@evidence("initiative_running")
+@evidence(key="initiative_running")
 def _initiative_running(scope: Scope) -> Evidence:
     count = scope.initiatives().filter(state__in=["active", "paused", "completed"]).count()
     return Evidence(
@@ -93,7 +93,7 @@ def _initiative_running(scope: Scope) -> Evidence:
     )
 
 
-@evidence("sponsor_assigned")
+@evidence(key="sponsor_assigned")
 def _sponsor_assigned(scope: Scope) -> Evidence:
     without = [u.name for u in scope.units if not u.sponsorships.exists()]
     if without:
@@ -103,7 +103,7 @@ def _sponsor_assigned(scope: Scope) -> Evidence:
     return Evidence(True, gettext("Every unit in scope has an executive sponsor."))
 
 
-@evidence("coe_with_lead")
+@evidence(key="coe_with_lead")
 def _coe_with_lead(scope: Scope) -> Evidence:
     leads = OrganizationRole.objects.filter(role=OrganizationRole.Role.COE_LEAD).count()
     return Evidence(
@@ -121,7 +121,7 @@ def _policies_for(unit: BusinessUnit) -> Any:
     )
 
 
-@evidence("core_policies")
+@evidence(key="core_policies")
 def _core_policies(scope: Scope) -> Evidence:
     missing = []
     for unit in scope.units:
@@ -137,7 +137,7 @@ def _core_policies(scope: Scope) -> Evidence:
     return Evidence(True, gettext("Social media, community response and crisis policies apply."))
 
 
-@evidence("policies_acknowledged")
+@evidence(key="policies_acknowledged")
 def _policies_acknowledged(scope: Scope) -> Evidence:
     staff_total = staff_current = 0
     for unit in scope.units:
@@ -172,7 +172,7 @@ def _policies_acknowledged(scope: Scope) -> Evidence:
     )
 
 
-@evidence("decided_recently")
+@evidence(key="decided_recently")
 def _decided_recently(scope: Scope) -> Evidence:
     since = timezone.now() - datetime.timedelta(days=180)
     decisions = Decision.objects.filter(
@@ -192,7 +192,7 @@ def _decided_recently(scope: Scope) -> Evidence:
     )
 
 
-@evidence("budget_aligned")
+@evidence(key="budget_aligned")
 def _budget_aligned(scope: Scope) -> Evidence:
     active_goal = StrategicGoal.objects.filter(initiatives=OuterRef("pk"), active=True)
     totals = (
@@ -211,7 +211,7 @@ def _budget_aligned(scope: Scope) -> Evidence:
     )
 
 
-@evidence("kpis_recorded")
+@evidence(key="kpis_recorded")
 def _kpis_recorded(scope: Scope) -> Evidence:
     active = scope.initiatives().filter(state="active")
     total = active.count()
@@ -225,7 +225,7 @@ def _kpis_recorded(scope: Scope) -> Evidence:
     )
 
 
-@evidence("sponsor_within_sla")
+@evidence(key="sponsor_within_sla")
 def _sponsor_within_sla(scope: Scope) -> Evidence:
     since = timezone.now() - datetime.timedelta(days=90)
     decisions = list(
@@ -250,7 +250,7 @@ def _sponsor_within_sla(scope: Scope) -> Evidence:
         began = max((a for a in waits.get(initiative_id, []) if a <= decided_at), default=None)
         days = (
             business_days_between(
-                timezone.localtime(began).date(), timezone.localtime(decided_at).date()
+                start=timezone.localtime(began).date(), end=timezone.localtime(decided_at).date()
             )
             if began
             else 0
@@ -263,7 +263,7 @@ def _sponsor_within_sla(scope: Scope) -> Evidence:
     )
 
 
-@evidence("functions_beyond_marketing")
+@evidence(key="functions_beyond_marketing")
 def _functions(scope: Scope) -> Evidence:
     functions: set[str] = set()
     for row in Initiative.objects.filter(state="active").values_list("functions", flat=True):
@@ -275,7 +275,7 @@ def _functions(scope: Scope) -> Evidence:
     )
 
 
-@evidence("audiences_beyond_customers")
+@evidence(key="audiences_beyond_customers")
 def _audiences(scope: Scope) -> Evidence:
     reached: set[str] = set()
     for row in scope.initiatives().filter(state="active").values_list("audiences", flat=True):
@@ -287,7 +287,7 @@ def _audiences(scope: Scope) -> Evidence:
     )
 
 
-@evidence("no_overdue_policy_reviews")
+@evidence(key="no_overdue_policy_reviews")
 def _no_overdue_reviews(scope: Scope) -> Evidence:
     overdue: set[str] = set()
     for unit in scope.units:
@@ -334,17 +334,17 @@ class Assessment:
         return [r for r in self.results if r.stage <= self.next_stage and not r.met]
 
 
-def latest_answers(unit: BusinessUnit | None) -> dict[str, bool]:
+def latest_answers(*, unit: BusinessUnit | None) -> dict[str, bool]:
     assessment = (
         MaturityAssessment.objects.filter(business_unit=unit).order_by("-at", "-id").first()
     )
     return dict(assessment.answers) if assessment else {}
 
 
-def assess(unit: BusinessUnit | None, answers: dict[str, bool] | None = None) -> Assessment:
+def assess(*, unit: BusinessUnit | None, answers: dict[str, bool] | None = None) -> Assessment:
     """The scope's stage now, with the given answers or the latest recorded ones."""
     scope = Scope(unit)
-    answers = latest_answers(unit) if answers is None else answers
+    answers = latest_answers(unit=unit) if answers is None else answers
     results = []
     for criterion in MaturityCriterion.objects.filter(active=True).order_by("stage", "id"):
         if criterion.kind == MaturityCriterion.Kind.SELF:
@@ -388,7 +388,7 @@ def benchmark() -> dict[str, Any]:
     return json.loads(BENCHMARK_FILE.read_text())
 
 
-def organization_benchmark(unit_assessments: list[Assessment]) -> dict[str, Any]:
+def organization_benchmark(*, unit_assessments: list[Assessment]) -> dict[str, Any]:
     """The organization's units by stage beside the published survey, and the
     survey's findings recomputed from the organization's own data."""
     published = benchmark()

@@ -51,8 +51,8 @@ def maturity_assessment_record(
             }
         )
     with transaction.atomic():
-        merged = selectors.latest_answers(business_unit) | answers
-        result = selectors.assess(business_unit, merged)
+        merged = selectors.latest_answers(unit=business_unit) | answers
+        result = selectors.assess(unit=business_unit, answers=merged)
         record = MaturityAssessment.objects.create(
             business_unit=business_unit,
             assessed_by=actor,

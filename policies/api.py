@@ -56,7 +56,7 @@ class AttestedPoliciesField(serializers.ListField):
         super().__init__(child=serializers.DictField(), source="*", read_only=True, **kwargs)
 
     def to_representation(self, initiative: Any) -> list[dict[str, Any]]:
-        return selectors.attested_versions(initiative)
+        return selectors.attested_versions(initiative=initiative)
 
 
 class VisibleUnitsField(serializers.PrimaryKeyRelatedField):
@@ -165,7 +165,7 @@ class PublishedPolicySerializer(serializers.Serializer):
         return State.PUBLISHED
 
     def get_acknowledgment_outdated(self, policy: Policy) -> bool:
-        mine = selectors.my_acknowledged_version(policy)
+        mine = selectors.my_acknowledged_version(policy=policy)
         return mine is not None and mine < policy.version
 
 
@@ -333,16 +333,18 @@ class PolicyViewSet(
 
     def sees_all(self) -> bool:
         if not hasattr(self, "_sees_all"):
-            self._sees_all = selectors.sees_all_policies(self.request.user)
+            self._sees_all = selectors.sees_all_policies(user=self.request.user)
         return self._sees_all
 
     def get_queryset(self) -> QuerySet[Policy]:
         if getattr(self, "swagger_fake_view", False):
             # Schema generation: no one is signed in.
             return Policy.objects.none()
-        policies = selectors.visible_policies(self.request.user)
+        policies = selectors.visible_policies(user=self.request.user)
         if not self.sees_all():
-            policies = selectors.with_my_acknowledgment(policies, signed_in_user(self.request))
+            policies = selectors.with_my_acknowledgment(
+                policies=policies, user=signed_in_user(self.request)
+            )
         return policies.order_by("title", "id")
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
@@ -399,8 +401,8 @@ class PolicyViewSet(
         policy = self.get_object()
         self._require(access.VIEW_ALL_POLICIES, "Only the CoE and auditors read the history.")
         paginator = HistoryPagination()
-        page = paginator.paginate_queryset(selectors.history_of(policy), request, view=self)
-        data = selectors.history_page(page, paginator.predecessor)
+        page = paginator.paginate_queryset(selectors.history_of(policy=policy), request, view=self)
+        data = selectors.history_page(rows=page, predecessor=paginator.predecessor)
         return paginator.get_paginated_response(HistoryRowSerializer(data, many=True).data)
 
     @extend_schema(
@@ -418,14 +420,14 @@ class PolicyViewSet(
         ids = {name: _positive_int(request, name) for name in ("from", "to")}
         rows = {
             row.history_id: row
-            for row in selectors.history_of(policy).filter(history_id__in=ids.values())
+            for row in selectors.history_of(policy=policy).filter(history_id__in=ids.values())
         }
         missing = {
             name: "No such version of this policy." for name, i in ids.items() if i not in rows
         }
         if missing:
             raise ValidationError(missing)
-        return Response(selectors.diff(rows[ids["from"]], rows[ids["to"]]))
+        return Response(selectors.diff(older=rows[ids["from"]], newer=rows[ids["to"]]))
 
     @extend_schema(
         parameters=[OpenApiParameter("date", OpenApiTypes.DATE, required=True)],
@@ -439,7 +441,7 @@ class PolicyViewSet(
             day = datetime.date.fromisoformat(request.query_params.get("date", ""))
         except ValueError:
             raise ValidationError({"date": gettext("A date as YYYY-MM-DD is required.")}) from None
-        version = selectors.version_as_of(policy, day)
+        version = selectors.version_as_of(policy=policy, day=day)
         if version is None:
             raise Http404(f"No version of this policy was in force on {day}.")
         return Response(PolicyVersionSerializer(version).data)
@@ -462,7 +464,7 @@ class PolicyViewSet(
             {
                 "policy": policy.pk,
                 "version": policy.version,
-                "business_units": selectors.coverage(policy),
+                "business_units": selectors.coverage(policy=policy),
             }
         )
 
@@ -480,12 +482,12 @@ class PolicyViewSet(
 
 class VisibleInitiativeField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> QuerySet[Initiative]:
-        return initiative_selectors.visible_initiatives(self.context["request"].user)
+        return initiative_selectors.visible_initiatives(user=self.context["request"].user)
 
 
 class VisiblePolicyField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> QuerySet[Policy]:
-        return selectors.visible_policies(self.context["request"].user)
+        return selectors.visible_policies(user=self.context["request"].user)
 
 
 class PolicyExceptionSerializer(ReadOnlyFieldsGuard, serializers.ModelSerializer):
@@ -543,7 +545,7 @@ class ExceptionFilter(django_filters.FilterSet):
     def filter_active(
         self, queryset: QuerySet[PolicyException], name: str, value: bool
     ) -> QuerySet[PolicyException]:
-        active = selectors.active_exceptions(timezone.localdate())
+        active = selectors.active_exceptions(today=timezone.localdate())
         return queryset.filter(pk__in=active) if value else queryset.exclude(pk__in=active)
 
 
@@ -560,7 +562,7 @@ class PolicyExceptionViewSet(
     filterset_class = ExceptionFilter
 
     def get_queryset(self) -> QuerySet[PolicyException]:
-        return selectors.visible_exceptions(self.request.user).order_by("-requested_at", "-id")
+        return selectors.visible_exceptions(user=self.request.user).order_by("-requested_at", "-id")
 
     def perform_create(self, serializer: serializers.BaseSerializer[PolicyException]) -> None:
         serializer.instance = services.exception_request(

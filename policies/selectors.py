@@ -58,11 +58,11 @@ HISTORY_FIELDS = (
 _M2M_ROWS = "historicalpolicy_business_units_set"
 
 
-def sees_all_policies(user: UserLike) -> bool:
+def sees_all_policies(*, user: UserLike) -> bool:
     return access.VIEW_ALL_POLICIES in access.organization_rights(user)
 
 
-def applying_to(units: QuerySet[BusinessUnit]) -> Q:
+def applying_to(*, units: QuerySet[BusinessUnit]) -> Q:
     """Policies for all units (none named) or naming one of `units`."""
     through = Policy.business_units.through
     return ~Exists(through.objects.filter(policy_id=OuterRef("pk"))) | Exists(
@@ -74,17 +74,17 @@ def in_force() -> Q:
     return Q(current_version__isnull=False) & ~Q(state=State.RETIRED)
 
 
-def visible_policies(user: UserLike) -> QuerySet[Policy]:
+def visible_policies(*, user: UserLike) -> QuerySet[Policy]:
     policies = Policy.objects.select_related("owner", "current_version").prefetch_related(
         "business_units"
     )
-    if sees_all_policies(user):
+    if sees_all_policies(user=user):
         return policies
     units = access.visible_units(user)
     if not units.exists():
         # A policy for every unit is not a policy for someone outside them all.
         return policies.none()
-    return policies.filter(in_force()).filter(applying_to(units))
+    return policies.filter(in_force()).filter(applying_to(units=units))
 
 
 class MyAcknowledgment(TypedDict):
@@ -95,7 +95,7 @@ class MyAcknowledgment(TypedDict):
 
 
 def with_my_acknowledgment(
-    policies: QuerySet[Policy], user: User
+    *, policies: QuerySet[Policy], user: User
 ) -> "QuerySet[WithAnnotations[Policy, MyAcknowledgment]]":
     """Annotate the latest version the user acknowledged (None if none)."""
     latest = (
@@ -109,14 +109,14 @@ def with_my_acknowledgment(
     )
 
 
-def my_acknowledged_version(policy: Policy) -> int | None:
+def my_acknowledged_version(*, policy: Policy) -> int | None:
     """The version with_my_acknowledgment annotated on the policy: None if the
     user acknowledged none, or if the policy was read without the annotation."""
     version: int | None = getattr(policy, "my_acknowledged_version", None)
     return version
 
 
-def overdue_policies(today: datetime.date | None = None) -> QuerySet[Policy]:
+def overdue_policies(*, today: datetime.date | None = None) -> QuerySet[Policy]:
     """Policies in force whose next review date has passed, most overdue first."""
     today = today or timezone.localdate()
     return (
@@ -127,18 +127,18 @@ def overdue_policies(today: datetime.date | None = None) -> QuerySet[Policy]:
     )
 
 
-def policies_in_force_for_units(units: QuerySet[BusinessUnit]) -> QuerySet[Policy]:
-    return Policy.objects.filter(in_force()).filter(applying_to(units))
+def policies_in_force_for_units(*, units: QuerySet[BusinessUnit]) -> QuerySet[Policy]:
+    return Policy.objects.filter(in_force()).filter(applying_to(units=units))
 
 
-def policies_in_force_for_unit(unit_id: int) -> QuerySet[Policy]:
-    return policies_in_force_for_units(BusinessUnit.objects.filter(pk=unit_id))
+def policies_in_force_for_unit(*, unit_id: int) -> QuerySet[Policy]:
+    return policies_in_force_for_units(units=BusinessUnit.objects.filter(pk=unit_id))
 
 
 # History
 
 
-def history_of(policy: Policy) -> QuerySet[Any]:
+def history_of(*, policy: Policy) -> QuerySet[Any]:
     """Every recorded version of the policy, newest first, with who made it and
     the units it applied to, in a fixed number of queries."""
     return (
@@ -161,7 +161,7 @@ def _in_order(changes: list[Any]) -> list[Any]:
     return sorted(changes, key=lambda change: HISTORY_FIELDS.index(change.field))
 
 
-def changed_fields(row: Any, previous: Any | None) -> list[str]:
+def changed_fields(*, row: Any, previous: Any | None) -> list[str]:
     """The fields this history row changed; every field for the first row."""
     if previous is None:
         return list(HISTORY_FIELDS)
@@ -177,7 +177,7 @@ def changed_fields(row: Any, previous: Any | None) -> list[str]:
     return changed
 
 
-def history_page(rows: list[Any], predecessor: Any | None) -> list[dict[str, Any]]:
+def history_page(*, rows: list[Any], predecessor: Any | None) -> list[dict[str, Any]]:
     """`rows` newest first, and the row just older than the last of them."""
     result = []
     for i, row in enumerate(rows):
@@ -190,7 +190,7 @@ def history_page(rows: list[Any], predecessor: Any | None) -> list[dict[str, Any
                 "at": row.history_date,
                 "user": row.history_user.get_username() if row.history_user else None,
                 "change_reason": row.history_change_reason or "",
-                "changed_fields": changed_fields(row, previous),
+                "changed_fields": changed_fields(row=row, previous=previous),
             }
         )
     return result
@@ -204,7 +204,7 @@ def _shown(name: str, value: Any, owners: dict[int, str]) -> Any:
     return value
 
 
-def diff(older: Any, newer: Any) -> dict[str, Any]:
+def diff(*, older: Any, newer: Any) -> dict[str, Any]:
     """Field by field old and new values between two history rows of one
     policy, and a unified diff of the body."""
     delta = newer.diff_against(older, included_fields=HISTORY_FIELDS)
@@ -236,7 +236,7 @@ def diff(older: Any, newer: Any) -> dict[str, Any]:
     }
 
 
-def version_as_of(policy: Policy, day: datetime.date) -> PolicyVersion | None:
+def version_as_of(*, policy: Policy, day: datetime.date) -> PolicyVersion | None:
     """The published version in force on `day`: the latest version that had
     taken effect by then, unless the policy was retired by then."""
     if policy.retired_at is not None and timezone.localdate(policy.retired_at) <= day:
@@ -252,7 +252,7 @@ def version_as_of(policy: Policy, day: datetime.date) -> PolicyVersion | None:
 # Acknowledgments
 
 
-def coverage(policy: Policy) -> list[dict[str, Any]]:
+def coverage(*, policy: Policy) -> list[dict[str, Any]]:
     """Per business unit the policy applies to: which staff acknowledged the
     current version, which an older one, which none."""
     named = list(policy.business_units.order_by("name"))
@@ -294,7 +294,7 @@ def coverage(policy: Policy) -> list[dict[str, Any]]:
     return result
 
 
-def attested_versions(initiative: Initiative) -> list[dict[str, Any]]:
+def attested_versions(*, initiative: Initiative) -> list[dict[str, Any]]:
     """The policy versions attested at the initiative's latest submission, and
     whether each policy has been republished since."""
     rows = list(
@@ -324,19 +324,19 @@ def attested_versions(initiative: Initiative) -> list[dict[str, Any]]:
 # Exceptions
 
 
-def visible_exceptions(user: UserLike) -> QuerySet[PolicyException]:
+def visible_exceptions(*, user: UserLike) -> QuerySet[PolicyException]:
     """Exceptions for initiatives the user can see."""
     return PolicyException.objects.filter(
         initiative__business_unit__in=access.visible_units(user)
     ).select_related("initiative", "policy", "requested_by", "decided_by")
 
 
-def active_exceptions(today: datetime.date | None = None) -> QuerySet[PolicyException]:
+def active_exceptions(*, today: datetime.date | None = None) -> QuerySet[PolicyException]:
     today = today or timezone.localdate()
     return PolicyException.objects.filter(state=ExceptionState.APPROVED, expires_on__gt=today)
 
 
-def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+def word_diff(*, old: str, new: str) -> list[tuple[str, str]]:
     """The new text against the old, word by word: (`equal` | `delete` | `insert`,
     text) pieces in reading order, whitespace kept. Plain text: whoever shows
     it escapes it."""
@@ -374,15 +374,15 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return [(op, text) for op, text in pieces if text]
 
 
-def missing_acknowledgments(user: User) -> QuerySet[Policy]:
+def missing_acknowledgments(*, user: User) -> QuerySet[Policy]:
     """The policies in force for the units the user works in whose current
     version the user has not acknowledged."""
     units = access.visible_units(user, access.PROPOSE)
     if not units.exists():
         return Policy.objects.none()
-    policies = policies_in_force_for_units(units).select_related("current_version")
+    policies = policies_in_force_for_units(units=units).select_related("current_version")
     return (
-        with_my_acknowledgment(policies, user)
+        with_my_acknowledgment(policies=policies, user=user)
         .filter(
             Q(my_acknowledged_version__isnull=True) | Q(my_acknowledged_version__lt=F("version"))
         )
@@ -390,9 +390,9 @@ def missing_acknowledgments(user: User) -> QuerySet[Policy]:
     )
 
 
-def may_acknowledge(user: UserLike, policy: Policy) -> bool:
+def may_acknowledge(*, user: UserLike, policy: Policy) -> bool:
     """Whether the user works in a unit the policy in force applies to (the
     service checks the same before it writes)."""
     units = access.visible_units(user, access.PROPOSE)
     # A policy for every unit is not a policy for someone outside them all.
-    return units.exists() and policies_in_force_for_units(units).filter(pk=policy.pk).exists()
+    return units.exists() and policies_in_force_for_units(units=units).filter(pk=policy.pk).exists()

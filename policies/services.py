@@ -259,7 +259,7 @@ def policy_acknowledge(*, actor: User, policy: Policy) -> Acknowledgment:
         if not locked.in_force:
             raise Conflict(gettext("Only a policy in force can be acknowledged."))
         staff_units = access.visible_units(actor, access.PROPOSE)
-        applies = selectors.policies_in_force_for_units(staff_units).filter(pk=locked.pk)
+        applies = selectors.policies_in_force_for_units(units=staff_units).filter(pk=locked.pk)
         if not staff_units.exists() or not applies.exists():
             raise PermissionDenied(
                 gettext("Only staff of a unit the policy applies to acknowledge it.")
@@ -284,7 +284,9 @@ def attestation_record(*, actor: User, initiative: Initiative) -> list[Attestati
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Attestations are written inside the submission's transaction.")
     at = timezone.now()
-    policies = selectors.policies_in_force_for_unit(initiative.business_unit_id).order_by("pk")
+    policies = selectors.policies_in_force_for_unit(unit_id=initiative.business_unit_id).order_by(
+        "pk"
+    )
     rows = Attestation.objects.bulk_create(
         Attestation(initiative=initiative, policy=p, version=p.version, user=actor, at=at)
         for p in policies
@@ -343,7 +345,7 @@ def exception_request(
             "months": MAX_EXCEPTION_MONTHS
         }
     if (
-        not selectors.policies_in_force_for_unit(initiative.business_unit_id)
+        not selectors.policies_in_force_for_unit(unit_id=initiative.business_unit_id)
         .filter(pk=policy.pk)
         .exists()
     ):

@@ -76,11 +76,11 @@ FIELD_LABELS = {
 def _visible_or_404(request: HttpRequest, pk: int) -> Policy:
     """The policy if the user may see it; 404 otherwise, so that outsiders
     cannot tell what exists."""
-    return get_object_or_404(selectors.visible_policies(request.user), pk=pk)
+    return get_object_or_404(selectors.visible_policies(user=request.user), pk=pk)
 
 
 def _require_all(request: HttpRequest) -> None:
-    if not selectors.sees_all_policies(request.user):
+    if not selectors.sees_all_policies(user=request.user):
         raise PermissionDenied(_("Only the CoE and auditors read the history of a policy."))
 
 
@@ -98,7 +98,7 @@ def _rows(policies: QuerySet[Policy], sees_all: bool) -> list[dict[str, Any]]:
     rows = []
     for policy in policies:
         shown = _shown(policy, sees_all)
-        mine = selectors.my_acknowledged_version(policy)
+        mine = selectors.my_acknowledged_version(policy=policy)
         rows.append(
             {
                 "policy": policy,
@@ -116,11 +116,11 @@ def _rows(policies: QuerySet[Policy], sees_all: bool) -> list[dict[str, Any]]:
 @login_required
 def policy_list(request: HttpRequest) -> HttpResponse:
     """The policy library by category."""
-    sees_all = selectors.sees_all_policies(request.user)
-    policies = selectors.visible_policies(request.user).order_by("title", "id")
+    sees_all = selectors.sees_all_policies(user=request.user)
+    policies = selectors.visible_policies(user=request.user).order_by("title", "id")
     is_staff = access.visible_units(request.user, access.PROPOSE).exists()
     if is_staff:
-        policies = selectors.with_my_acknowledgment(policies, signed_in_user(request))
+        policies = selectors.with_my_acknowledgment(policies=policies, user=signed_in_user(request))
     rows = _rows(policies, sees_all)
     categories = [
         {"key": key, "label": label, "rows": [r for r in rows if r["category"] == key]}
@@ -139,11 +139,11 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 
 
 def _acknowledgment_context(request: HttpRequest, policy: Policy) -> dict[str, Any]:
-    if not selectors.may_acknowledge(request.user, policy):
+    if not selectors.may_acknowledge(user=request.user, policy=policy):
         return {"policy": policy, "may_acknowledge": False}
     mine = (
         selectors.with_my_acknowledgment(
-            Policy.objects.filter(pk=policy.pk), signed_in_user(request)
+            policies=Policy.objects.filter(pk=policy.pk), user=signed_in_user(request)
         )
         .values_list("my_acknowledged_version", flat=True)
         .get()
@@ -162,12 +162,12 @@ def _as_of_context(request: HttpRequest, policy: Policy) -> dict[str, Any]:
     if form.is_valid():
         day = form.cleaned_data["as_of"]
         context["as_of_day"] = day
-        context["as_of_version"] = selectors.version_as_of(policy, day)
+        context["as_of_version"] = selectors.version_as_of(policy=policy, day=day)
     return context
 
 
 def _coverage(policy: Policy) -> list[dict[str, Any]]:
-    rows = selectors.coverage(policy)
+    rows = selectors.coverage(policy=policy)
     for row in rows:
         row["outdated_text"] = ", ".join(
             f"{item['user']} (v{item['version']})" for item in row["outdated"]
@@ -178,7 +178,7 @@ def _coverage(policy: Policy) -> list[dict[str, Any]]:
 @login_required
 def policy_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     policy = _visible_or_404(request, pk)
-    sees_all = selectors.sees_all_policies(request.user)
+    sees_all = selectors.sees_all_policies(user=request.user)
     as_of = _as_of_context(request, policy)
     if request.htmx and request.htmx.target == "as-of-result":
         return render(request, "policies/_as_of.html", {"policy": policy, **as_of})
@@ -248,14 +248,14 @@ def policy_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Every recorded version, newest first (CoE and auditors)."""
     policy = _visible_or_404(request, pk)
     _require_all(request)
-    rows_query = selectors.history_of(policy)
+    rows_query = selectors.history_of(policy=policy)
     page = Paginator(rows_query, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     # One row past the page in the same query: the page's last row is compared
     # with the row before it, so a page costs the same however long the history.
     start = page.start_index() - 1 if page.paginator.count else 0
     fetched = list(rows_query[start : start + HISTORY_PAGE_SIZE + 1])
     predecessor = fetched[HISTORY_PAGE_SIZE] if len(fetched) > HISTORY_PAGE_SIZE else None
-    rows = selectors.history_page(fetched[:HISTORY_PAGE_SIZE], predecessor)
+    rows = selectors.history_page(rows=fetched[:HISTORY_PAGE_SIZE], predecessor=predecessor)
     for row in rows:
         row["state_label"] = STATE_LABELS.get(row["state"], row["state"])
         row["fields"] = ", ".join(str(FIELD_LABELS.get(f, f)) for f in row["changed_fields"])
@@ -305,13 +305,13 @@ def policy_diff(request: HttpRequest, pk: int) -> HttpResponse:
     policy = _visible_or_404(request, pk)
     _require_all(request)
     ids = {_history_id(request, "from"), _history_id(request, "to")}
-    found = list(selectors.history_of(policy).filter(history_id__in=ids))
+    found = list(selectors.history_of(policy=policy).filter(history_id__in=ids))
     if len(found) != len(ids):
         raise Http404
     found.sort(key=lambda row: row.history_id)
     # Either order in the address: the older row is always the one compared from.
     older, newer = found[0], found[-1]
-    result = selectors.diff(older, newer)
+    result = selectors.diff(older=older, newer=newer)
     unit_names = dict(BusinessUnit.objects.values_list("pk", "name"))
     changes = [
         {
@@ -333,7 +333,7 @@ def policy_diff(request: HttpRequest, pk: int) -> HttpResponse:
             "newer_state": STATE_LABELS.get(newer.state, newer.state),
             "changes": changes,
             "body_changed": older.body != newer.body,
-            "words": selectors.word_diff(older.body, newer.body),
+            "words": selectors.word_diff(old=older.body, new=newer.body),
         },
     )
 
@@ -349,7 +349,7 @@ def policies_panel(request: HttpRequest, roles: frozenset[str]) -> Panel | None:
         gettext_lazy("Policies to acknowledge"),
         "policies/home/_policies_to_acknowledge.html",
         {
-            "policies": list(selectors.missing_acknowledgments(signed_in_user(request))),
+            "policies": list(selectors.missing_acknowledgments(user=signed_in_user(request))),
             "next": request.get_full_path(),
         },
     )

@@ -94,14 +94,14 @@ _UNIT_PARAMETER = OpenApiParameter("business_unit", OpenApiTypes.INT, required=F
 def _units(request: Request) -> Any:
     raw = request.query_params.get("business_unit")
     if not raw:
-        return selectors.portfolio_units(request.user)
+        return selectors.portfolio_units(user=request.user)
     try:
         unit = int(raw)
     except ValueError:
         raise serializers.ValidationError(
             {"business_unit": gettext("Expected a unit id.")}
         ) from None
-    units = selectors.portfolio_units(request.user, unit)
+    units = selectors.portfolio_units(user=request.user, business_unit=unit)
     if not units.exists():
         raise Http404("No such business unit in your portfolio.")
     return units
@@ -113,7 +113,7 @@ class PortfolioView(APIView):
 
     @extend_schema(parameters=[_UNIT_PARAMETER], responses=PortfolioSerializer)
     def get(self, request: Request) -> Response:
-        data = selectors.portfolio(request.user, _units(request))
+        data = selectors.portfolio(user=request.user, units=_units(request))
         return Response(PortfolioSerializer(data).data)
 
 
@@ -141,11 +141,11 @@ class PortfolioExportView(APIView):
     @extend_schema(parameters=[_UNIT_PARAMETER], responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request: Request) -> StreamingHttpResponse:
         units = _units(request)
-        initiatives = selectors.export_initiatives(units)
+        initiatives = selectors.export_initiatives(units=units)
 
         def rows() -> Iterator[list[Any]]:
             for item in initiatives.iterator(chunk_size=500):
-                wait = waiting(item)
+                wait = waiting(initiative=item)
                 yield [
                     item.pk,
                     item.title,
@@ -209,7 +209,7 @@ class DelegationViewSet(
         if getattr(self, "swagger_fake_view", False):
             # Schema generation: no one is signed in.
             return Delegation.objects.none()
-        return selectors.delegations_for(signed_in_user(self.request))
+        return selectors.delegations_for(user=signed_in_user(self.request))
 
     def perform_create(self, serializer: serializers.BaseSerializer[Delegation]) -> None:
         serializer.instance = services.delegation_create(

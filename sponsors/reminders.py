@@ -25,13 +25,15 @@ def digests(today: datetime.date) -> "dict[User, list[WithAnnotations[Initiative
     the items they own (they may not decide on them)."""
     pending = cast(
         "QuerySet[WithAnnotations[Initiative, Overdue]]",
-        with_waiting(Initiative.objects.filter(state__in=[*COE_STATES, State.AWAITING_SPONSOR]))
+        with_waiting(
+            queryset=Initiative.objects.filter(state__in=[*COE_STATES, State.AWAITING_SPONSOR])
+        )
         .select_related("business_unit", "owner")
         .order_by("created_at", "id"),
     )
     overdue = []
     for item in pending:
-        item.wait = waiting(item, today)
+        item.wait = waiting(initiative=item, today=today)
         if item.wait.overdue:
             overdue.append(item)
     if not overdue:

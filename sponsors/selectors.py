@@ -57,7 +57,7 @@ COMMITTED = (State.APPROVED, State.ACTIVE, State.PAUSED)
 PENDING = (*COE_STATES, State.AWAITING_SPONSOR)
 
 
-def portfolio_units(user: UserLike, business_unit: int | None = None) -> QuerySet[BusinessUnit]:
+def portfolio_units(*, user: UserLike, business_unit: int | None = None) -> QuerySet[BusinessUnit]:
     """The units a caller's portfolio covers: those they can see (a sponsor's
     units, the whole organization for the CoE and auditors, a member's own
     units), optionally narrowed to one."""
@@ -67,12 +67,12 @@ def portfolio_units(user: UserLike, business_unit: int | None = None) -> QuerySe
     return units.order_by("name")
 
 
-def has_portfolio(user: UserLike) -> bool:
+def has_portfolio(*, user: UserLike) -> bool:
     """Whether the user oversees any unit, so that a portfolio page has something to show."""
-    return portfolio_units(user).exists()
+    return portfolio_units(user=user).exists()
 
 
-def sponsor_unit_roles(user: User, unit_ids: list[int]) -> list[tuple[int, str]]:
+def sponsor_unit_roles(*, user: User, unit_ids: list[int]) -> list[tuple[int, str]]:
     """The sponsor's role on each of the given units the user sponsors
     (registered with governance.registry.unit_roles)."""
     return [
@@ -111,18 +111,19 @@ class SponsorDelegations:
         return delegation.sponsor.user if delegation else None
 
 
-def portfolio_initiatives(units: QuerySet[BusinessUnit]) -> QuerySet[Initiative]:
+def portfolio_initiatives(*, units: QuerySet[BusinessUnit]) -> QuerySet[Initiative]:
     return Initiative.objects.filter(business_unit__in=units.values("pk"))
 
 
 def export_initiatives(
+    *,
     units: QuerySet[BusinessUnit],
 ) -> "QuerySet[WithAnnotations[Initiative, Scored]]":
     """The initiatives of the units, scored and with what their waits need, in
     the order of the CSV export."""
     return cast(
         "QuerySet[WithAnnotations[Initiative, Scored]]",
-        with_scores(with_waiting(portfolio_initiatives(units)))
+        with_scores(with_waiting(queryset=portfolio_initiatives(units=units)))
         .select_related("business_unit", "owner")
         .prefetch_related("goals")
         .order_by("business_unit__name", "id"),
@@ -146,7 +147,7 @@ def _decision_rights(user: UserLike) -> dict[str, set[int]]:
 
 
 def awaiting_decision(
-    user: UserLike, units: QuerySet[BusinessUnit]
+    *, user: UserLike, units: QuerySet[BusinessUnit]
 ) -> "list[WithAnnotations[Initiative, _AwaitingDecision]]":
     """Initiatives waiting for a decision the user may take, oldest wait first,
     each with its score and its rank by score among them (1 is the highest)."""
@@ -162,7 +163,7 @@ def awaiting_decision(
     items = cast(
         "list[WithAnnotations[Initiative, _AwaitingDecision]]",
         list(
-            with_scores(with_waiting(portfolio_initiatives(units).filter(query)))
+            with_scores(with_waiting(queryset=portfolio_initiatives(units=units).filter(query)))
             .exclude(Q(owner_id=user.pk) & ~Q(state=State.SUBMITTED))
             .select_related("business_unit", "owner")
         ),
@@ -170,7 +171,7 @@ def awaiting_decision(
     for rank, item in enumerate(sorted(items, key=lambda i: (-i.score, i.pk)), start=1):
         item.priority_rank = rank
     for item in items:
-        item.wait = waiting(item)
+        item.wait = waiting(initiative=item)
     items.sort(key=lambda i: (_waiting_since(i), i.pk))
     return items
 
@@ -184,18 +185,18 @@ def _waiting_since(initiative: Any) -> Any:
     return since or initiative.created_at
 
 
-def overdue_items(units: QuerySet[BusinessUnit]) -> "list[WithAnnotations[Initiative, Overdue]]":
+def overdue_items(*, units: QuerySet[BusinessUnit]) -> "list[WithAnnotations[Initiative, Overdue]]":
     items = cast(
         "list[WithAnnotations[Initiative, Overdue]]",
         list(
-            with_waiting(portfolio_initiatives(units).filter(state__in=PENDING)).select_related(
-                "business_unit", "owner"
-            )
+            with_waiting(
+                queryset=portfolio_initiatives(units=units).filter(state__in=PENDING)
+            ).select_related("business_unit", "owner")
         ),
     )
     overdue = []
     for item in items:
-        item.wait = waiting(item)
+        item.wait = waiting(initiative=item)
         if item.wait.overdue:
             overdue.append(item)
     # An overdue item has waited a number of days.
@@ -203,10 +204,10 @@ def overdue_items(units: QuerySet[BusinessUnit]) -> "list[WithAnnotations[Initia
     return overdue
 
 
-def portfolio(user: UserLike, units: QuerySet[BusinessUnit]) -> dict[str, Any]:
+def portfolio(*, user: UserLike, units: QuerySet[BusinessUnit]) -> dict[str, Any]:
     """The figures of the portfolio of `units`, as seen by `user`."""
     unit_rows = list(units.values("id", "name"))
-    initiatives = portfolio_initiatives(units)
+    initiatives = portfolio_initiatives(units=units)
     committed = initiatives.filter(state__in=COMMITTED)
 
     by_state = dict.fromkeys(State.values, 0)
@@ -255,19 +256,19 @@ def portfolio(user: UserLike, units: QuerySet[BusinessUnit]) -> dict[str, Any]:
         "aligned_budget": aligned,
         "aligned_share": (aligned / total).quantize(Decimal("0.0001")) if total else None,
         "without_goal": without_goal,
-        "awaiting_decision": awaiting_decision(user, units),
-        "overdue": overdue_items(units),
-        "policy_coverage": policy_coverage(units),
-        "exceptions_expiring": expiring_exceptions(units),
+        "awaiting_decision": awaiting_decision(user=user, units=units),
+        "overdue": overdue_items(units=units),
+        "policy_coverage": policy_coverage(units=units),
+        "exceptions_expiring": expiring_exceptions(units=units),
     }
 
 
-def policy_coverage(units: QuerySet[BusinessUnit]) -> list[dict[str, Any]]:
+def policy_coverage(*, units: QuerySet[BusinessUnit]) -> list[dict[str, Any]]:
     """Per unit: how many of its staff acknowledged the current version of every
     policy in force that applies to them. Four queries, whatever the size."""
     unit_rows = list(units.values("id", "name"))
     policies = list(
-        policies_in_force_for_units(units)
+        policies_in_force_for_units(units=units)
         .select_related("current_version")
         .prefetch_related("business_units")
     )
@@ -310,7 +311,7 @@ def policy_coverage(units: QuerySet[BusinessUnit]) -> list[dict[str, Any]]:
     return result
 
 
-def expiring_exceptions(units: QuerySet[BusinessUnit], days: int = 30) -> list[Any]:
+def expiring_exceptions(*, units: QuerySet[BusinessUnit], days: int = 30) -> list[Any]:
     """Approved exceptions of the units' initiatives that end within `days`."""
     today = timezone.localdate()
     return list(
@@ -325,7 +326,7 @@ def expiring_exceptions(units: QuerySet[BusinessUnit], days: int = 30) -> list[A
     )
 
 
-def delegations_for(user: User) -> QuerySet[Delegation]:
+def delegations_for(*, user: User) -> QuerySet[Delegation]:
     """Delegations the user gave or received; the CoE lead and auditors see all."""
     queryset = Delegation.objects.select_related("sponsor__user", "delegate")
     from governance.models import OrganizationRole

@@ -45,7 +45,7 @@ def _charts(data: dict[str, Any]) -> dict[str, Any]:
 def portfolio(request: HtmxHttpRequest) -> HttpResponse:
     """The portfolio of the units the user oversees, or of one of them
     (`?business_unit=`); 404 for a unit outside it."""
-    all_units = selectors.portfolio_units(request.user)
+    all_units = selectors.portfolio_units(user=request.user)
     form = PortfolioFilterForm(request.GET or None, units=all_units)
     units = all_units
     unit = None
@@ -53,8 +53,8 @@ def portfolio(request: HtmxHttpRequest) -> HttpResponse:
         if not form.is_valid():
             raise Http404("No such business unit in your portfolio.")
         unit = form.cleaned_data["business_unit"]
-        units = selectors.portfolio_units(request.user, unit.pk)
-    data = selectors.portfolio(request.user, units)
+        units = selectors.portfolio_units(user=request.user, business_unit=unit.pk)
+    data = selectors.portfolio(user=request.user, units=units)
     states = [
         (state, STATE_LABELS[state], count) for state, count in data["counts_by_state"].items()
     ]

@@ -82,7 +82,7 @@ def test_leaving_a_unit_takes_every_right_on_it_away(org: Org) -> None:
     assert rights(org.marketing_member, org.marketing) == set()
     from initiatives.selectors import visible_initiatives
 
-    assert not visible_initiatives(org.marketing_member).filter(pk=initiative.pk).exists()
+    assert not visible_initiatives(user=org.marketing_member).filter(pk=initiative.pk).exists()
 
 
 def test_losing_one_role_keeps_the_rights_another_role_gives(org: Org) -> None:

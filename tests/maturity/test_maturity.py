@@ -133,7 +133,7 @@ def reach(org: Org, stage: int, skip: str | None = None) -> None:
 @pytest.mark.parametrize("stage", range(0, 7))
 def test_a_unit_sits_exactly_at_its_stage(org: Org, stage: int) -> None:
     reach(org, stage)
-    assert maturity.assess(org.marketing).stage == stage
+    assert maturity.assess(unit=org.marketing).stage == stage
 
 
 SHORT_OF: list[tuple[int, str]] = [
@@ -144,7 +144,7 @@ SHORT_OF: list[tuple[int, str]] = [
 @pytest.mark.parametrize(("stage", "missing"), SHORT_OF)
 def test_one_criterion_short_of_the_next_stage(org: Org, stage: int, missing: str) -> None:
     reach(org, stage + 1, skip=missing)
-    result = maturity.assess(org.marketing)
+    result = maturity.assess(unit=org.marketing)
     assert result.stage == stage
     assert [r.key for r in result.missing] == [missing]
     assert result.missing[0].fix_url
@@ -159,8 +159,8 @@ def test_the_organization_needs_every_unit(org: Org) -> None:
         answers={"listening_program": True, "formal_presence": True},
     )
     # Marketing proposed an initiative; the organization as a whole has too.
-    assert maturity.assess(None).stage == 2
-    assert maturity.assess(org.sales).stage == 0
+    assert maturity.assess(unit=None).stage == 2
+    assert maturity.assess(unit=org.sales).stage == 0
 
 
 def test_who_may_record_an_assessment(org: Org) -> None:
@@ -228,8 +228,8 @@ def test_the_api_gives_stage_checklist_benchmark_and_history(org: Org) -> None:
 
 def test_the_benchmark_counts_units_by_stage(org: Org) -> None:
     reach(org, 1)
-    units = [maturity.assess(u) for u in (org.marketing, org.sales)]
-    bench = maturity.organization_benchmark(units)
+    units = [maturity.assess(unit=u) for u in (org.marketing, org.sales)]
+    bench = maturity.organization_benchmark(unit_assessments=units)
     by_name = {row["name"]: row for row in bench["distribution"]}
     assert by_name["Planning"]["units"] == 1
     assert by_name["Not yet planning"]["units"] == 1
@@ -257,4 +257,4 @@ def test_criteria_changes_are_audited_and_for_the_coe_lead(org: Org) -> None:
     )
     event = AuditEvent.objects.get(event="maturity.criterion_changed")
     assert event.new == {"active": False}
-    assert "kpis_recorded" not in {r.key for r in maturity.assess(org.marketing).results}
+    assert "kpis_recorded" not in {r.key for r in maturity.assess(unit=org.marketing).results}

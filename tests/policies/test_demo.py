@@ -39,7 +39,9 @@ def test_seed_demo_adds_policies_with_history_coverage_and_exceptions(db: None) 
     assert {"coe_lead", "coe_analyst"} <= editors
     assert [p.title for p in selectors.overdue_policies()] == ["Privacy and customer data"]
 
-    coverage = [unit for policy in Policy.objects.all() for unit in selectors.coverage(policy)]
+    coverage = [
+        unit for policy in Policy.objects.all() for unit in selectors.coverage(policy=policy)
+    ]
     assert any(unit["acknowledged"] for unit in coverage)
     assert any(unit["outdated"] for unit in coverage)
     assert any(unit["missing"] for unit in coverage)

@@ -156,7 +156,7 @@ def test_a_new_version_makes_earlier_acknowledgments_outdated(org: Org) -> None:
     policy = republish(org, policy, "Version two\n")
     services.policy_acknowledge(actor=org.marketing_lead, policy=policy)
 
-    [marketing] = selectors.coverage(policy)
+    [marketing] = selectors.coverage(policy=policy)
     assert marketing["business_unit"] == org.marketing.pk
     assert marketing["acknowledged"] == ["marketing_lead"]
     assert marketing["outdated"] == [{"user": "marketing_member", "version": 1}]
@@ -169,7 +169,7 @@ def test_a_new_version_makes_earlier_acknowledgments_outdated(org: Org) -> None:
 def test_coverage_of_a_policy_for_all_units_lists_every_unit(org: Org) -> None:
     policy = policy_in(org, "published")
     services.policy_acknowledge(actor=org.sales_lead, policy=policy)
-    by_unit = {row["business_unit_name"]: row for row in selectors.coverage(policy)}
+    by_unit = {row["business_unit_name"]: row for row in selectors.coverage(policy=policy)}
     assert set(by_unit) == {"Marketing", "Sales"}
     assert by_unit["Sales"]["acknowledged"] == ["sales_lead"]
     assert by_unit["Sales"]["missing"] == ["sales_member"]
@@ -204,10 +204,10 @@ def test_submitting_attests_the_versions_in_force_for_the_unit(org: Org) -> None
 def test_the_detail_flags_a_policy_republished_since_the_attestation(org: Org) -> None:
     policy = policy_in(org, "published", title="For all")
     initiative = bring_to(org, "submitted")
-    [before] = selectors.attested_versions(initiative)
+    [before] = selectors.attested_versions(initiative=initiative)
     assert (before["version"], before["republished_since"]) == (1, False)
     republish(org, policy, "v2\n")
-    [after] = selectors.attested_versions(initiative)
+    [after] = selectors.attested_versions(initiative=initiative)
     assert (after["version"], after["current_version"], after["republished_since"]) == (1, 2, True)
 
 
@@ -216,7 +216,7 @@ def test_a_second_submission_attests_again(org: Org) -> None:
     initiative = bring_to(org, "changes_requested")
     republish(org, policy, "v2\n")
     workflow.initiative_transition(actor=org.marketing_member, initiative=initiative, name="submit")
-    [latest] = selectors.attested_versions(initiative)
+    [latest] = selectors.attested_versions(initiative=initiative)
     assert (latest["version"], latest["republished_since"]) == (2, False)
     assert Attestation.objects.filter(initiative=initiative).count() == 2
 
@@ -224,7 +224,7 @@ def test_a_second_submission_attests_again(org: Org) -> None:
 def test_a_submission_without_policies_attests_nothing(org: Org) -> None:
     initiative = bring_to(org, "submitted")
     assert not Attestation.objects.filter(initiative=initiative).exists()
-    assert selectors.attested_versions(initiative) == []
+    assert selectors.attested_versions(initiative=initiative) == []
 
 
 # Exceptions

@@ -24,7 +24,7 @@ FRIDAY = datetime.date(2026, 11, 20)
     ],
 )
 def test_business_days_skip_weekends(start: datetime.date, end: datetime.date, days: int) -> None:
-    assert business_days_between(start, end) == days
+    assert business_days_between(start=start, end=end) == days
 
 
 def test_a_fresh_submission_is_not_overdue(org: Org) -> None:

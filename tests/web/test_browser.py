@@ -243,7 +243,7 @@ def test_an_auditor_opens_a_policy_history_and_a_diff(org: Org, people: Any) -> 
     assert_accessible(page)
     shoot(page, "policy-history")
 
-    oldest = policy_selectors.history_of(policy).values_list("history_id", flat=True).last()
+    oldest = policy_selectors.history_of(policy=policy).values_list("history_id", flat=True).last()
     page.locator(f"#from-{oldest}").check()
     page.get_by_role("button", name="Compare the selected versions").click()
     expect(page.get_by_role("heading", name="Changes to Community response")).to_be_visible()

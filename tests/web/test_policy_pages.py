@@ -20,7 +20,7 @@ def url(name: str, policy: Policy) -> str:
 
 
 def history_ids(policy: Policy) -> list[int]:
-    return list(selectors.history_of(policy).values_list("history_id", flat=True))
+    return list(selectors.history_of(policy=policy).values_list("history_id", flat=True))
 
 
 @pytest.mark.parametrize("path", ["/policies/", "/policies/1/", "/policies/1/history/"])
@@ -303,12 +303,12 @@ def test_diff_shows_changed_fields_and_highlights_changed_words(org: Org) -> Non
 
 
 def test_words_changed_together_are_one_highlight() -> None:
-    assert selectors.word_diff("within one business day.", "within four hours.") == [
+    assert selectors.word_diff(old="within one business day.", new="within four hours.") == [
         ("equal", "within "),
         ("delete", "one business day."),
         ("insert", "four hours."),
     ]
-    assert selectors.word_diff("a b", "a b") == [("equal", "a b")]
+    assert selectors.word_diff(old="a b", new="a b") == [("equal", "a b")]
 
 
 def test_diff_takes_the_two_records_in_either_order(org: Org) -> None:

@@ -13,10 +13,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         unit_rows = [
-            (unit.name, selectors.assess(unit)) for unit in BusinessUnit.objects.order_by("name")
+            (unit.name, selectors.assess(unit=unit))
+            for unit in BusinessUnit.objects.order_by("name")
         ]
         units = [assessment for _name, assessment in unit_rows]
-        rows = [*unit_rows, ("Organization", selectors.assess(None))]
+        rows = [*unit_rows, ("Organization", selectors.assess(unit=None))]
         width = max(len(name) for name, _ in rows)
         self.stdout.write(f"{'Scope':<{width}}  {'Stage':<18}  Missing for the next stage")
         self.stdout.write(f"{'-' * width}  {'-' * 18}  {'-' * 40}")
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{name:<{width}}  {stage:<18}  {missing}")
         self.stdout.write("")
         self.stdout.write("Units by stage, beside the published survey:")
-        bench = selectors.organization_benchmark(units)
+        bench = selectors.organization_benchmark(unit_assessments=units)
         for row in bench["distribution"]:
             survey = "" if row["survey_share"] is None else f"{row['survey_share']:.0%}"
             self.stdout.write(

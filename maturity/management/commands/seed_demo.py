@@ -361,7 +361,7 @@ class Command(BaseCommand):
             if name in ("Customer Care", "Human Resources"):
                 # These leads keep up with every policy that applies to them.
                 for policy in Policy.objects.filter(
-                    pk__in=policies_in_force_for_unit(unit.pk).values("pk")
+                    pk__in=policies_in_force_for_unit(unit_id=unit.pk).values("pk")
                 ):
                     policy_acknowledge(actor=lead, policy=policy)
             if not MaturityAssessment.objects.filter(business_unit=unit).exists():
