@@ -5,6 +5,7 @@ forbidden, 404 unseen or unknown, 409 wrong state or lost race, 413 too large).
 
 from typing import TYPE_CHECKING, Any
 
+import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
@@ -18,6 +19,26 @@ from governance.errors import Conflict, UnknownAction
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
+
+
+# The largest primary key the databases store (a signed 64-bit integer). A
+# larger number names nothing, and SQLite cannot even bind it, so every id taken
+# from a request is checked against it first.
+MAX_ID = 2**63 - 1
+
+
+class IdField(serializers.IntegerField):
+    """An object id in a request body: 400 below 1 or above the largest id."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A filter on an object id: 400 for a number no id can have."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class IsAuthenticatedActiveUser(permissions.BasePermission):

@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from governance import access
-from governance.api import ReadOnlyFieldsGuard
+from governance.api import IdField, IdFilter, ReadOnlyFieldsGuard
 from governance.models import BusinessUnit, StrategicGoal
 from governance.requests import signed_in_user
 from governance.viewsets import TransitionActionsMixin
@@ -171,9 +171,7 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 class BulkTransitionSerializer(serializers.Serializer):
     transition = serializers.ChoiceField(choices=sorted(selectors.TRANSITIONS))
-    ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=200
-    )
+    ids = serializers.ListField(child=IdField(), min_length=1, max_length=200)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 
 
@@ -269,7 +267,7 @@ class AmendmentSerializer(serializers.ModelSerializer):
 
 class InitiativeFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=State.choices)
-    business_unit = django_filters.NumberFilter(field_name="business_unit_id")
+    business_unit = IdFilter(field_name="business_unit_id")
     search = django_filters.CharFilter(field_name="title", lookup_expr="icontains")
 
     class Meta:

@@ -29,7 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from governance import access
-from governance.api import Pagination, ReadOnlyFieldsGuard
+from governance.api import IdFilter, Pagination, ReadOnlyFieldsGuard
 from governance.models import BusinessUnit
 from governance.requests import signed_in_user
 from governance.viewsets import TransitionActionsMixin
@@ -257,7 +257,7 @@ DiffSerializer = inline_serializer(
 class PolicyFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=State.choices)
     category = django_filters.ChoiceFilter(choices=Category.choices)
-    business_unit = django_filters.NumberFilter(field_name="business_units__id")
+    business_unit = IdFilter(field_name="business_units__id")
     search = django_filters.CharFilter(field_name="title", lookup_expr="icontains")
 
     class Meta:
@@ -534,8 +534,8 @@ class PolicyExceptionSerializer(ReadOnlyFieldsGuard, serializers.ModelSerializer
 
 class ExceptionFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=ExceptionState.choices)
-    initiative = django_filters.NumberFilter(field_name="initiative_id")
-    policy = django_filters.NumberFilter(field_name="policy_id")
+    initiative = IdFilter(field_name="initiative_id")
+    policy = IdFilter(field_name="policy_id")
     active = django_filters.BooleanFilter(method="filter_active")
 
     class Meta:

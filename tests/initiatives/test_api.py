@@ -430,3 +430,19 @@ def test_list_query_count_does_not_grow(org: Org) -> None:
         return len(queries)
 
     assert measure(5) == measure(200)
+
+
+def test_bulk_decision_with_an_id_no_row_can_have_is_400(org: Org) -> None:
+    answer = api_client(org.coe_lead).post(
+        "/api/initiatives/bulk-transition/",
+        {"transition": "approve", "ids": [2**64]},
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert "ids" in answer.json()
+
+
+def test_filter_by_an_id_no_row_can_have_is_400(org: Org) -> None:
+    answer = api_client(org.coe_lead).get(f"/api/initiatives/?business_unit={2**64}")
+    assert answer.status_code == 400
+    assert "business_unit" in answer.json()
