@@ -188,9 +188,9 @@ def test_running_as_a_replica_does_not_skip_the_guard() -> None:
     if not on_postgres():
         pytest.skip("session_replication_role exists on PostgreSQL only.")
     build_org()
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL session_replication_role = replica")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        with pytest.raises(DatabaseError, match="append-only"):
             cursor.execute(f"DELETE FROM {TABLE}")
 
 
