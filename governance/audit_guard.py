@@ -43,14 +43,22 @@ def suspended(connection: BaseDatabaseWrapper) -> Iterator[None]:
     if connection.vendor == "postgresql":
         triggers = _pg_triggers(connection)
         with connection.cursor() as cursor:
+            if connection.in_atomic_block:
+                # ALTER TABLE refuses while deferred foreign-key checks are pending
+                # in the transaction: run them now (Django defers them all).
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for table, name in triggers:
                 cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER "{name}"')
         try:
             yield
         finally:
             with connection.cursor() as cursor:
+                if connection.in_atomic_block:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 for table, name in triggers:
                     cursor.execute(f'ALTER TABLE "{table}" ENABLE ALWAYS TRIGGER "{name}"')
+                if connection.in_atomic_block:
+                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     elif connection.vendor == "sqlite":
         definitions = _sqlite_triggers(connection)
         with connection.cursor() as cursor:
