@@ -1,24 +1,33 @@
 """The one audit writer. Services call `record` inside their transaction, so an
 event commits or rolls back with the change it describes.
 
-The log is a hash chain (see AuditEvent): each event's hash covers its own
-canonical content and the previous event's hash, and `verify_chain` walks it.
+The log is a keyed chain (see AuditEvent): each event's link is the
+HMAC-SHA256, under a key held outside the database, of its own canonical
+content and the previous event's link. Every AUDIT_CHECKPOINT_EVERY events, in
+the same transaction, and whenever `manage.py audit_checkpoint` runs, the head
+of the chain is signed with Ed25519 (`checkpoint_create`) and, after commit,
+appended to the checkpoint file. governance.audit_verify checks it all.
 """
 
 import datetime
 import hashlib
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+import logging
+import os
 from enum import StrEnum
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models
+from django.db import connection, models, transaction
+from django.db.models import Max
 from django.utils import timezone
 
-from governance.models import AuditEvent
+from governance import audit_keys
+from governance.models import AuditChainUpgrade, AuditCheckpoint, AuditEvent
+
+logger = logging.getLogger(__name__)
 
 
 class Event(StrEnum):
@@ -65,6 +74,7 @@ class Event(StrEnum):
     USER_LOGGED_IN = "auth.logged_in"
     USER_LOGGED_OUT = "auth.logged_out"
     USER_LOGIN_FAILED = "auth.login_failed"
+    USER_LOGIN_FAILURES_COUNTED = "auth.login_failures_counted"
     AMENDMENT_PROPOSED = "amendment.proposed"
     AMENDMENT_REVIEW_STARTED = "amendment.review_started"
     AMENDMENT_APPROVED = "amendment.approved"
@@ -106,32 +116,70 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
 
 
-def canonical(event: AuditEvent) -> str:
-    """The exact text an event's hash covers: its content and its link, as JSON
-    with sorted keys, so that it reads back the same from either database."""
-    at = event.at.astimezone(datetime.UTC).isoformat()
+# The columns an event's link covers, in the order the verifier reads them.
+CHAINED_FIELDS = (
+    "seq",
+    "at",
+    "event",
+    "actor_id",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "old",
+    "new",
+    "comment",
+    "prev_hash",
+)
+
+
+def canonical_values(
+    seq: int,
+    at: datetime.datetime,
+    event: str,
+    actor_id: int | None,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    old: Any,
+    new: Any,
+    comment: str,
+    prev_hash: str,
+) -> bytes:
+    """The exact bytes an event's link covers: its content and the previous
+    link, as JSON with sorted keys and UTC time, so that it reads back the same
+    from either database."""
     return json.dumps(
         {
-            "seq": event.seq,
-            "at": at,
-            "event": event.event,
-            "actor": event.actor_id,
-            "object_type": event.object_type,
-            "object_id": event.object_id,
-            "object_repr": event.object_repr,
-            "old": event.old,
-            "new": event.new,
-            "comment": event.comment,
-            "prev_hash": event.prev_hash,
+            "seq": seq,
+            "at": at.astimezone(datetime.UTC).isoformat(),
+            "event": event,
+            "actor": actor_id,
+            "object_type": object_type,
+            "object_id": object_id,
+            "object_repr": object_repr,
+            "old": old,
+            "new": new,
+            "comment": comment,
+            "prev_hash": prev_hash,
         },
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=True,
-    )
+    ).encode()
 
 
-def compute_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(canonical(event).encode()).hexdigest()
+def canonical(event: AuditEvent) -> bytes:
+    return canonical_values(*(getattr(event, name) for name in CHAINED_FIELDS))
+
+
+def legacy_hash(event: AuditEvent) -> str:
+    """The unkeyed SHA-256 link of the events written before keyed links."""
+    return hashlib.sha256(canonical(event)).hexdigest()
+
+
+def link(event: AuditEvent, key: bytes | None = None) -> str:
+    """The event's keyed link: HMAC-SHA256 under the audit key."""
+    return audit_keys.mac(key or audit_keys.hmac_key(), canonical(event))
 
 
 def object_label(obj: models.Model) -> str:
@@ -177,44 +225,123 @@ def record(
         comment=comment,
         prev_hash=prev_hash,
     )
-    entry.hash = compute_hash(entry)
+    entry.hash = link(entry)
     entry.save(force_insert=True)
+    if seq % settings.AUDIT_CHECKPOINT_EVERY == 0:
+        checkpoint_create()
     return entry
 
 
-@dataclass(frozen=True)
-class ChainProblem:
-    event_id: int
-    seq: int
-    reason: str
+def checkpoint_message(
+    *,
+    number: int,
+    head_seq: int,
+    head_hash: str,
+    count: int,
+    legacy_until: int,
+    at: str,
+    key_id: str,
+) -> bytes:
+    """The exact bytes a checkpoint's signature covers (`at` in UTC ISO form)."""
+    return json.dumps(
+        {
+            "number": number,
+            "head_seq": head_seq,
+            "head_hash": head_hash,
+            "count": count,
+            "legacy_until": legacy_until,
+            "at": at,
+            "key_id": key_id,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+    ).encode()
 
-    def __str__(self) -> str:
-        return f"audit event {self.event_id} (seq {self.seq}): {self.reason}"
+
+def checkpoint_fields(checkpoint: AuditCheckpoint) -> dict[str, Any]:
+    """The signed fields of a checkpoint, as in its message and its exported line."""
+    return {
+        "number": checkpoint.number,
+        "head_seq": checkpoint.head_seq,
+        "head_hash": checkpoint.head_hash,
+        "count": checkpoint.count,
+        "legacy_until": checkpoint.legacy_until,
+        "at": checkpoint.at.astimezone(datetime.UTC).isoformat(),
+        "key_id": checkpoint.key_id,
+    }
 
 
-def _events() -> Iterator[AuditEvent]:
-    # Streamed in chunks: the chain is walked without holding it all in memory.
-    return AuditEvent.objects.order_by("seq").iterator(chunk_size=2000)
+def checkpoint_line(checkpoint: AuditCheckpoint) -> str:
+    """The checkpoint as one line of the checkpoint file."""
+    return json.dumps(
+        checkpoint_fields(checkpoint) | {"signature": checkpoint.signature},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
 
 
-def verify_chain() -> tuple[int, ChainProblem | None]:
-    """Walk the chain from the first event. Returns how many events were checked
-    and the first problem found (None when every content and link matches)."""
-    checked = 0
-    prev_hash = ""
-    expected_seq = 1
-    for entry in _events():
-        checked += 1
-        if entry.seq != expected_seq:
-            return checked, ChainProblem(
-                entry.pk, entry.seq, f"expected position {expected_seq}: an event is missing"
+def checkpoint_export(checkpoint: AuditCheckpoint) -> None:
+    """Append the checkpoint to AUDIT_CHECKPOINT_FILE (when set), synced to disk.
+    Raises OSError when the file cannot be written."""
+    path = settings.AUDIT_CHECKPOINT_FILE
+    if not path:
+        return
+    with open(path, "a", encoding="utf-8") as exported:
+        exported.write(checkpoint_line(checkpoint) + "\n")
+        exported.flush()
+        os.fsync(exported.fileno())
+
+
+def _export_after_commit(checkpoint: AuditCheckpoint) -> None:
+    try:
+        checkpoint_export(checkpoint)
+    except OSError:
+        # The checkpoint is committed and signed in the database; the next one
+        # will be exported. The operator must see this, the user need not.
+        logger.exception("Audit checkpoint %s could not be exported.", checkpoint.number)
+
+
+def checkpoint_create(*, export_errors_raise: bool = False) -> AuditCheckpoint:
+    """Sign the chain's current head and store the checkpoint; after commit it is
+    appended to the checkpoint file. Joins the caller's transaction (the audit
+    writer's, every AUDIT_CHECKPOINT_EVERY events) or opens its own.
+
+    The first checkpoint seals the events written before keyed links
+    (AuditChainUpgrade); every later one repeats that boundary. A checkpoint
+    file that cannot be written is logged, or, with `export_errors_raise` and
+    no outer transaction, raises OSError once the checkpoint is committed."""
+    with transaction.atomic():
+        _lock_chain()
+        head_seq, head_hash = AuditEvent.objects.order_by("-seq").values_list(
+            "seq", "hash"
+        ).first() or (0, "")
+        previous = (
+            AuditCheckpoint.objects.order_by("-number")
+            .values_list("number", "legacy_until")
+            .first()
+        )
+        if previous is not None:
+            number, legacy_until = previous[0] + 1, previous[1]
+        else:
+            number = 1
+            legacy_until = (
+                AuditChainUpgrade.objects.aggregate(until=Max("legacy_until"))["until"] or 0
             )
-        if entry.prev_hash != prev_hash:
-            return checked, ChainProblem(
-                entry.pk, entry.seq, "link to the previous event does not match"
-            )
-        if compute_hash(entry) != entry.hash:
-            return checked, ChainProblem(entry.pk, entry.seq, "content does not match its hash")
-        prev_hash = entry.hash
-        expected_seq += 1
-    return checked, None
+        key = audit_keys.signing_key()
+        checkpoint = AuditCheckpoint(
+            number=number,
+            head_seq=head_seq,
+            head_hash=head_hash,
+            # Positions start at 1 and have no gaps: the head's is the count.
+            count=head_seq,
+            legacy_until=legacy_until,
+            at=timezone.now(),
+            key_id=audit_keys.key_id(key.public_key()),
+        )
+        checkpoint.signature = key.sign(checkpoint_message(**checkpoint_fields(checkpoint))).hex()
+        checkpoint.save(force_insert=True)
+        if export_errors_raise:
+            transaction.on_commit(lambda: checkpoint_export(checkpoint))
+        else:
+            transaction.on_commit(lambda: _export_after_commit(checkpoint))
+    return checkpoint

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, register
+from django.core.exceptions import ImproperlyConfigured
 
 
 @register(deploy=False)
@@ -25,3 +26,50 @@ def check_secret_key(app_configs: Any = None, **kwargs: Any) -> list[Error]:
             )
         ]
     return []
+
+
+@register(deploy=False)
+def check_audit_keys(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """The audit log's keys must be real ones outside development, and usable."""
+    from governance import audit_keys
+
+    errors = []
+    if not settings.DEBUG and settings.AUDIT_HMAC_KEY == settings.DEV_AUDIT_HMAC_KEY:
+        errors.append(
+            Error(
+                "DEBUG is off but the development audit HMAC key is in use.",
+                hint="Set DJANGO_AUDIT_HMAC_KEY (or DJANGO_AUDIT_HMAC_KEY_FILE) to a long "
+                "random value kept outside the database.",
+                id="governance.E003",
+            )
+        )
+    elif not settings.DEBUG and len(settings.AUDIT_HMAC_KEY) < 32:
+        errors.append(
+            Error(
+                "DJANGO_AUDIT_HMAC_KEY is too short for production.",
+                hint="Use at least 32 random characters.",
+                id="governance.E004",
+            )
+        )
+    if not settings.DEBUG and settings.AUDIT_SIGNING_KEY == settings.DEV_AUDIT_SIGNING_KEY:
+        errors.append(
+            Error(
+                "DEBUG is off but the development audit signing key is in use.",
+                hint="Set DJANGO_AUDIT_SIGNING_KEY (or _FILE) to an Ed25519 private key: "
+                "openssl genpkey -algorithm ed25519",
+                id="governance.E005",
+            )
+        )
+    try:
+        audit_keys.signing_key()
+    except ImproperlyConfigured as exc:
+        errors.append(Error(str(exc), id="governance.E006"))
+    if not settings.DEBUG and not settings.AUDIT_CHECKPOINT_FILE:
+        errors.append(
+            Error(
+                "DEBUG is off but DJANGO_AUDIT_CHECKPOINT_FILE is not set.",
+                hint="Signed checkpoints must also go to storage the database cannot reach.",
+                id="governance.E007",
+            )
+        )
+    return errors

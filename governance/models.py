@@ -109,10 +109,13 @@ class OrganizationRole(models.Model):
 class AuditEvent(models.Model):
     """One entry of the append-only audit log. Written only by governance.audit.
 
-    The entries form a hash chain: `seq` is the position in the chain, `hash`
-    covers the entry's own canonical content and `prev_hash`, the previous
-    entry's hash. Changing, deleting or reordering entries breaks the chain,
-    which `manage.py verify_audit` reports."""
+    The entries form a keyed chain: `seq` is the position in the chain, `hash`
+    is the HMAC-SHA256 (under a key held outside the database) of the entry's
+    own canonical content and `prev_hash`, the previous entry's hash. Entries
+    written before the key existed carry a plain SHA-256 instead; the first
+    signed checkpoint records up to where (AuditCheckpoint.legacy_until).
+    Changing, deleting, reordering or adding entries breaks the chain or the
+    signed checkpoints, which `manage.py verify_audit` reports."""
 
     seq = models.PositiveBigIntegerField(unique=True, editable=False)
     # Set by the writer before hashing (not auto_now_add, which would overwrite
@@ -141,3 +144,78 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.event} {self.object_repr}"
+
+
+class AuditChainUpgrade(models.Model):
+    """Where the unkeyed SHA-256 chain of an existing log ends: written once by
+    the migration that introduced keyed links, and sealed by the first signed
+    checkpoint, which copies it."""
+
+    legacy_until = models.PositiveBigIntegerField()
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"events up to {self.legacy_until} are SHA-256 linked"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement of the chain's head: "`count` events, the last at
+    position `head_seq` with hash `head_hash`, at time `at`". Signed with the
+    Ed25519 key `key_id` names over `AuditCheckpoint.message()`, and also
+    appended to the checkpoint file outside the database, so that a shortened
+    or rewritten log no longer matches it."""
+
+    number = models.PositiveBigIntegerField(unique=True, editable=False)
+    head_seq = models.PositiveBigIntegerField(editable=False)
+    head_hash = models.CharField(max_length=64, blank=True, editable=False)
+    count = models.PositiveBigIntegerField(editable=False)
+    # Events up to this position are linked with the unkeyed SHA-256 of before.
+    legacy_until = models.PositiveBigIntegerField(default=0, editable=False)
+    at = models.DateTimeField(editable=False)
+    key_id = models.CharField(max_length=16, editable=False)
+    signature = models.CharField(max_length=128, editable=False)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.number}: {self.count} events at {self.at:%Y-%m-%d %H:%M}"
+
+
+class AuditVerification(models.Model):
+    """The outcome of one run of `manage.py verify_audit`, shown on the audit page."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    intact = models.BooleanField()
+    events = models.PositiveBigIntegerField()
+    checkpoint_number = models.PositiveBigIntegerField(null=True, blank=True)
+    checkpoint_at = models.DateTimeField(null=True, blank=True)
+    problem = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {'intact' if self.intact else 'broken'}"
+
+
+class LoginFailureWindow(models.Model):
+    """How many sign-ins failed for one account name from one address within one
+    window. Counted here, outside the audit chain, so that a burst of wrong
+    passwords costs one audit event per window instead of one each."""
+
+    username = models.CharField(max_length=150)
+    source = models.CharField(max_length=64, blank=True)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=1)
+    last_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["username", "source", "window_start"], name="one_failure_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.source or '?'}: {self.count}"

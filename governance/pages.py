@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance import access, audit_reader, registry
 from governance.audit_reader import AuditEventFilter
-from governance.models import AuditEvent, OrganizationRole
+from governance.models import AuditEvent, AuditVerification, OrganizationRole
 from governance.registry import Panel
 
 AUDIT_PAGE_SIZE = 50
@@ -58,7 +58,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "governance/auditevent_list.html",
-        {"form": filters.form, "page": page, "rows": rows, "query": query.urlencode()},
+        {
+            "form": filters.form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "verification": AuditVerification.objects.order_by("-at", "-id").first(),
+        },
     )
 
 

@@ -1,11 +1,12 @@
 """Settings for the governance product. Every value comes from the environment
 (see .env.example); the defaults are safe for local development only."""
 
+import sys
 from pathlib import Path
 
 import dj_database_url
 
-from governance.env import env_bool, env_int, env_list, env_str
+from governance.env import env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -73,9 +74,17 @@ TEMPLATES = [
     },
 ]
 
+# Two roles on PostgreSQL: DATABASE_URL is the runtime role (no table of its own,
+# no UPDATE/DELETE/TRUNCATE on the audit log); DATABASE_MIGRATE_URL, when set, is
+# the owner of the schema and is used only by the commands that change it.
+OWNER_COMMANDS = {"migrate", "setup_db_roles"}
+_command = sys.argv[1] if len(sys.argv) > 1 else ""
+_database_url = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'governance.sqlite3'}")
+if _command in OWNER_COMMANDS:
+    _database_url = env_str("DATABASE_MIGRATE_URL", "") or _database_url
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'governance.sqlite3'}"),
+        _database_url,
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
@@ -184,6 +193,32 @@ SPECTACULAR_SETTINGS = {
         "ExceptionStateEnum": "policies.models.ExceptionState",
     },
 }
+
+# The audit log (see governance.audit). Each event is linked to the previous one
+# with an HMAC under AUDIT_HMAC_KEY; every AUDIT_CHECKPOINT_EVERY events (and at
+# least daily, `manage.py audit_checkpoint`) the head of the chain is signed with
+# the Ed25519 key AUDIT_SIGNING_KEY and appended to AUDIT_CHECKPOINT_FILE. Both
+# keys live outside the database; the clearly fake development keys below are
+# refused by governance.checks when DEBUG is off.
+DEV_AUDIT_HMAC_KEY = "dev-only-audit-hmac-key-never-use-in-production"
+# 32 bytes, hex-encoded: the text "dev-only-audit-signing-key-fake!".
+DEV_AUDIT_SIGNING_KEY = "6465762d6f6e6c792d61756469742d7369676e696e672d6b65792d66616b6521"
+AUDIT_HMAC_KEY = env_secret("DJANGO_AUDIT_HMAC_KEY", DEV_AUDIT_HMAC_KEY)
+# An Ed25519 private key: PEM (PKCS#8) or the 32-byte seed in hex.
+AUDIT_SIGNING_KEY = env_secret("DJANGO_AUDIT_SIGNING_KEY", DEV_AUDIT_SIGNING_KEY)
+# The public key verify_audit checks signatures with (PEM file); unset: derived
+# from AUDIT_SIGNING_KEY.
+AUDIT_PUBLIC_KEY_FILE = env_str("DJANGO_AUDIT_PUBLIC_KEY_FILE", "")
+AUDIT_CHECKPOINT_EVERY = env_int("DJANGO_AUDIT_CHECKPOINT_EVERY", 1000)
+# One JSON line per checkpoint. In production: storage the database cannot reach
+# (another host, append-only object storage). Empty: no file.
+AUDIT_CHECKPOINT_FILE = env_str(
+    "DJANGO_AUDIT_CHECKPOINT_FILE", str(BASE_DIR / "audit-checkpoints.jsonl") if DEBUG else ""
+)
+# Failed sign-ins are counted per account and source address within a window of
+# this many minutes: one audit event when the window opens, one with the count
+# when it closes.
+AUDIT_LOGIN_FAILURE_WINDOW_MINUTES = env_int("DJANGO_AUDIT_LOGIN_FAILURE_WINDOW_MINUTES", 15)
 
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

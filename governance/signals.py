@@ -4,9 +4,10 @@
 below it without that app importing it (the attestation of the policies in
 force on submission, the emails to whoever acts next).
 
-Logins, logouts and failed logins go to the audit log. Django sends these
-signals outside of any transaction of ours, so each receiver opens its own: the
-event is written on its own, as the act it records is."""
+Logins and logouts go to the audit log; failed logins are counted per account
+and address and logged once per window (governance.login_failures). Django
+sends these signals outside of any transaction of ours, so each receiver opens
+its own: the event is written on its own, as the act it records is."""
 
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.db import transaction
 from django.dispatch import Signal, receiver
 from django.http import HttpRequest
 
-from governance import audit
+from governance import audit, login_failures
 
 # Sent by a workflow service inside the transaction of a transition, once the
 # transition is taken and its decision recorded, before its audit event; the
@@ -63,14 +64,7 @@ def record_logout(
 def record_login_failure(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
-    # Only the user name is kept; Django has already masked the password.
+    # Only the user name is kept; Django has already masked the password. Counted
+    # per window, not logged one by one (governance.login_failures).
     username = str(credentials.get(get_user_model().USERNAME_FIELD, ""))
-    with transaction.atomic():
-        audit.record(
-            audit.Event.USER_LOGIN_FAILED,
-            actor=None,
-            obj=None,
-            object_type=get_user_model()._meta.label_lower,
-            object_repr=username,
-            new={"username": username[:150]} | _client(request),
-        )
+    login_failures.login_failure_count(username=username, source=_client(request).get("ip", ""))

@@ -3,6 +3,7 @@
 Marketing is sponsored by `sponsor` (threshold 50,000); Sales has its own lead
 and no member of ours; `outsider` belongs nowhere."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -11,10 +12,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from governance import audit_guard
 from governance import services as org_services
 from governance.models import BusinessUnit, Membership, OrganizationRole, StrategicGoal
 from initiatives import services as workflow
@@ -83,6 +86,26 @@ class Org:
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # No checkpoint file unless a test asks for one (tmp_path).
+    settings.AUDIT_CHECKPOINT_FILE = ""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_past_the_audit_guard() -> Iterator[None]:
+    """Transactional and live-server tests end with Django's flush, which
+    TRUNCATEs (PostgreSQL) or DELETEs (SQLite) every table, and the audit
+    tables refuse both. Lift the guard around the flush only, as the owner;
+    tests/governance/test_audit_guard.py shows it refuses otherwise."""
+    operations = type(connection.ops)
+    flush = operations.execute_sql_flush
+
+    def guarded_flush(self: BaseDatabaseOperations, sql_list: list[str]) -> None:
+        with audit_guard.suspended(self.connection):
+            flush(self, sql_list)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(operations, "execute_sql_flush", guarded_flush)
+        yield
 
 
 def make_user(username: str, **extra: Any) -> AbstractBaseUser:

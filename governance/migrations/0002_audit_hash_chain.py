@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 
 def chain_existing_events(apps, schema_editor):
-    from governance.audit import compute_hash
+    from governance.audit import legacy_hash as compute_hash
 
     AuditEvent = apps.get_model("governance", "AuditEvent")
     prev_hash = ""

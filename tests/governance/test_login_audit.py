@@ -1,8 +1,12 @@
 """Logins, logouts and failed logins are audit events, by session and by token."""
 
+import datetime
 from typing import Any
 
-from governance.models import AuditEvent
+from django.utils import timezone
+
+from governance import login_failures
+from governance.models import AuditEvent, LoginFailureWindow
 from tests.conftest import Org, api_client
 
 
@@ -63,3 +67,46 @@ def test_a_failed_token_login_is_recorded_once(org: Org) -> None:
     assert response.status_code == 400
     assert AuditEvent.objects.filter(event="auth.login_failed").count() == before + 1
     assert not AuditEvent.objects.filter(event="auth.logged_in").exists()
+
+
+def test_a_burst_of_wrong_passwords_is_counted_in_one_event(org: Org, client: Any) -> None:
+    before = AuditEvent.objects.count()
+    for _ in range(60):
+        assert not client.login(username="auditor", password="wrong")
+    # One event when the window opened; the other 59 only counted.
+    assert AuditEvent.objects.count() == before + 1
+    assert LoginFailureWindow.objects.get().count == 60
+    later = timezone.now() + datetime.timedelta(minutes=16)
+    assert login_failures.login_failure_windows_close(now=later) == 1
+    counted = _last("auth.login_failures_counted")
+    assert counted.new["count"] == 60
+    assert counted.new["username"] == "auditor"
+    assert AuditEvent.objects.count() == before + 2
+    assert not LoginFailureWindow.objects.exists()
+
+
+def test_each_account_and_address_has_its_own_window(org: Org) -> None:
+    at = timezone.now()
+    for username, source in [("auditor", "10.0.0.1"), ("auditor", "10.0.0.2"), ("x", "10.0.0.1")]:
+        login_failures.login_failure_count(username=username, source=source, at=at)
+        login_failures.login_failure_count(username=username, source=source, at=at)
+    assert AuditEvent.objects.filter(event="auth.login_failed").count() == 3
+    assert sorted(LoginFailureWindow.objects.values_list("count", flat=True)) == [2, 2, 2]
+
+
+def test_the_next_window_closes_the_last_one_of_the_pair(org: Org) -> None:
+    at = timezone.now()
+    for _ in range(3):
+        login_failures.login_failure_count(username="auditor", source="10.0.0.1", at=at)
+    login_failures.login_failure_count(
+        username="auditor", source="10.0.0.1", at=at + datetime.timedelta(minutes=15)
+    )
+    assert _last("auth.login_failures_counted").new["count"] == 3
+    assert AuditEvent.objects.filter(event="auth.login_failed").count() == 2
+
+
+def test_a_single_failure_needs_no_count(org: Org) -> None:
+    login_failures.login_failure_count(username="auditor", source="10.0.0.1")
+    later = timezone.now() + datetime.timedelta(hours=1)
+    assert login_failures.login_failure_windows_close(now=later) == 1
+    assert not AuditEvent.objects.filter(event="auth.login_failures_counted").exists()

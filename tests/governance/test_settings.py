@@ -34,9 +34,47 @@ def test_the_dev_key_is_refused_with_debug_off() -> None:
     assert "governance.E001" in result.stderr
 
 
-def test_a_real_key_with_debug_off_passes() -> None:
-    result = run_check(DJANGO_DEBUG="off", DJANGO_SECRET_KEY="x" * 50)
+PRODUCTION = {
+    "DJANGO_DEBUG": "off",
+    "DJANGO_SECRET_KEY": "x" * 50,
+    "DJANGO_AUDIT_HMAC_KEY": "h" * 40,
+    # An Ed25519 seed in hex; a real deployment gives a PEM file.
+    "DJANGO_AUDIT_SIGNING_KEY": "11" * 32,
+    "DJANGO_AUDIT_CHECKPOINT_FILE": "/var/lib/governance-checkpoints/audit.jsonl",
+}
+
+
+def test_real_keys_with_debug_off_pass() -> None:
+    result = run_check(**PRODUCTION)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("unset", "error"),
+    [
+        ("DJANGO_AUDIT_HMAC_KEY", "governance.E003"),
+        ("DJANGO_AUDIT_SIGNING_KEY", "governance.E005"),
+        ("DJANGO_AUDIT_CHECKPOINT_FILE", "governance.E007"),
+    ],
+)
+def test_the_dev_audit_keys_are_refused_with_debug_off(unset: str, error: str) -> None:
+    environment = {k: v for k, v in PRODUCTION.items() if k != unset}
+    result = run_check(**environment)
+    assert result.returncode != 0
+    assert error in result.stderr
+
+
+def test_an_audit_key_can_come_from_a_file(tmp_path: Path) -> None:
+    secret = tmp_path / "hmac"
+    secret.write_text("f" * 40 + "\n")
+    environment = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_AUDIT_HMAC_KEY"}
+    result = run_check(**environment, DJANGO_AUDIT_HMAC_KEY_FILE=str(secret))
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_malformed_signing_key_is_refused() -> None:
+    result = run_check(**PRODUCTION | {"DJANGO_AUDIT_SIGNING_KEY": "not a key"})
+    assert "governance.E006" in result.stderr
 
 
 def test_the_dev_key_is_fine_with_debug_on() -> None:

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from governance import audit
 from governance import services as org
 from governance.models import BusinessUnit, Membership, OrganizationRole, StrategicGoal
 from initiatives import services as workflow
@@ -220,6 +221,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             self.seed()
+            # Seal the demo's log, so that verify_audit has a checkpoint to check against.
+            audit.checkpoint_create()
         self.stdout.write(self.style.SUCCESS("Demo organization ready."))
         self.stdout.write(
             "Demo accounts (password 'demo'): coe_lead, coe_analyst, cmo, coo, chro, "
