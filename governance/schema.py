@@ -27,7 +27,7 @@ class ApiSchema(AutoSchema):
     exception handler gives declared once, here, instead of on each view:
     401 and 403 wherever a sign-in is required, 404 for an object or page the
     caller cannot see, 400 for invalid input (a body, a filter or a page
-    size), and 409 and 413 for every write."""
+    size), and 409, 413 and 415 for every write."""
 
     def get_auth(self) -> list[dict[str, Any]]:
         auths: list[dict[str, Any]] = super().get_auth()
@@ -60,4 +60,5 @@ class ApiSchema(AutoSchema):
         if writes:
             answers["409"] = _error("Not allowed from the current state, or a lost race.", _DETAIL)
             answers["413"] = _error("The request body is too large.", _DETAIL)
+            answers["415"] = _error("The request body's media type is not accepted.", _DETAIL)
         return answers
