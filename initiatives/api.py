@@ -176,11 +176,24 @@ class BulkTransitionSerializer(serializers.Serializer):
 
 
 class BulkOutcomeSerializer(serializers.Serializer):
+    """What became of one item: done (200), refused (400, 403, 404, 409) or,
+    on an unexpected error (500), the id under which the log holds it."""
+
     id = serializers.IntegerField()
     ok = serializers.BooleanField()
     status = serializers.IntegerField()
     state = serializers.CharField(allow_null=True)
     reason = serializers.CharField(allow_null=True)
+    # Not read-only, so that the schema marks it optional: only errors carry it.
+    error_id = serializers.CharField(
+        required=False, help_text="Only on an unexpected error (status 500)."
+    )
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        answer = super().to_representation(instance)
+        if answer.get("error_id") is None:
+            answer.pop("error_id", None)
+        return answer
 
 
 class ApprovedVersionSerializer(serializers.Serializer):

@@ -410,6 +410,8 @@ PENDING_AMENDMENT_STATES = frozenset(
 )
 AMENDABLE_STATES = frozenset({State.APPROVED, State.ACTIVE, State.PAUSED})
 # What an amendment may change (a part of EDITABLE_FIELDS), and nothing else.
+# KPIs are among them: a running initiative is asked to record them (the
+# maturity assessment's evidence), and can only do so through a review.
 AMENDABLE_FIELDS = (
     "budget",
     "risk",
@@ -419,6 +421,7 @@ AMENDABLE_FIELDS = (
     "start_date",
     "end_date",
     "summary",
+    "kpis",
 )
 assert set(AMENDABLE_FIELDS) <= set(EDITABLE_FIELDS)
 

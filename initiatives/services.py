@@ -3,6 +3,8 @@ it checks the actor's right, changes the initiative, and writes the history
 row, the decision record and the audit event in one transaction."""
 
 import datetime
+import logging
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,6 +35,8 @@ from initiatives.models import (
 )
 from initiatives.selectors import AMENDMENT_TRANSITIONS, TRANSITIONS, visible_initiatives
 from initiatives.signals import amendment_proposed
+
+logger = logging.getLogger(__name__)
 
 # The editable content held on the initiative's own row; `goals` is a relation.
 CONTENT_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "goals")
@@ -438,13 +442,23 @@ class BulkOutcome:
     status: int
     state: str | None = None
     reason: str | None = None
+    # Set only for an unexpected error: the id under which the log holds it.
+    error_id: str | None = None
 
 
 def initiatives_bulk_transition(
     *, actor: User, ids: list[int], name: str, comment: str = ""
 ) -> list[BulkOutcome]:
-    """Take one transition on many initiatives. Each item commits or fails on its
-    own; items the actor cannot see are reported as not found."""
+    """Take one transition on many initiatives, and say what became of each.
+
+    Each item runs in its own savepoint (its own transaction when the caller
+    has none) and commits or rolls back on its own: a refusal (403, 409, 400)
+    or an unexpected error on one item undoes that item alone, and the others
+    are still tried. An unexpected error is logged with a generated error id,
+    which its outcome carries (status 500). Items the actor cannot see are
+    reported as not found. Raises UnknownAction for an unknown transition,
+    before any item is tried.
+    """
     if name not in TRANSITIONS:
         raise UnknownAction(f"No transition named {name!r}.")
     visible = {i.pk: i for i in visible_initiatives(user=actor).filter(pk__in=ids)}
@@ -454,17 +468,45 @@ def initiatives_bulk_transition(
         if initiative is None:
             outcomes.append(BulkOutcome(pk, False, 404, reason="Not found."))
             continue
-        try:
+        outcomes.append(_bulk_item(actor=actor, initiative=initiative, name=name, comment=comment))
+    return outcomes
+
+
+def _bulk_item(*, actor: User, initiative: Initiative, name: str, comment: str) -> BulkOutcome:
+    """One item of a bulk decision, in its own savepoint; what became of it."""
+    pk = initiative.pk
+    try:
+        # The savepoint is left (rolled back on error) before any outcome is
+        # chosen, so a failed item leaves nothing behind and the next one runs
+        # on a usable connection.
+        with transaction.atomic():
             done = initiative_transition(
                 actor=actor, initiative=initiative, name=name, comment=comment
             )
-        except PermissionDenied as exc:
-            outcomes.append(BulkOutcome(pk, False, 403, initiative.state, str(exc)))
-        except (TransitionNotAllowed, ConcurrentTransition) as exc:
-            outcomes.append(BulkOutcome(pk, False, 409, initiative.state, str(exc)))
-        except ValidationError as exc:
-            reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-            outcomes.append(BulkOutcome(pk, False, 400, initiative.state, reasons))
-        else:
-            outcomes.append(BulkOutcome(pk, True, 200, done.state))
-    return outcomes
+    except PermissionDenied as exc:
+        return BulkOutcome(pk, False, 403, initiative.state, str(exc))
+    except (TransitionNotAllowed, ConcurrentTransition) as exc:
+        return BulkOutcome(pk, False, 409, initiative.state, str(exc))
+    except ValidationError as exc:
+        reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        return BulkOutcome(pk, False, 400, initiative.state, reasons)
+    except Exception:
+        # Anything else is a fault, not a refusal: this item reports it with an
+        # id to find it in the log, and the rest of the batch still runs.
+        error_id = uuid.uuid4().hex
+        logger.exception(
+            "Bulk %s of initiative %s failed (error id %s).",
+            name,
+            pk,
+            error_id,
+            extra={"error_id": error_id},
+        )
+        return BulkOutcome(
+            pk,
+            False,
+            500,
+            initiative.state,
+            gettext("An unexpected error; it is logged under id %(id)s.") % {"id": error_id},
+            error_id=error_id,
+        )
+    return BulkOutcome(pk, True, 200, done.state)

@@ -7,7 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django_fsm import TransitionNotAllowed
 
+from governance import audit
 from governance.errors import Conflict
+from governance.models import AuditEvent
 from initiatives import services
 from initiatives.models import Amendment, Initiative
 from tests.conftest import Org, api_client, bring_to
@@ -77,6 +79,42 @@ def test_a_rejected_amendment_changes_nothing(org: Org) -> None:
     assert take(org.coe_lead, amendment["id"], "reject").status_code == 400
     assert take(org.coe_lead, amendment["id"], "reject", "Not now").status_code == 200
     assert Initiative.objects.get(pk=initiative.pk).risk == "low"
+
+
+def test_an_amendment_records_the_kpis_of_a_running_initiative_once_approved(
+    org: Org,
+) -> None:
+    initiative = bring_to(org, "active")
+    assert initiative.kpis == ""
+    # Edited directly, a running initiative's KPIs are refused: the amendment is the way.
+    edit = api_client(org.marketing_lead).patch(
+        f"/api/initiatives/{initiative.pk}/", {"kpis": "Leads per month"}, format="json"
+    )
+    assert edit.status_code == 409
+
+    amendment = propose_amendment(org, initiative, kpis="Leads per month")
+    assert amendment["proposed_changes"] == {"kpis": "Leads per month"}
+    proposed = AuditEvent.objects.get(event=audit.Event.AMENDMENT_PROPOSED)
+    assert (proposed.old, proposed.new) == ({"kpis": ""}, {"kpis": "Leads per month"})
+    assert take(org.coe_member, amendment["id"], "start_review").status_code == 200
+
+    # Pending: the approved version stays in force.
+    current = api_client(org.marketing_lead).get(f"/api/initiatives/{initiative.pk}/").json()
+    assert current["kpis"] == ""
+
+    assert take(org.coe_lead, amendment["id"], "approve").json()["state"] == "approved"
+    current = api_client(org.marketing_lead).get(f"/api/initiatives/{initiative.pk}/").json()
+    assert (current["kpis"], current["state"]) == ("Leads per month", "active")
+    applied = AuditEvent.objects.get(event=audit.Event.AMENDMENT_APPLIED)
+    assert (applied.old, applied.new) == ({"kpis": ""}, {"kpis": "Leads per month"})
+    latest, before = initiative.history.order_by("-history_id")[:2]
+    assert [c.field for c in latest.diff_against(before).changes] == ["kpis"]
+    assert latest.history_change_reason == f"amendment {amendment['id']} approved"
+    pinned = (
+        api_client(org.auditor).get(f"/api/initiatives/{initiative.pk}/approved-version/").json()
+    )
+    assert pinned["initiative"]["kpis"] == "Leads per month"
+    assert pinned["amendment"] == amendment["id"]
 
 
 def test_the_pinned_version_of_each_approval_keeps_what_it_approved(org: Org) -> None:
