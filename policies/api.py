@@ -6,7 +6,6 @@ import datetime
 from typing import Any
 
 import django_filters
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import InvalidPage
@@ -29,7 +28,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from governance import access
-from governance.api import IdFilter, Pagination, ReadOnlyFieldsGuard
+from governance.api import ActiveUserByName, IdFilter, Pagination, ReadOnlyFieldsGuard
 from governance.models import BusinessUnit
 from governance.requests import signed_in_user
 from governance.viewsets import TransitionActionsMixin
@@ -67,11 +66,7 @@ class VisibleUnitsField(serializers.PrimaryKeyRelatedField):
 class PolicySerializer(ReadOnlyFieldsGuard, serializers.ModelSerializer):
     """The working copy, for those who may see drafts."""
 
-    owner = serializers.SlugRelatedField(
-        slug_field="username",
-        required=False,
-        queryset=get_user_model().objects.filter(is_active=True),
-    )
+    owner = ActiveUserByName(required=False)
     business_units = VisibleUnitsField(many=True, required=False)
     review_interval_months = serializers.IntegerField(
         min_value=1, max_value=MAX_REVIEW_INTERVAL_MONTHS, required=False

@@ -4,7 +4,6 @@ scoring weights and each user's notification switch."""
 from collections.abc import Iterator
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import Http404, StreamingHttpResponse
 from django.utils.translation import gettext
@@ -16,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from governance.api import ActiveUserByName
 from governance.csv_export import csv_response
 from governance.requests import signed_in_user
 from initiatives.models import ScoringCriterion
@@ -168,9 +168,7 @@ class PortfolioExportView(APIView):
 
 class DelegationSerializer(serializers.ModelSerializer):
     sponsor = serializers.CharField(source="sponsor.user.username", read_only=True)
-    delegate = serializers.SlugRelatedField(
-        slug_field="username", queryset=get_user_model().objects.filter(is_active=True)
-    )
+    delegate = ActiveUserByName()
     active = serializers.SerializerMethodField()
 
     class Meta:

@@ -540,3 +540,23 @@ def test_the_active_filter_leaves_out_expired_exceptions(org: Org) -> None:
         False,
     )
     assert api_client(org.sales_lead).get("/api/exceptions/").json()["results"] == []
+
+
+def test_an_owner_name_with_a_nul_character_is_400_naming_the_field(org: Org) -> None:
+    answer = api_client(org.coe_member).post(
+        "/api/policies/",
+        {"title": "Brand", "category": "brand", "body": "Text.", "owner": "coe\x00lead"},
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert "owner" in answer.json()
+
+
+def test_a_delegate_name_with_a_nul_character_is_400_naming_the_field(org: Org) -> None:
+    answer = api_client(org.sponsor).post(
+        "/api/delegations/",
+        {"delegate": "coe\x00lead", "starts_on": "2030-01-01", "ends_on": "2030-01-02"},
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert "delegate" in answer.json()
