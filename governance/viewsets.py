@@ -124,6 +124,9 @@ class TransitionActionsMixin:
     viewset shows it."""
 
     transition_names: Collection[str] = ()
+    # The body of a transition: a comment, and whatever else the viewset's
+    # transitions take (passed to `take` by name).
+    transition_request: type[TransitionRequestSerializer] = TransitionRequestSerializer
 
     if TYPE_CHECKING:
         # Provided by the GenericAPIView the mixin is combined with.
@@ -133,7 +136,7 @@ class TransitionActionsMixin:
     def available(self, user: Any, obj: Any) -> list[transitions.Available]:
         return transitions.available_transitions(user, obj)
 
-    def take(self, actor: Any, obj: Any, name: str, comment: str) -> None:
+    def take(self, actor: Any, obj: Any, name: str, comment: str, **options: Any) -> None:
         raise NotImplementedError
 
     # A plain list, neither paged nor filtered: an object has a handful of transitions.
@@ -152,7 +155,8 @@ class TransitionActionsMixin:
         obj = self.get_object()
         if name not in self.transition_names:
             raise UnknownAction(f"No transition named {name!r}.")
-        body = TransitionRequestSerializer(data=request.data)
+        body = self.transition_request(data=request.data)
         body.is_valid(raise_exception=True)
-        self.take(request.user, obj, name, body.validated_data["comment"])
+        options = dict(body.validated_data)
+        self.take(request.user, obj, name, options.pop("comment"), **options)
         return Response(self.get_serializer(self.get_object()).data)

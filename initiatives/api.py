@@ -313,7 +313,7 @@ class InitiativeViewSet(
             return Initiative.objects.none()
         return with_scores(selectors.visible_initiatives(user=self.request.user))
 
-    def take(self, actor: Any, obj: Initiative, name: str, comment: str) -> None:
+    def take(self, actor: Any, obj: Initiative, name: str, comment: str, **options: Any) -> None:
         services.initiative_transition(actor=actor, initiative=obj, name=name, comment=comment)
 
     def get_serializer_class(self) -> type[InitiativeSerializer]:
@@ -414,5 +414,5 @@ class AmendmentViewSet(
 
     transition_names = selectors.AMENDMENT_TRANSITIONS
 
-    def take(self, actor: Any, obj: Amendment, name: str, comment: str) -> None:
+    def take(self, actor: Any, obj: Amendment, name: str, comment: str, **options: Any) -> None:
         services.amendment_transition(actor=actor, amendment=obj, name=name, comment=comment)

@@ -25,7 +25,8 @@ from governance.models import BusinessUnit, Membership, OrganizationRole, Strate
 from initiatives.models import Decision, Initiative
 from initiatives.selectors import business_days_between
 from maturity.models import MaturityAssessment, MaturityCriterion, MaturityStage
-from policies.models import Acknowledgment, Policy
+from policies.models import Acknowledgment
+from policies.selectors import policies_in_force_for_unit, shown_version
 
 BENCHMARK_FILE = Path(__file__).resolve().parent / "data" / "altimeter_2012.json"
 CORE_POLICY_CATEGORIES = ("social_media", "community_response", "crisis_escalation")
@@ -112,13 +113,9 @@ def _coe_with_lead(scope: Scope) -> Evidence:
 
 
 def _policies_for(unit: BusinessUnit) -> Any:
-    """Policies in force that apply to the unit (a policy naming no unit applies to all)."""
-    return (
-        Policy.objects.filter(current_version__isnull=False)
-        .exclude(state="retired")
-        .filter(Q(business_units=unit) | Q(business_units__isnull=True))
-        .distinct()
-    )
+    """Policies in force today that apply to the unit (a policy naming no unit
+    applies to all), each with its version in force."""
+    return policies_in_force_for_unit(unit_id=unit.pk)
 
 
 @evidence(key="core_policies")
@@ -141,10 +138,7 @@ def _core_policies(scope: Scope) -> Evidence:
 def _policies_acknowledged(scope: Scope) -> Evidence:
     staff_total = staff_current = 0
     for unit in scope.units:
-        current = {
-            p.pk: p.current_version.version
-            for p in _policies_for(unit).select_related("current_version")
-        }
+        current = {p.pk: shown_version(policy=p) for p in _policies_for(unit)}
         staff = list(
             Membership.objects.filter(business_unit=unit).values_list("user_id", flat=True)
         )

@@ -18,6 +18,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     PolymorphicProxySerializer,
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
     inline_serializer,
 )
@@ -28,10 +29,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from governance import access
-from governance.api import ActiveUserByName, IdFilter, Pagination, ReadOnlyFieldsGuard
+from governance.api import MAX_ID, ActiveUserByName, IdFilter, Pagination, ReadOnlyFieldsGuard
 from governance.models import BusinessUnit
 from governance.requests import signed_in_user
-from governance.viewsets import TransitionActionsMixin
+from governance.viewsets import TransitionActionsMixin, TransitionRequestSerializer
 from initiatives import selectors as initiative_selectors
 from initiatives.models import Initiative
 from policies import selectors, services
@@ -63,6 +64,15 @@ class VisibleUnitsField(serializers.PrimaryKeyRelatedField):
         return access.visible_units(self.context["request"].user)
 
 
+class PublishedVersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    title = serializers.CharField()
+    effective_date = serializers.DateField()
+    published_at = serializers.DateTimeField()
+    in_force = serializers.BooleanField()
+    scheduled = serializers.BooleanField()
+
+
 class PolicySerializer(ReadOnlyFieldsGuard, serializers.ModelSerializer):
     """The working copy, for those who may see drafts."""
 
@@ -74,6 +84,7 @@ class PolicySerializer(ReadOnlyFieldsGuard, serializers.ModelSerializer):
     body_html = serializers.SerializerMethodField()
     is_overdue = serializers.SerializerMethodField()
     state = serializers.ChoiceField(choices=State.choices, read_only=True)
+    version_in_force = serializers.SerializerMethodField()
     published = serializers.SerializerMethodField()
     change_reason = serializers.CharField(
         write_only=True, required=False, allow_blank=True, max_length=100
@@ -94,6 +105,7 @@ class PolicySerializer(ReadOnlyFieldsGuard, serializers.ModelSerializer):
             "next_review_due",
             "is_overdue",
             "version",
+            "version_in_force",
             "state",
             "published",
             "retired_at",
@@ -117,41 +129,63 @@ class PolicySerializer(ReadOnlyFieldsGuard, serializers.ModelSerializer):
     def get_is_overdue(self, policy: Policy) -> bool:
         return policy.is_overdue()
 
+    def get_version_in_force(self, policy: Policy) -> int | None:
+        return selectors.version_number_in_force(policy=policy)
+
+    @extend_schema_field(PublishedVersionSerializer(allow_null=True))
     def get_published(self, policy: Policy) -> dict[str, Any] | None:
+        """The newest published version: in force, or scheduled to take effect."""
         version = policy.current_version
         if version is None:
             return None
+        in_force = selectors.version_number_in_force(policy=policy) == version.version
         return {
             "version": version.version,
             "title": version.title,
             "effective_date": version.effective_date,
             "published_at": version.published_at,
-            "in_force": policy.in_force,
+            "in_force": in_force,
+            "scheduled": policy.is_published and version.effective_date > timezone.localdate(),
         }
 
 
+class UpcomingVersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    title = serializers.CharField()
+    effective_date = serializers.DateField()
+
+
 class PublishedPolicySerializer(serializers.Serializer):
-    """The version in force, for staff and sponsors: never the working copy."""
+    """The version in force, for staff and sponsors: never the working copy.
+    `upcoming` is a version published to take effect later, which staff may
+    acknowledge in advance; a policy whose first version is still scheduled
+    shows that version, with `in_force` false."""
 
     id = serializers.IntegerField()
-    title = serializers.CharField(source="current_version.title")
-    category = serializers.CharField(source="current_version.category")
-    body = serializers.CharField(source="current_version.body")
+    title = serializers.CharField(source="reader_version.title")
+    category = serializers.CharField(source="reader_version.category")
+    body = serializers.CharField(source="reader_version.body")
     body_html = serializers.SerializerMethodField()
     owner = serializers.CharField(source="owner.username")
     business_units = serializers.SerializerMethodField()
-    effective_date = serializers.DateField(source="current_version.effective_date")
-    published_at = serializers.DateTimeField(source="current_version.published_at")
-    version = serializers.IntegerField(source="current_version.version")
+    effective_date = serializers.DateField(source="reader_version.effective_date")
+    published_at = serializers.DateTimeField(source="reader_version.published_at")
+    version = serializers.IntegerField(source="reader_version.version")
     state = serializers.SerializerMethodField()
     next_review_due = serializers.DateField()
+    in_force = serializers.SerializerMethodField()
+    upcoming = UpcomingVersionSerializer(source="upcoming_version", allow_null=True)
     my_acknowledged_version = serializers.IntegerField(allow_null=True)
+    acknowledged = serializers.SerializerMethodField()
     acknowledgment_outdated = serializers.SerializerMethodField()
 
     def get_body_html(self, policy: Policy) -> str:
-        # Staff and sponsors see only policies in force, which have a current version.
-        version = policy.current_version
+        # Staff and sponsors see only published policies (selectors.with_versions).
+        version = getattr(policy, "reader_version", None)
         return render_markdown(version.body) if version is not None else ""
+
+    def get_in_force(self, policy: Policy) -> bool:
+        return getattr(policy, "in_force_version", None) is not None
 
     def get_business_units(self, policy: Policy) -> list[int]:
         return [unit.pk for unit in policy.business_units.all()]
@@ -159,9 +193,14 @@ class PublishedPolicySerializer(serializers.Serializer):
     def get_state(self, policy: Policy) -> str:
         return State.PUBLISHED
 
+    def get_acknowledged(self, policy: Policy) -> bool:
+        """Whether the caller acknowledged the version in force."""
+        return selectors.acknowledged_in_force(policy=policy)
+
     def get_acknowledgment_outdated(self, policy: Policy) -> bool:
+        """The caller acknowledged another version, not the one in force."""
         mine = selectors.my_acknowledged_version(policy=policy)
-        return mine is not None and mine < policy.version
+        return mine is not None and not selectors.acknowledged_in_force(policy=policy)
 
 
 class PolicyVersionSerializer(serializers.ModelSerializer):
@@ -199,6 +238,17 @@ class HistoryRowSerializer(serializers.Serializer):
     changed_fields = serializers.ListField(child=serializers.CharField())
 
 
+class AcknowledgeRequestSerializer(serializers.Serializer):
+    # Omitted: the version in force today.
+    version = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+
+
+class PublishRequestSerializer(TransitionRequestSerializer):
+    """A policy transition's body; `effective_date` only with `publish`."""
+
+    effective_date = serializers.DateField(required=False)
+
+
 class AcknowledgmentSerializer(serializers.Serializer):
     policy = serializers.IntegerField(source="policy_id")
     version = serializers.IntegerField()
@@ -225,7 +275,8 @@ class CoverageSerializer(serializers.Serializer):
     """The answer of `{id}/acknowledgments/` (selectors.coverage, per unit)."""
 
     policy = serializers.IntegerField()
-    version = serializers.IntegerField()
+    # The version in force today, which coverage is measured against.
+    version = serializers.IntegerField(allow_null=True)
     business_units = UnitCoverageSerializer(many=True)
 
 
@@ -311,6 +362,7 @@ def _policy_as_seen(many: bool = False) -> PolymorphicProxySerializer:
 @extend_schema_view(
     list=extend_schema(responses=_policy_as_seen(many=True)),
     retrieve=extend_schema(responses=_policy_as_seen()),
+    take_transition=extend_schema(request=PublishRequestSerializer),
 )
 class PolicyViewSet(
     TransitionActionsMixin,
@@ -385,9 +437,25 @@ class PolicyViewSet(
         )
 
     transition_names = selectors.TRANSITIONS
+    transition_request = PublishRequestSerializer
 
-    def take(self, actor: Any, obj: Policy, name: str, comment: str) -> None:
-        services.policy_transition(actor=actor, policy=obj, name=name, comment=comment)
+    def take(self, actor: Any, obj: Policy, name: str, comment: str, **options: Any) -> None:
+        services.policy_transition(actor=actor, policy=obj, name=name, comment=comment, **options)
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> serializers.BaseSerializer[Any]:
+        # Staff and sponsors read the version in force: fetched for the page's
+        # policies in one query.
+        if (
+            args
+            and args[0] is not None
+            and self.get_serializer_class() is PublishedPolicySerializer
+        ):
+            instance = args[0]
+            if isinstance(instance, Policy):
+                selectors.with_versions([instance])
+            else:
+                args = (selectors.with_versions(instance), *args[1:])
+        return super().get_serializer(*args, **kwargs)
 
     @extend_schema(responses=HistoryRowSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"])
@@ -436,17 +504,22 @@ class PolicyViewSet(
             day = datetime.date.fromisoformat(request.query_params.get("date", ""))
         except ValueError:
             raise ValidationError({"date": gettext("A date as YYYY-MM-DD is required.")}) from None
-        version = selectors.version_as_of(policy=policy, day=day)
+        version = selectors.version_in_force(policy=policy, on=day)
         if version is None:
             raise Http404(f"No version of this policy was in force on {day}.")
         return Response(PolicyVersionSerializer(version).data)
 
-    @extend_schema(request=None, responses=AcknowledgmentSerializer)
+    @extend_schema(request=AcknowledgeRequestSerializer, responses=AcknowledgmentSerializer)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: str) -> Response:
-        """Acknowledge the version in force (staff of a unit it applies to)."""
+        """Acknowledge the version in force, or (`version`) a scheduled one in
+        advance (staff of a unit the policy applies to)."""
         policy = self.get_object()
-        acknowledgment = services.policy_acknowledge(actor=signed_in_user(request), policy=policy)
+        body = AcknowledgeRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        acknowledgment = services.policy_acknowledge(
+            actor=signed_in_user(request), policy=policy, version=body.validated_data.get("version")
+        )
         return Response(AcknowledgmentSerializer(acknowledgment).data)
 
     @extend_schema(responses=CoverageSerializer)
@@ -458,7 +531,7 @@ class PolicyViewSet(
         return Response(
             {
                 "policy": policy.pk,
-                "version": policy.version,
+                "version": selectors.version_number_in_force(policy=policy),
                 "business_units": selectors.coverage(policy=policy),
             }
         )
@@ -566,5 +639,7 @@ class PolicyExceptionViewSet(
 
     transition_names = selectors.EXCEPTION_TRANSITIONS
 
-    def take(self, actor: Any, obj: PolicyException, name: str, comment: str) -> None:
+    def take(
+        self, actor: Any, obj: PolicyException, name: str, comment: str, **options: Any
+    ) -> None:
         services.exception_transition(actor=actor, exception=obj, name=name, comment=comment)

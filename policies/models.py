@@ -5,10 +5,12 @@ transition says which states it leaves, where it goes, which organization-wide
 right may take it and whether a comment is required. Services in
 policies.services are the only callers of the transition methods.
 
-A policy has a working copy (its own fields, edited in draft) and the version
-in force (`current_version`, a frozen PolicyVersion written at each publish).
-Revising a published policy reopens the working copy as a draft while the last
-published version stays the one in force until the next publish.
+A policy has a working copy (its own fields, edited in draft) and published
+versions (PolicyVersion, frozen at each publish; `current_version` is the
+newest). A version takes effect on its effective date: until then it is
+scheduled and the one before stays in force (policies.selectors.version_in_force).
+Revising a published policy reopens the working copy as a draft while the
+published versions stay as they are until the next publish.
 """
 
 import calendar
@@ -111,13 +113,17 @@ class Policy(ConcurrentTransitionMixin, models.Model):
         return self.state == State.DRAFT
 
     @property
-    def in_force(self) -> bool:
-        """A version is in force: published once and not retired."""
+    def is_published(self) -> bool:
+        """Published once and not retired. Its newest version may still be
+        scheduled: which version is in force on a day is
+        policies.selectors.version_in_force's answer."""
         return self.current_version_id is not None and self.state != State.RETIRED
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
-        return self.in_force and self.next_review_due is not None and self.next_review_due < today
+        return (
+            self.is_published and self.next_review_due is not None and self.next_review_due < today
+        )
 
     def transition_rights(self, user: UserLike) -> Rights:
         """Organization-wide rights decide a policy's transitions."""
@@ -149,11 +155,15 @@ class Policy(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=State.IN_REVIEW, target=State.PUBLISHED, custom=_rule(PUBLISH_POLICIES)
     )
-    def publish(self) -> None:
-        """A new version: never in force before it is published, due for review
-        one interval after it takes effect."""
+    def publish(self, effective_date: datetime.date | None = None) -> None:
+        """A new version, in effect from `effective_date` (else the working
+        copy's date, never before today): scheduled until then, with the
+        version before it in force. Due for review one interval after it
+        takes effect. The service refuses an effective date in the past."""
         today = timezone.localdate()
-        if self.effective_date is None or self.effective_date < today:
+        if effective_date is not None:
+            self.effective_date = effective_date
+        elif self.effective_date is None or self.effective_date < today:
             self.effective_date = today
         self.version += 1
         self.next_review_due = add_months(self.effective_date, self.review_interval_months)

@@ -10,11 +10,23 @@ retired, does not exist for them.
 import datetime
 import difflib
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from governance import access, transitions
@@ -70,13 +82,155 @@ def applying_to(*, units: QuerySet[BusinessUnit]) -> Q:
     )
 
 
-def in_force() -> Q:
+# Which version applies on a day: the one rule every reader asks (the detail
+# page, acknowledgments, coverage, attestation, the portfolio, maturity).
+#
+# A published version takes effect on its effective date. Until then it is
+# "scheduled" (upcoming), and the version before it stays in force: no job has
+# to run for the answer to change on the day. A policy retired by the day has
+# no version in force. `Policy.version`/`current_version` name the newest
+# published version, which may still be scheduled.
+
+
+def is_published() -> Q:
+    """Published once and not retired; its version may be in force or scheduled."""
     return Q(current_version__isnull=False) & ~Q(state=State.RETIRED)
 
 
+# The names with_version_in_force annotates.
+VERSION_IN_FORCE = "version_in_force"
+HAS_VERSION_IN_FORCE = Q(version_in_force__isnull=False)
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _taken_effect_by(day: datetime.date) -> QuerySet[PolicyVersion]:
+    """The outer policy's versions published and in effect by the end of `day`,
+    newest first."""
+    end = _start_of(day + datetime.timedelta(days=1))
+    return PolicyVersion.objects.filter(
+        policy_id=OuterRef("pk"), effective_date__lte=day, published_at__lt=end
+    ).order_by("-version")
+
+
+def _not_retired_by(day: datetime.date) -> Q:
+    return Q(retired_at__isnull=True) | Q(
+        retired_at__gte=_start_of(day + datetime.timedelta(days=1))
+    )
+
+
+def with_version_in_force(
+    *, policies: QuerySet[Policy], on: datetime.date | None = None
+) -> QuerySet[Policy]:
+    """Annotate the version in force on `on` (today by default): its number
+    (`version_in_force`) and id (`version_in_force_id`), None when none is."""
+    day = on or timezone.localdate()
+    versions = _taken_effect_by(day)
+    retired = ~_not_retired_by(day)
+    return policies.annotate(
+        version_in_force=Case(
+            When(retired, then=Value(None)),
+            default=Subquery(versions.values("version")[:1]),
+            output_field=IntegerField(),
+        ),
+        version_in_force_id=Case(
+            When(retired, then=Value(None)),
+            default=Subquery(versions.values("pk")[:1]),
+            output_field=IntegerField(),
+        ),
+    )
+
+
+def policies_in_force(*, on: datetime.date | None = None) -> QuerySet[Policy]:
+    """Policies with a version in force on `on` (today by default), annotated with it."""
+    return with_version_in_force(policies=Policy.objects.all(), on=on).filter(HAS_VERSION_IN_FORCE)
+
+
+def version_in_force(*, policy: Policy, on: datetime.date | None = None) -> PolicyVersion | None:
+    """The version of one policy in force on `on` (today by default); None when
+    none was (not yet in effect, or retired by then)."""
+    day = on or timezone.localdate()
+    if policy.retired_at is not None and timezone.localdate(policy.retired_at) <= day:
+        return None
+    end = _start_of(day + datetime.timedelta(days=1))
+    return (
+        policy.versions.filter(effective_date__lte=day, published_at__lt=end)
+        .select_related("published_by")
+        .order_by("-version")
+        .first()
+    )
+
+
+def upcoming_version(*, policy: Policy, on: datetime.date | None = None) -> PolicyVersion | None:
+    """The newest published version not yet in effect on `on` (a scheduled one)."""
+    day = on or timezone.localdate()
+    if policy.retired_at is not None:
+        return None
+    return (
+        policy.versions.filter(effective_date__gt=day)
+        .select_related("published_by")
+        .order_by("-version")
+        .first()
+    )
+
+
+def shown_version(*, policy: Policy) -> int | None:
+    """The number of the version in force a policy was read with
+    (with_version_in_force)."""
+    version: int | None = getattr(policy, "version_in_force", None)
+    return version
+
+
+def with_versions(policies: Iterable[Policy], *, on: datetime.date | None = None) -> list[Policy]:
+    """The policies (read with_version_in_force for `on`), each with its
+    `in_force_version` and `upcoming_version` (PolicyVersion or None) set, and
+    `reader_version`, what staff read: the version in force, else the
+    scheduled one. One query whatever their number."""
+    day = on or timezone.localdate()
+    policies = list(policies)
+    in_force_ids = {
+        getattr(p, "version_in_force_id", None)
+        for p in policies
+        if getattr(p, "version_in_force_id", None) is not None
+    }
+    published = [p.pk for p in policies if p.current_version_id is not None]
+    versions = PolicyVersion.objects.filter(
+        Q(pk__in=in_force_ids) | Q(policy_id__in=published, effective_date__gt=day)
+    ).select_related("published_by")
+    by_id: dict[Any, PolicyVersion] = {}
+    upcoming: dict[int, PolicyVersion] = {}
+    for version in versions:
+        by_id[version.pk] = version
+        if version.effective_date > day:
+            newest = upcoming.get(version.policy_id)
+            if newest is None or version.version > newest.version:
+                upcoming[version.policy_id] = version
+    for policy in policies:
+        policy.in_force_version = by_id.get(getattr(policy, "version_in_force_id", None))  # type: ignore[attr-defined]
+        policy.upcoming_version = (  # type: ignore[attr-defined]
+            upcoming.get(policy.pk) if policy.retired_at is None else None
+        )
+        policy.reader_version = policy.in_force_version or policy.upcoming_version  # type: ignore[attr-defined]
+    return policies
+
+
+def version_number_in_force(*, policy: Policy) -> int | None:
+    """The number of the version in force today: the annotation the policy was
+    read with, else asked."""
+    if hasattr(policy, "version_in_force"):
+        return shown_version(policy=policy)
+    version = version_in_force(policy=policy)
+    return version.version if version is not None else None
+
+
 def visible_policies(*, user: UserLike) -> QuerySet[Policy]:
-    policies = Policy.objects.select_related("owner", "current_version").prefetch_related(
-        "business_units"
+    """What the user may see, annotated with the version in force today."""
+    policies = with_version_in_force(
+        policies=Policy.objects.select_related("owner", "current_version").prefetch_related(
+            "business_units"
+        )
     )
     if sees_all_policies(user=user):
         return policies
@@ -84,28 +238,34 @@ def visible_policies(*, user: UserLike) -> QuerySet[Policy]:
     if not units.exists():
         # A policy for every unit is not a policy for someone outside them all.
         return policies.none()
-    return policies.filter(in_force()).filter(applying_to(units=units))
+    # Published and not retired: in force, or scheduled to take effect (staff
+    # see it as upcoming and may acknowledge it in advance).
+    return policies.filter(is_published()).filter(applying_to(units=units))
 
 
 class MyAcknowledgment(TypedDict):
     """What with_my_acknowledgment annotates: the latest version the user
-    acknowledged, None if none."""
+    acknowledged (None if none), and whether they acknowledged the version in
+    force today."""
 
     my_acknowledged_version: int | None
+    my_acknowledged_in_force: bool
 
 
 def with_my_acknowledgment(
     *, policies: QuerySet[Policy], user: User
 ) -> "QuerySet[WithAnnotations[Policy, MyAcknowledgment]]":
-    """Annotate the latest version the user acknowledged (None if none)."""
-    latest = (
-        Acknowledgment.objects.filter(policy_id=OuterRef("pk"), user=user)
-        .order_by("-version")
-        .values("version")[:1]
-    )
+    """Annotate the latest version the user acknowledged and whether it covers
+    the version in force (annotated here unless the policies already are)."""
+    if "version_in_force" not in policies.query.annotations:
+        policies = with_version_in_force(policies=policies)
+    mine = Acknowledgment.objects.filter(policy_id=OuterRef("pk"), user=user)
     return cast(
         "QuerySet[WithAnnotations[Policy, MyAcknowledgment]]",
-        policies.annotate(my_acknowledged_version=Subquery(latest)),
+        policies.annotate(
+            my_acknowledged_version=Subquery(mine.order_by("-version").values("version")[:1]),
+            my_acknowledged_in_force=Exists(mine.filter(version=OuterRef("version_in_force"))),
+        ),
     )
 
 
@@ -116,23 +276,35 @@ def my_acknowledged_version(*, policy: Policy) -> int | None:
     return version
 
 
+def acknowledged_in_force(*, policy: Policy) -> bool:
+    """Whether the user acknowledged the version in force (with_my_acknowledgment)."""
+    return bool(getattr(policy, "my_acknowledged_in_force", False))
+
+
 def overdue_policies(*, today: datetime.date | None = None) -> QuerySet[Policy]:
     """Policies in force whose next review date has passed, most overdue first."""
     today = today or timezone.localdate()
     return (
-        Policy.objects.filter(in_force(), next_review_due__lt=today)
+        policies_in_force(on=today)
+        .filter(next_review_due__lt=today)
         .select_related("owner", "current_version")
         .prefetch_related("business_units")
         .order_by("next_review_due", "id")
     )
 
 
-def policies_in_force_for_units(*, units: QuerySet[BusinessUnit]) -> QuerySet[Policy]:
-    return Policy.objects.filter(in_force()).filter(applying_to(units=units))
+def policies_in_force_for_units(
+    *, units: QuerySet[BusinessUnit], on: datetime.date | None = None
+) -> QuerySet[Policy]:
+    """Policies in force on `on` (today) that apply to one of `units`, annotated
+    with the version in force."""
+    return policies_in_force(on=on).filter(applying_to(units=units))
 
 
-def policies_in_force_for_unit(*, unit_id: int) -> QuerySet[Policy]:
-    return policies_in_force_for_units(units=BusinessUnit.objects.filter(pk=unit_id))
+def policies_in_force_for_unit(
+    *, unit_id: int, on: datetime.date | None = None
+) -> QuerySet[Policy]:
+    return policies_in_force_for_units(units=BusinessUnit.objects.filter(pk=unit_id), on=on)
 
 
 # History
@@ -236,32 +408,21 @@ def diff(*, older: Any, newer: Any) -> dict[str, Any]:
     }
 
 
-def version_as_of(*, policy: Policy, day: datetime.date) -> PolicyVersion | None:
-    """The published version in force on `day`: the latest version that had
-    taken effect by then, unless the policy was retired by then."""
-    if policy.retired_at is not None and timezone.localdate(policy.retired_at) <= day:
-        return None
-    return (
-        policy.versions.filter(effective_date__lte=day, published_at__date__lte=day)
-        .select_related("published_by")
-        .order_by("-version")
-        .first()
-    )
-
-
 # Acknowledgments
 
 
-def coverage(*, policy: Policy) -> list[dict[str, Any]]:
+def coverage(*, policy: Policy, on: datetime.date | None = None) -> list[dict[str, Any]]:
     """Per business unit the policy applies to: which staff acknowledged the
-    current version, which an older one, which none."""
+    version in force on `on` (today), which another version only, which none."""
+    in_force = version_in_force(policy=policy, on=on)
+    wanted = in_force.version if in_force is not None else None
     named = list(policy.business_units.order_by("name"))
     units = named or list(BusinessUnit.objects.order_by("name"))
-    latest: dict[int, int] = {}
+    versions: dict[int, set[int]] = {}
     for user_id, version in Acknowledgment.objects.filter(policy=policy).values_list(
         "user_id", "version"
     ):
-        latest[user_id] = max(version, latest.get(user_id, 0))
+        versions.setdefault(user_id, set()).add(version)
     staff: dict[int, list[User]] = {}
     for membership in (
         Membership.objects.filter(business_unit__in=units)
@@ -275,13 +436,13 @@ def coverage(*, policy: Policy) -> list[dict[str, Any]]:
         outdated: list[dict[str, Any]] = []
         missing: list[str] = []
         for user in staff.get(unit.pk, []):
-            acknowledged = latest.get(user.pk)
-            if acknowledged is None:
+            acknowledged = versions.get(user.pk)
+            if not acknowledged:
                 missing.append(user.get_username())
-            elif acknowledged == policy.version:
+            elif wanted in acknowledged:
                 current.append(user.get_username())
             else:
-                outdated.append({"user": user.get_username(), "version": acknowledged})
+                outdated.append({"user": user.get_username(), "version": max(acknowledged)})
         result.append(
             {
                 "business_unit": unit.pk,
@@ -296,7 +457,7 @@ def coverage(*, policy: Policy) -> list[dict[str, Any]]:
 
 def attested_versions(*, initiative: Initiative) -> list[dict[str, Any]]:
     """The policy versions attested at the initiative's latest submission, and
-    whether each policy has been republished since."""
+    whether a newer version of each has taken effect since."""
     rows = list(
         Attestation.objects.filter(initiative=initiative)
         .select_related("policy", "user")
@@ -305,15 +466,22 @@ def attested_versions(*, initiative: Initiative) -> list[dict[str, Any]]:
     if not rows:
         return []
     latest_at = rows[0].at
+    latest = [r for r in rows if r.at == latest_at]
+    in_force = dict(
+        with_version_in_force(
+            policies=Policy.objects.filter(pk__in=[r.policy_id for r in latest])
+        ).values_list("pk", VERSION_IN_FORCE)
+    )
     result = []
-    for row in sorted((r for r in rows if r.at == latest_at), key=lambda r: r.policy.title):
+    for row in sorted(latest, key=lambda r: r.policy.title):
+        current = in_force.get(row.policy_id)
         result.append(
             {
                 "policy": row.policy_id,
                 "title": row.policy.title,
                 "version": row.version,
-                "current_version": row.policy.version,
-                "republished_since": row.policy.version > row.version,
+                "current_version": current,
+                "republished_since": current is not None and current > row.version,
                 "attested_by": row.user.get_username(),
                 "at": row.at,
             }
@@ -374,25 +542,36 @@ def word_diff(*, old: str, new: str) -> list[tuple[str, str]]:
     return [(op, text) for op, text in pieces if text]
 
 
-def missing_acknowledgments(*, user: User) -> QuerySet[Policy]:
-    """The policies in force for the units the user works in whose current
-    version the user has not acknowledged."""
-    units = access.visible_units(user, access.PROPOSE)
-    if not units.exists():
-        return Policy.objects.none()
-    policies = policies_in_force_for_units(units=units).select_related("current_version")
+def unacknowledged_in_force(
+    *, user: User, units: QuerySet[BusinessUnit], on: datetime.date | None = None
+) -> QuerySet[Policy]:
+    """The policies in force on `on` (today) for `units` whose version in force
+    the user has not acknowledged, by title, annotated with that version."""
+    acknowledged = Acknowledgment.objects.filter(
+        policy_id=OuterRef("pk"), user=user, version=OuterRef("version_in_force")
+    )
     return (
-        with_my_acknowledgment(policies=policies, user=user)
-        .filter(
-            Q(my_acknowledged_version__isnull=True) | Q(my_acknowledged_version__lt=F("version"))
-        )
+        policies_in_force_for_units(units=units, on=on)
+        .filter(~Exists(acknowledged))
+        .select_related("current_version")
         .order_by("title", "id")
     )
 
 
+def missing_acknowledgments(*, user: User) -> QuerySet[Policy]:
+    """The policies in force for the units the user works in whose version in
+    force the user has not acknowledged."""
+    units = access.visible_units(user, access.PROPOSE)
+    if not units.exists():
+        return Policy.objects.none()
+    return unacknowledged_in_force(user=user, units=units)
+
+
 def may_acknowledge(*, user: UserLike, policy: Policy) -> bool:
-    """Whether the user works in a unit the policy in force applies to (the
-    service checks the same before it writes)."""
+    """Whether the user works in a unit the policy applies to and it has a
+    version in force or scheduled (the service checks the same before it writes)."""
     units = access.visible_units(user, access.PROPOSE)
     # A policy for every unit is not a policy for someone outside them all.
-    return units.exists() and policies_in_force_for_units(units=units).filter(pk=policy.pk).exists()
+    if not units.exists() or policy.current_version_id is None or policy.retired_at is not None:
+        return False
+    return Policy.objects.filter(pk=policy.pk).filter(applying_to(units=units)).exists()

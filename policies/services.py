@@ -174,20 +174,37 @@ def policy_update(
     return locked
 
 
-def policy_transition(*, actor: User, policy: Policy, name: str, comment: str = "") -> Policy:
+def policy_transition(
+    *,
+    actor: User,
+    policy: Policy,
+    name: str,
+    comment: str = "",
+    effective_date: datetime.date | None = None,
+) -> Policy:
     """Take the transition `name` on the policy, as `actor`, with a comment.
 
     Checks, in this order: the transition exists (UnknownAction), the actor has
     the right (PermissionDenied), the current state allows it
     (TransitionNotAllowed), a required comment is given (ValidationError).
-    Publishing freezes the working copy as the next version, which becomes the
-    one in force, and sets the next review date. One history row and one audit
-    event record the transition.
+    Publishing freezes the working copy as the next version, in force from its
+    effective date (`effective_date`, today or later; the working copy's, or
+    today, when not given), and sets the next review date. One history row and
+    one audit event record the transition.
     """
     if name not in selectors.TRANSITIONS:
         raise UnknownAction(f"No transition named {name!r}.")
     rule = selectors.TRANSITIONS[name]
     comment = comment.strip()
+    if effective_date is not None:
+        if name != "publish":
+            raise ValidationError(
+                {"effective_date": gettext("Only publishing takes an effective date.")}
+            )
+        if effective_date < timezone.localdate():
+            raise ValidationError(
+                {"effective_date": gettext("The effective date cannot be in the past.")}
+            )
     with transaction.atomic():
         locked = _lock(policy)
         authorization = transitions.authorize(actor, locked, name)
@@ -208,7 +225,10 @@ def policy_transition(*, actor: User, policy: Policy, name: str, comment: str = 
         if name == "publish" and not locked.body.strip():
             raise ValidationError({"body": gettext("A policy needs a body to be published.")})
         source, old_version = locked.state, locked.version
-        method()
+        if name == "publish":
+            method(effective_date)
+        else:
+            method()
         history.stamp(locked, actor, f"{name}: {comment}"[:100] if comment else name)
         published: PolicyVersion | None = None
         if name == "publish":
@@ -247,32 +267,55 @@ def policy_transition(*, actor: User, policy: Policy, name: str, comment: str = 
     return locked
 
 
-def policy_acknowledge(*, actor: User, policy: Policy) -> Acknowledgment:
-    """Acknowledge the version of the policy in force, as a member or lead of a
-    unit it applies to. Acknowledging the same version again changes nothing.
+def policy_acknowledge(
+    *, actor: User, policy: Policy, version: int | None = None
+) -> Acknowledgment:
+    """Acknowledge a published version of the policy, as a member or lead of a
+    unit it applies to: the version in force today, or (`version`) that one or
+    a scheduled version, in advance. Acknowledging the same version again
+    changes nothing.
 
-    Raises PermissionDenied for anyone else (sponsors, the CoE, auditors) and
-    Conflict when no version is in force.
+    Raises PermissionDenied for anyone else (sponsors, the CoE, auditors),
+    Conflict when no version is in force or scheduled, ValidationError naming
+    `version` for any other version.
     """
     with transaction.atomic():
         locked = _lock(policy)
-        if not locked.in_force:
-            raise Conflict(gettext("Only a policy in force can be acknowledged."))
+        in_force = selectors.version_in_force(policy=locked)
+        upcoming = selectors.upcoming_version(policy=locked)
+        if in_force is None and upcoming is None:
+            raise Conflict(gettext("Only a policy in force or scheduled can be acknowledged."))
         staff_units = access.visible_units(actor, access.PROPOSE)
-        applies = selectors.policies_in_force_for_units(units=staff_units).filter(pk=locked.pk)
+        applies = Policy.objects.filter(pk=locked.pk).filter(
+            selectors.applying_to(units=staff_units)
+        )
         if not staff_units.exists() or not applies.exists():
             raise PermissionDenied(
                 gettext("Only staff of a unit the policy applies to acknowledge it.")
             )
+        allowed = {v.version for v in (in_force, upcoming) if v is not None}
+        if version is None:
+            if in_force is None:
+                raise ValidationError(
+                    {"version": gettext("No version is in force yet; name the scheduled one.")}
+                )
+            version = in_force.version
+        elif version not in allowed:
+            raise ValidationError(
+                {
+                    "version": gettext("Only version %(versions)s can be acknowledged.")
+                    % {"versions": " or ".join(str(v) for v in sorted(allowed))}
+                }
+            )
         acknowledgment, created = Acknowledgment.objects.get_or_create(
-            policy=locked, user=actor, version=locked.version
+            policy=locked, user=actor, version=version
         )
         if created:
             audit.record(
                 audit.Event.POLICY_ACKNOWLEDGED,
                 actor=actor,
                 obj=locked,
-                new={"user": actor.get_username(), "version": locked.version},
+                new={"user": actor.get_username(), "version": version},
             )
     return acknowledgment
 
@@ -288,7 +331,14 @@ def attestation_record(*, actor: User, initiative: Initiative) -> list[Attestati
         "pk"
     )
     rows = Attestation.objects.bulk_create(
-        Attestation(initiative=initiative, policy=p, version=p.version, user=actor, at=at)
+        Attestation(
+            initiative=initiative,
+            policy=p,
+            # In force, so never None.
+            version=selectors.shown_version(policy=p) or 0,
+            user=actor,
+            at=at,
+        )
         for p in policies
     )
     if not rows:

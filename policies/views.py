@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -28,7 +28,7 @@ from governance.registry import Panel
 from governance.requests import HtmxHttpRequest, signed_in_user
 from policies import selectors, services
 from policies.forms import AsOfForm
-from policies.models import Category, Policy, PolicyVersion, State
+from policies.models import Acknowledgment, Category, Policy, PolicyVersion, State
 from policies.rendering import render_markdown
 
 if TYPE_CHECKING:
@@ -87,27 +87,33 @@ def _require_all(request: HttpRequest) -> None:
 def _shown(policy: Policy, sees_all: bool) -> Policy | PolicyVersion:
     """What the user reads: the working copy for the CoE and auditors; the
     version in force for staff and sponsors, never the working copy (they see
-    only policies in force, which have one)."""
-    if sees_all or policy.current_version is None:
+    only published policies: the version in force, else the scheduled one;
+    selectors.with_versions read it)."""
+    shown = getattr(policy, "reader_version", None)
+    if sees_all or shown is None:
         return policy
-    return policy.current_version
+    return shown
 
 
 def _rows(policies: QuerySet[Policy], sees_all: bool) -> list[dict[str, Any]]:
     today = timezone.localdate()
     rows = []
-    for policy in policies:
+    for policy in selectors.with_versions(policies):
         shown = _shown(policy, sees_all)
         mine = selectors.my_acknowledged_version(policy=policy)
+        acknowledged = selectors.acknowledged_in_force(policy=policy)
         rows.append(
             {
                 "policy": policy,
                 "title": shown.title,
                 "category": shown.category,
+                # The CoE reads the newest version; staff the one in force.
+                "version": policy.version if sees_all else shown.version,
+                "upcoming": getattr(policy, "upcoming_version", None),
                 "state_label": STATE_LABELS.get(policy.state, policy.state),
                 "overdue": policy.is_overdue(today),
-                "acknowledged": mine is not None and mine == policy.version,
-                "acknowledged_older": mine is not None and mine < policy.version,
+                "acknowledged": acknowledged,
+                "acknowledged_older": mine is not None and not acknowledged,
             }
         )
     return rows
@@ -139,20 +145,25 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 
 
 def _acknowledgment_context(request: HttpRequest, policy: Policy) -> dict[str, Any]:
+    """What the acknowledgment box shows: the version in force and a scheduled
+    one, each with whether the user acknowledged it."""
     if not selectors.may_acknowledge(user=request.user, policy=policy):
         return {"policy": policy, "may_acknowledge": False}
-    mine = (
-        selectors.with_my_acknowledgment(
-            policies=Policy.objects.filter(pk=policy.pk), user=signed_in_user(request)
+    in_force = selectors.version_in_force(policy=policy)
+    upcoming = selectors.upcoming_version(policy=policy)
+    mine = set(
+        Acknowledgment.objects.filter(policy=policy, user=signed_in_user(request)).values_list(
+            "version", flat=True
         )
-        .values_list("my_acknowledged_version", flat=True)
-        .get()
     )
     return {
         "policy": policy,
         "may_acknowledge": True,
-        "acknowledged": mine == policy.version,
-        "acknowledged_older": mine is not None and mine < policy.version,
+        "in_force": in_force,
+        "upcoming": upcoming,
+        "acknowledged": in_force is not None and in_force.version in mine,
+        "acknowledged_older": bool(mine) and (in_force is None or in_force.version not in mine),
+        "acknowledged_upcoming": upcoming is not None and upcoming.version in mine,
     }
 
 
@@ -162,7 +173,7 @@ def _as_of_context(request: HttpRequest, policy: Policy) -> dict[str, Any]:
     if form.is_valid():
         day = form.cleaned_data["as_of"]
         context["as_of_day"] = day
-        context["as_of_version"] = selectors.version_as_of(policy=policy, day=day)
+        context["as_of_version"] = selectors.version_in_force(policy=policy, on=day)
     return context
 
 
@@ -182,10 +193,16 @@ def policy_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     as_of = _as_of_context(request, policy)
     if request.htmx and request.htmx.target == "as-of-result":
         return render(request, "policies/_as_of.html", {"policy": policy, **as_of})
+    selectors.with_versions([policy])
     shown = _shown(policy, sees_all)
     versions = policy.versions.select_related("published_by").order_by("-version")
+    in_force = getattr(policy, "in_force_version", None)
     context = {
         "policy": policy,
+        "in_force_version": in_force,
+        "upcoming_version": getattr(policy, "upcoming_version", None),
+        "shown_version": policy.version if sees_all else shown.version,
+        "today": timezone.localdate(),
         "title": shown.title,
         "category_label": CATEGORY_LABELS.get(shown.category, shown.category),
         "state_label": STATE_LABELS.get(policy.state, policy.state),
@@ -195,7 +212,7 @@ def policy_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "units": list(policy.business_units.all()),
         "versions": versions,
         "sees_all": sees_all,
-        "coverage": _coverage(policy) if sees_all and policy.in_force else None,
+        "coverage": _coverage(policy) if sees_all and in_force is not None else None,
         **as_of,
         **_acknowledgment_context(request, policy),
     }
@@ -208,31 +225,29 @@ def policy_acknowledge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Acknowledge the version in force. 404 for a policy the user cannot see,
     403 for anyone who is not staff of a unit it applies to."""
     policy = _visible_or_404(request, pk)
+    raw = request.POST.get("version", "")
+    version = int(raw) if raw.isdigit() and len(raw) < 10 else None
     try:
-        acknowledgment = services.policy_acknowledge(actor=signed_in_user(request), policy=policy)
+        acknowledgment = services.policy_acknowledge(
+            actor=signed_in_user(request), policy=policy, version=version
+        )
     except Conflict:
         messages.error(
             request, _("This policy is no longer in force; there is nothing to acknowledge.")
         )
-        # Retired meanwhile: the answer leaves only the message.
-        context: dict[str, Any] = {"policy": policy, "may_acknowledge": False}
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
             request,
             _("You acknowledged version %(version)s of “%(title)s”.")
             % {
                 "version": acknowledgment.version,
-                "title": getattr(policy.current_version, "title", policy.title),
+                "title": policy.versions.get(version=acknowledgment.version).title,
             },
         )
-        # The service's decision is the answer's: the user may acknowledge, and
-        # has acknowledged the version in force (the policy as the service read it).
-        context = {
-            "policy": acknowledgment.policy,
-            "may_acknowledge": True,
-            "acknowledged": True,
-            "acknowledged_older": False,
-        }
+    # The answer shows the box as it is now, the new acknowledgment included.
+    context = _acknowledgment_context(request, policy)
     if request.htmx:
         return render(request, "policies/_acknowledge.html", context)
     target = request.POST.get("next", "")
@@ -349,7 +364,9 @@ def policies_panel(request: HttpRequest, roles: frozenset[str]) -> Panel | None:
         gettext_lazy("Policies to acknowledge"),
         "policies/home/_policies_to_acknowledge.html",
         {
-            "policies": list(selectors.missing_acknowledgments(user=signed_in_user(request))),
+            "policies": selectors.with_versions(
+                selectors.missing_acknowledgments(user=signed_in_user(request))
+            ),
             "next": request.get_full_path(),
         },
     )

@@ -23,7 +23,7 @@ from initiatives.models import Initiative, State
 from initiatives.scoring import with_scores
 from initiatives.selectors import COE_STATES, Wait, waiting, with_waiting
 from policies.models import Acknowledgment, ExceptionState, PolicyException
-from policies.selectors import policies_in_force_for_units
+from policies.selectors import policies_in_force_for_units, shown_version
 from sponsors.models import Delegation, Sponsorship
 
 if TYPE_CHECKING:
@@ -264,14 +264,10 @@ def portfolio(*, user: UserLike, units: QuerySet[BusinessUnit]) -> dict[str, Any
 
 
 def policy_coverage(*, units: QuerySet[BusinessUnit]) -> list[dict[str, Any]]:
-    """Per unit: how many of its staff acknowledged the current version of every
-    policy in force that applies to them. Four queries, whatever the size."""
+    """Per unit: how many of its staff acknowledged the version in force of every
+    policy that applies to them. Four queries, whatever the size."""
     unit_rows = list(units.values("id", "name"))
-    policies = list(
-        policies_in_force_for_units(units=units)
-        .select_related("current_version")
-        .prefetch_related("business_units")
-    )
+    policies = list(policies_in_force_for_units(units=units).prefetch_related("business_units"))
     staff: dict[int, set[int]] = {row["id"]: set() for row in unit_rows}
     for unit_id, user_id in Membership.objects.filter(
         business_unit__in=units.values("pk")
@@ -283,8 +279,8 @@ def policy_coverage(*, units: QuerySet[BusinessUnit]) -> list[dict[str, Any]]:
             user_id__in={u for members in staff.values() for u in members},
         ).values_list("user_id", "policy_id", "version")
     )
-    # A policy in force always has a current version.
-    versions = [(p, p.current_version.version) for p in policies if p.current_version is not None]
+    # Measured against the version in force today, not one scheduled later.
+    versions = [(p, shown_version(policy=p)) for p in policies]
     result = []
     for row in unit_rows:
         applying = [

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django_fsm import TransitionNotAllowed
 
 from governance.models import AuditEvent
-from policies import services
+from policies import selectors, services
 from policies.models import Policy, PolicyVersion
 from policies.selectors import TRANSITIONS
 from tests.conftest import Org
@@ -125,7 +125,7 @@ def test_a_revised_policy_keeps_its_published_version_in_force(org: Org) -> None
         actor=org.coe_member, policy=policy, changes={"body": "Draft\n"}, change_reason="edit"
     )
     assert policy.state == "draft"
-    assert policy.in_force
+    assert selectors.version_in_force(policy=policy).body == "In force\n"
     assert policy.version == 1
     assert policy.current_version.body == "In force\n"
 
