@@ -65,6 +65,7 @@ EDIT_POLICIES = "edit_policies"  # draft, edit, submit for review, revise
 PUBLISH_POLICIES = "publish_policies"  # publish and retire
 DECIDE_EXCEPTIONS = "decide_exceptions"
 READ_AUDIT_LOG = "read_audit_log"
+SET_CONTROLS = "set_controls"  # switch controls such as the policies' two-person rule
 ORGANIZATION = "organization"
 
 # The role table: role -> model label -> codenames granted on objects of that model.
@@ -82,7 +83,14 @@ ROLE_PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
     Role.COE_LEAD: {
         "governance.businessunit": frozenset({VIEW, REVIEW, DECIDE}),
         ORGANIZATION: frozenset(
-            {VIEW_ALL_POLICIES, EDIT_POLICIES, PUBLISH_POLICIES, DECIDE_EXCEPTIONS, READ_AUDIT_LOG}
+            {
+                VIEW_ALL_POLICIES,
+                EDIT_POLICIES,
+                PUBLISH_POLICIES,
+                DECIDE_EXCEPTIONS,
+                READ_AUDIT_LOG,
+                SET_CONTROLS,
+            }
         ),
     },
     Role.AUDITOR: {

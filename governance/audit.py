@@ -67,6 +67,7 @@ class Event(StrEnum):
     POLICY_REVISED = "policy.revised"
     POLICY_RETIRED = "policy.retired"
     POLICY_ACKNOWLEDGED = "policy.acknowledged"
+    POLICY_TWO_PERSON_RULE_CHANGED = "policy.two_person_rule_changed"
     POLICIES_ATTESTED = "policy.attested"
     EXCEPTION_REQUESTED = "exception.requested"
     EXCEPTION_APPROVED = "exception.approved"

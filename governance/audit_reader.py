@@ -9,18 +9,19 @@ its last one. A moment is taken as given, `until` excluding it.
 
 import datetime
 import json
+from collections.abc import Collection
 from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
-from governance.audit import Event
+from governance.audit import Event, object_label
 from governance.csv_export import csv_response
 from governance.forms import DateInput
 from governance.models import AuditEvent
@@ -197,3 +198,16 @@ def filtered(
     if filterset.is_bound and not filterset.is_valid():
         return filterset, filterset.queryset.none()
     return filterset, filterset.qs
+
+
+def actors_since(*, obj: Model, events: Collection[str], since: str | None = None) -> set[Any]:
+    """Who recorded any of `events` on the object: all of them, or only those
+    after the object's latest `since` event (separation of duties asks who
+    wrote what is being decided)."""
+    on_object = AuditEvent.objects.filter(object_type=object_label(obj), object_id=str(obj.pk))
+    wanted = on_object.filter(event__in=events)
+    if since is not None:
+        last = on_object.filter(event=since).order_by("-seq").values_list("seq", flat=True)[:1]
+        if last_seq := list(last):
+            wanted = wanted.filter(seq__gt=last_seq[0])
+    return set(wanted.exclude(actor=None).values_list("actor_id", flat=True))

@@ -64,6 +64,11 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "query": query.urlencode(),
             "verification": AuditVerification.objects.order_by("-at", "-id").first(),
+            "panels": [
+                panel
+                for factory in registry.audit_panels
+                if (panel := factory(request, access.organization_roles(request.user)))
+            ],
         },
     )
 

@@ -62,6 +62,10 @@ class Panel:
 PanelFactory = Callable[[HttpRequest, frozenset[str]], Panel | None]
 home_panels: Registry[PanelFactory] = Registry()
 
+# Sections of the audit page: the controls an app keeps and how they are set
+# (for auditors and the CoE lead; called like home panels).
+audit_panels: Registry[PanelFactory] = Registry()
+
 
 # Navigation
 

@@ -10,12 +10,17 @@ answer to "may this user take this transition?" (`authorize`) and the
 transitions a user may take now (`available_transitions`, what the API's
 `.../transitions/` returns).
 
+Separation of duties is declared the same way: a transition names the bars
+that apply to it (`rule(DECIDE, barred=[AUTHORS, COE_APPROVER])`), and the
+model's `Rights` says who each bar holds on this object and how its refusal
+reads.
+
 A request that decides and then shows what is left builds the object's
 `Rights` once and passes it along, so that the user's rights are read once.
 """
 
 import functools
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -26,27 +31,35 @@ from django.utils.functional import Promise
 UserLike = User | AnonymousUser
 
 
+# The bars of separation of duties a transition may name (`rule(barred=...)`);
+# each state machine's `Rights` says who they hold on its objects.
+AUTHORS = "authors"  # who proposed, submitted, wrote or edited what is decided
+COE_APPROVER = "coe_approver"  # who approved it for the CoE, in this review cycle
+REQUESTER = "requester"  # who asked for it, or benefits from it
+
+
 @dataclass(frozen=True)
 class Rule:
     """Who may take a transition: anyone holding one of `rights` on the object
     (what a right means, unit-wide, per object or organization-wide, is up to
-    the object's `Rights`)."""
+    the object's `Rights`), unless separation of duties bars them."""
 
     rights: frozenset[str]
     comment_required: bool = False
-    # Separation of duties: nobody the object bars (`Rights.barred`: an
-    # initiative's owner, an amendment's proposer, an exception's requester...)
-    # takes this transition, neither in their own right nor as a delegate.
-    owner_barred: bool = False
+    # Separation of duties: the bars (named by the object's `Rights.bars`: the
+    # authors of what is decided, whoever approved it for the CoE...) whose
+    # people may not take this transition, in their own right or as a delegate.
+    barred: tuple[str, ...] = ()
 
 
 def rule(
-    *rights: str, comment_required: bool = False, owner_barred: bool = False
+    *rights: str, comment_required: bool = False, barred: Collection[str] = ()
 ) -> dict[str, Any]:
-    """The `custom` argument of a transition: `@transition(..., custom=rule(DECIDE))`."""
+    """The `custom` argument of a transition:
+    `@transition(..., custom=rule(DECIDE, barred=[AUTHORS]))`."""
     return {
         "rule": Rule(
-            rights=frozenset(rights), comment_required=comment_required, owner_barred=owner_barred
+            rights=frozenset(rights), comment_required=comment_required, barred=tuple(barred)
         )
     }
 
@@ -126,25 +139,40 @@ def _key(obj: Model) -> tuple[str, Any]:
     return (obj._meta.label_lower, obj.pk)
 
 
+class Bar:
+    """One rule of separation of duties on one object: the people it keeps from
+    the transitions that name it (read at decision time, at most once), and
+    the refusal, which names the rule."""
+
+    def __init__(self, read: Callable[[], Collection[Any]], reason: str | Promise) -> None:
+        self._read = read
+        self.reason = reason
+        self._user_ids: frozenset[Any] | None = None
+
+    def user_ids(self) -> frozenset[Any]:
+        if self._user_ids is None:
+            self._user_ids = frozenset(self._read())
+        return self._user_ids
+
+
 class Rights:
     """What one user holds on one object, to decide its transitions: where their
-    rights come from (read lazily, each source at most once), the user ids
-    separation of duties bars, and how a refusal reads (lazily translated
-    texts; `refused` takes `%(action)s`). A state machine builds one in its
-    model's `transition_rights`."""
+    rights come from (read lazily, each source at most once), the bars of
+    separation of duties by name, and how a refusal reads (lazily translated;
+    `refused` takes `%(action)s`). A state machine builds one in its model's
+    `transition_rights`."""
 
     def __init__(
         self,
         user: UserLike,
         obj: Model,
         *sources: Source,
-        barred: Collection[Any] = (),
+        bars: Mapping[str, Bar] | None = None,
         refused: str | Promise,
-        barred_reason: str | Promise,
     ) -> None:
         self.user, self.obj, self.sources = user, obj, sources
-        self.barred = frozenset(barred)
-        self.refused, self.barred_reason = refused, barred_reason
+        self.bars = dict(bars or {})
+        self.refused = refused
 
     def holding(self, wanted: frozenset[str]) -> Held | None:
         """The first source that gives the user one of the wanted rights."""
@@ -161,25 +189,31 @@ class Rights:
         return self.holding(frozenset({codename})) is not None
 
     def authorize(self, name: str) -> Authorization:
-        """May the user take transition `name`, by their rights (not by the state)?"""
+        """May the user take transition `name`, by their rights (not by the state)?
+        Separation of duties is read now, at decision time: a delegation or a
+        role given earlier opens no way around it."""
         rule_ = rules(type(self.obj))[name]
         answer = functools.partial(Authorization, self.user.pk, _key(self.obj), name)
         held = self.holding(rule_.rights)
         if held is None:
             return answer(str(self.refused) % {"action": name.replace("_", " ")})
-        if rule_.owner_barred and separation_of_duties_bars(self, held):
-            return answer(str(self.barred_reason))
+        if barring := separation_of_duties_bars(self, held, rule_):
+            return answer(str(barring.reason))
         return answer(on_behalf_of=held.on_behalf_of)
 
 
-def separation_of_duties_bars(rights: Rights, held: Held) -> bool:
-    """Whether separation of duties keeps the user from a decision the rule
-    guards: the one place that says who counts as deciding. Today: the user,
-    and the sponsor they stand in for."""
+def separation_of_duties_bars(rights: Rights, held: Held, rule_: Rule) -> Bar | None:
+    """The first bar of the rule that keeps the user from the decision: the one
+    place that says who counts as deciding (the user, and the sponsor they
+    stand in for as a delegate)."""
     deciders = {rights.user.pk}
     if held.on_behalf_of is not None:
         deciders.add(held.on_behalf_of.pk)
-    return bool(deciders & rights.barred)
+    for name in rule_.barred:
+        bar = rights.bars[name]
+        if deciders & bar.user_ids():
+            return bar
+    return None
 
 
 @runtime_checkable

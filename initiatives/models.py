@@ -8,6 +8,7 @@ Services in initiatives.services are the only callers of the transition methods.
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,10 +20,10 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from governance import access
+from governance import access, audit, audit_reader
 from governance.access import DECIDE, LEAD, OWN, PROPOSE, REVIEW, SPONSOR
 from governance.models import BusinessUnit, StrategicGoal
-from governance.transitions import Held, Rights, Source, UserLike
+from governance.transitions import AUTHORS, COE_APPROVER, Bar, Held, Rights, Source, UserLike
 from governance.transitions import rule as _rule
 
 MAX_BUDGET = Decimal(10**12)
@@ -112,9 +113,29 @@ def _is_text_list(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
-# Separation of duties, in the words every initiative and amendment refusal uses.
+# Refusals, in the words every initiative and amendment refusal uses; each
+# rule of separation of duties is named in its own.
 REFUSED = _("You may not %(action)s this.")
-BARRED = _("Separation of duties: nobody decides on what they proposed.")
+AUTHORS_BARRED = _(
+    "Separation of duties: whoever owns, submitted or edited what is under review "
+    "may not review or decide on it."
+)
+COE_APPROVER_BARRED = _(
+    "Separation of duties: whoever approved this for the CoE may not also give "
+    "the sponsor's decision, in their own name or as a delegate."
+)
+
+
+def _decided_by(decisions: "models.QuerySet[Decision]", name: str) -> set[Any]:
+    """Who took transition `name` in the current review cycle (since the
+    latest submission) of what `decisions` records."""
+    last_submit = (
+        decisions.filter(transition="submit").order_by("-at", "-id").values_list("at", flat=True)
+    )[:1]
+    in_cycle = decisions.filter(transition=name)
+    if submitted := list(last_submit):
+        in_cycle = in_cycle.filter(at__gte=submitted[0])
+    return set(in_cycle.values_list("actor_id", flat=True))
 
 
 def _delegated_sign_off(user: UserLike, unit_id: int) -> Source:
@@ -239,19 +260,38 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
 
     # What the shared transition machinery (governance.transitions) asks.
 
+    def authors(self) -> set[Any]:
+        """Who may not review or decide on this initiative: its owner, whoever
+        submitted it for the current review cycle, and whoever wrote or edited
+        its content (the submitted version is the sum of their edits)."""
+        decisions = Decision.objects.filter(initiative=self, amendment=None)
+        return (
+            {self.owner_id}
+            | _decided_by(decisions, "submit")
+            | audit_reader.actors_since(
+                obj=self, events=(audit.Event.INITIATIVE_CREATED, audit.Event.INITIATIVE_UPDATED)
+            )
+        )
+
+    def coe_approvers(self) -> set[Any]:
+        """Who approved it for the CoE in the current review cycle."""
+        return _decided_by(Decision.objects.filter(initiative=self, amendment=None), "approve")
+
     def transition_rights(self, user: UserLike) -> Rights:
         """The user's rights on this initiative: those on its unit, its owner's,
-        and a sponsor's sign-off held as a delegate. Its owner is barred from
-        deciding on it."""
+        and a sponsor's sign-off held as a delegate; and who separation of
+        duties bars, read when a transition asks."""
         return Rights(
             user,
             self,
             Source(lambda: access.unit_codenames(user, self.business_unit_id)),
             Source(lambda: access.object_codenames(user, self), gives={OWN}),
             _delegated_sign_off(user, self.business_unit_id),
-            barred={self.owner_id},
+            bars={
+                AUTHORS: Bar(self.authors, AUTHORS_BARRED),
+                COE_APPROVER: Bar(self.coe_approvers, COE_APPROVER_BARRED),
+            },
             refused=REFUSED,
-            barred_reason=BARRED,
         )
 
     def computed_target(self, name: str) -> str:
@@ -269,7 +309,12 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
     def submit(self) -> None:
         pass
 
-    @transition(field=state, source=State.SUBMITTED, target=State.IN_REVIEW, custom=_rule(REVIEW))
+    @transition(
+        field=state,
+        source=State.SUBMITTED,
+        target=State.IN_REVIEW,
+        custom=_rule(REVIEW, barred=[AUTHORS]),
+    )
     def start_review(self) -> None:
         pass
 
@@ -277,7 +322,7 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.IN_REVIEW,
         target=State.CHANGES_REQUESTED,
-        custom=_rule(REVIEW, comment_required=True),
+        custom=_rule(REVIEW, comment_required=True, barred=[AUTHORS]),
     )
     def request_changes(self) -> None:
         pass
@@ -286,7 +331,7 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.IN_REVIEW,
         target=RETURN_VALUE(State.APPROVED, State.AWAITING_SPONSOR),
-        custom=_rule(DECIDE, owner_barred=True),
+        custom=_rule(DECIDE, barred=[AUTHORS]),
     )
     def approve(self) -> str:
         return self.approval_target()
@@ -295,7 +340,7 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.IN_REVIEW,
         target=State.REJECTED,
-        custom=_rule(DECIDE, comment_required=True, owner_barred=True),
+        custom=_rule(DECIDE, comment_required=True, barred=[AUTHORS]),
     )
     def reject(self) -> None:
         pass
@@ -304,7 +349,7 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.AWAITING_SPONSOR,
         target=State.APPROVED,
-        custom=_rule(SPONSOR, owner_barred=True),
+        custom=_rule(SPONSOR, barred=[AUTHORS, COE_APPROVER]),
     )
     def sponsor_approve(self) -> None:
         pass
@@ -313,7 +358,7 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.AWAITING_SPONSOR,
         target=State.REJECTED,
-        custom=_rule(SPONSOR, comment_required=True, owner_barred=True),
+        custom=_rule(SPONSOR, comment_required=True, barred=[AUTHORS, COE_APPROVER]),
     )
     def sponsor_reject(self) -> None:
         pass
@@ -469,18 +514,31 @@ class Amendment(ConcurrentTransitionMixin, models.Model):
             return AmendmentState.AWAITING_SPONSOR
         return AmendmentState.APPROVED
 
+    def coe_approvers(self) -> set[Any]:
+        """Who approved this amendment for the CoE."""
+        return set(
+            Decision.objects.filter(amendment=self, transition="approve").values_list(
+                "actor_id", flat=True
+            )
+        )
+
     def transition_rights(self, user: UserLike) -> Rights:
         """The initiative's rules: rights on its unit, or a sponsor's sign-off as
-        a delegate. Nobody decides on what they proposed or own."""
+        a delegate. Nobody reviews or decides on what they proposed or own, and
+        whoever approved it for the CoE does not also give the sponsor's decision."""
         unit_id = self.initiative.business_unit_id
         return Rights(
             user,
             self,
             Source(lambda: access.unit_codenames(user, unit_id)),
             _delegated_sign_off(user, unit_id),
-            barred={self.proposed_by_id, self.initiative.owner_id},
+            bars={
+                AUTHORS: Bar(
+                    lambda: {self.proposed_by_id, self.initiative.owner_id}, AUTHORS_BARRED
+                ),
+                COE_APPROVER: Bar(self.coe_approvers, COE_APPROVER_BARRED),
+            },
             refused=REFUSED,
-            barred_reason=BARRED,
         )
 
     def computed_target(self, name: str) -> str:
@@ -491,7 +549,7 @@ class Amendment(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=AmendmentState.SUBMITTED,
         target=AmendmentState.IN_REVIEW,
-        custom=_rule(REVIEW),
+        custom=_rule(REVIEW, barred=[AUTHORS]),
     )
     def start_review(self) -> None:
         pass
@@ -500,7 +558,7 @@ class Amendment(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=AmendmentState.IN_REVIEW,
         target=RETURN_VALUE(AmendmentState.APPROVED, AmendmentState.AWAITING_SPONSOR),
-        custom=_rule(DECIDE, owner_barred=True),
+        custom=_rule(DECIDE, barred=[AUTHORS]),
     )
     def approve(self) -> str:
         return self.approval_target()
@@ -509,7 +567,7 @@ class Amendment(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=AmendmentState.IN_REVIEW,
         target=AmendmentState.REJECTED,
-        custom=_rule(DECIDE, comment_required=True, owner_barred=True),
+        custom=_rule(DECIDE, comment_required=True, barred=[AUTHORS]),
     )
     def reject(self) -> None:
         pass
@@ -518,7 +576,7 @@ class Amendment(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=AmendmentState.AWAITING_SPONSOR,
         target=AmendmentState.APPROVED,
-        custom=_rule(SPONSOR, owner_barred=True),
+        custom=_rule(SPONSOR, barred=[AUTHORS, COE_APPROVER]),
     )
     def sponsor_approve(self) -> None:
         pass
@@ -527,7 +585,7 @@ class Amendment(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=AmendmentState.AWAITING_SPONSOR,
         target=AmendmentState.REJECTED,
-        custom=_rule(SPONSOR, comment_required=True, owner_barred=True),
+        custom=_rule(SPONSOR, comment_required=True, barred=[AUTHORS, COE_APPROVER]),
     )
     def sponsor_reject(self) -> None:
         pass

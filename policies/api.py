@@ -44,6 +44,7 @@ from policies.models import (
     PolicyException,
     PolicyVersion,
     State,
+    TwoPersonRule,
 )
 from policies.rendering import render_markdown
 
@@ -236,6 +237,15 @@ class HistoryRowSerializer(serializers.Serializer):
     user = serializers.CharField(allow_null=True)
     change_reason = serializers.CharField()
     changed_fields = serializers.ListField(child=serializers.CharField())
+
+
+class TwoPersonRuleSerializer(serializers.Serializer):
+    """The two-person rule for policies; `reason` is required to change it."""
+
+    enabled = serializers.BooleanField()
+    reason = serializers.CharField(max_length=2000)
+    changed_by = serializers.CharField(source="changed_by.username", read_only=True, default=None)
+    changed_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
 class AcknowledgeRequestSerializer(serializers.Serializer):
@@ -452,9 +462,9 @@ class PolicyViewSet(
         ):
             instance = args[0]
             if isinstance(instance, Policy):
-                selectors.with_versions([instance])
+                selectors.with_versions(policies=[instance])
             else:
-                args = (selectors.with_versions(instance), *args[1:])
+                args = (selectors.with_versions(policies=instance), *args[1:])
         return super().get_serializer(*args, **kwargs)
 
     @extend_schema(responses=HistoryRowSerializer(many=True), filters=False)
@@ -535,6 +545,32 @@ class PolicyViewSet(
                 "business_units": selectors.coverage(policy=policy),
             }
         )
+
+    @extend_schema(methods=["GET"], request=None, responses=TwoPersonRuleSerializer, filters=False)
+    @extend_schema(
+        methods=["POST"], request=TwoPersonRuleSerializer, responses=TwoPersonRuleSerializer
+    )
+    @action(
+        detail=False,
+        methods=["get", "post"],
+        url_path="two-person-rule",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def two_person_rule(self, request: Request) -> Response:
+        """Whether a policy's authors are barred from publishing it (CoE and
+        auditors read it; only the CoE lead changes it, with a reason)."""
+        if request.method == "POST":
+            self._require(access.SET_CONTROLS, "Only the CoE lead sets the two-person rule.")
+            body = TwoPersonRuleSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            setting = services.two_person_rule_set(
+                actor=signed_in_user(request), **body.validated_data
+            )
+        else:
+            self._require(access.VIEW_ALL_POLICIES, "Only the CoE and auditors read the controls.")
+            setting = TwoPersonRule.current()
+        return Response(TwoPersonRuleSerializer(setting).data)
 
     # The CoE and auditors read these: the working copy, paged, not filtered.
     @extend_schema(responses=PolicySerializer(many=True), filters=False)

@@ -25,6 +25,7 @@ class PoliciesConfig(AppConfig):
         registry.urls.register("policies", path("policies/", include("policies.urls")), order=30)
         registry.navigation.register("policies", NavItem("policies:list", _("Policies")), order=30)
         registry.home_panels.register("policies_to_acknowledge", views.policies_panel, order=40)
+        registry.audit_panels.register("two_person_rule", views.two_person_rule_panel, order=10)
         registry.api_routes.register(
             "policy", ApiRoute("policies", api.PolicyViewSet, "policy"), order=40
         )

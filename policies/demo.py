@@ -71,7 +71,7 @@ POLICIES = [
             Revision(
                 [
                     (
-                        "coe_lead",
+                        "coe_analyst",
                         {"append": "- New accounts are registered with the CoE first."},
                         "Account registration",
                     )
@@ -85,7 +85,7 @@ POLICIES = [
                         {"append": "- Personal accounts never speak for the company."},
                         "Personal accounts",
                     ),
-                    ("coe_lead", {"append": "See also: Employee advocacy."}, "Cross-reference"),
+                    ("coe_analyst", {"append": "See also: Employee advocacy."}, "Cross-reference"),
                 ],
                 acknowledged_by=["marketing_lead", "comms_lead"],
                 returned_once=True,
@@ -102,7 +102,7 @@ POLICIES = [
             "We are **clear**, **warm** and **brief**.",
             "Avoid jargon; write as you would speak to a customer.",
         ),
-        "coe_lead",
+        "coe_analyst",
         [
             Revision([], acknowledged_by=["marketing_lead", "comms_lead"]),
             Revision(
@@ -135,7 +135,7 @@ POLICIES = [
             "When a post could harm people or the company, stop scheduled posts and "
             "call the communications duty phone.",
         ),
-        "coe_lead",
+        "coe_analyst",
         [
             Revision([], acknowledged_by=["comms_lead", "care_lead"]),
             Revision(
@@ -145,7 +145,7 @@ POLICIES = [
                         {"append": "Legal is informed within one hour of an escalation."},
                         "Legal in the loop",
                     ),
-                    ("coe_lead", {"append": "Run a drill every quarter."}, "Quarterly drills"),
+                    ("coe_analyst", {"append": "Run a drill every quarter."}, "Quarterly drills"),
                 ],
                 acknowledged_by=["comms_lead"],
             ),
@@ -178,7 +178,7 @@ POLICIES = [
             "Never ask for order numbers, addresses or payment details in public replies; "
             "move the conversation to a private channel.",
         ),
-        "coe_lead",
+        "coe_analyst",
         [Revision([], acknowledged_by=["care_lead", "sales_lead", "marketing_lead"])],
         days_ago=[420],
     ),
@@ -196,7 +196,7 @@ POLICIES = [
             Revision(
                 [
                     (
-                        "coe_lead",
+                        "coe_analyst",
                         {"append": "Influencer contracts require the disclosure."},
                         "Contracts",
                     )
@@ -215,7 +215,7 @@ POLICIES = [
             "Company accounts use a password manager and two-factor authentication; "
             "access is removed the day someone leaves.",
         ),
-        "coe_lead",
+        "coe_analyst",
         [Revision([])],
         days_ago=[30],
     ),

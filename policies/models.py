@@ -15,6 +15,7 @@ published versions stay as they are until the next publish.
 
 import calendar
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -24,10 +25,10 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from governance import access
+from governance import access, audit, audit_reader
 from governance.access import DECIDE_EXCEPTIONS, EDIT_POLICIES, PUBLISH_POLICIES
 from governance.models import BusinessUnit
-from governance.transitions import Rights, Source, UserLike
+from governance.transitions import AUTHORS, REQUESTER, Bar, Rights, Source, UserLike
 from governance.transitions import rule as _rule
 from initiatives.models import Initiative
 
@@ -64,11 +65,35 @@ class Category(models.TextChoices):
 
 
 POLICY_REFUSED = _("You may not %(action)s this policy.")
-POLICY_BARRED = _("Separation of duties: nobody decides on what they proposed.")
+POLICY_AUTHORS_BARRED = _(
+    "Separation of duties: whoever wrote or edited this version may not publish it."
+)
 EXCEPTION_REFUSED = _("You may not %(action)s this exception.")
 EXCEPTION_BARRED = _(
     "Separation of duties: nobody decides on an exception they requested or benefit from."
 )
+
+
+class TwoPersonRule(models.Model):
+    """Whether whoever wrote or edited a policy's version is barred from
+    publishing it: on unless the CoE lead turned it off (a small organization
+    whose whole CoE is one person), with a reason. One row; every change is
+    an audit event."""
+
+    enabled = models.BooleanField(default=True)
+    reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Two-person rule for policies: {'on' if self.enabled else 'off'}"
+
+    @classmethod
+    def current(cls) -> "TwoPersonRule":
+        """The setting in force: the stored row, or the default (on)."""
+        return cls.objects.filter(pk=1).select_related("changed_by").first() or cls(pk=1)
 
 
 def _organization_rights(user: UserLike) -> Source:
@@ -125,14 +150,26 @@ class Policy(ConcurrentTransitionMixin, models.Model):
             self.is_published and self.next_review_due is not None and self.next_review_due < today
         )
 
+    def authors(self) -> set[Any]:
+        """Who wrote or edited the version under way (since the last publish),
+        barred from publishing it while the two-person rule is on."""
+        if not TwoPersonRule.current().enabled:
+            return set()
+        return audit_reader.actors_since(
+            obj=self,
+            events=(audit.Event.POLICY_CREATED, audit.Event.POLICY_UPDATED),
+            since=audit.Event.POLICY_PUBLISHED,
+        )
+
     def transition_rights(self, user: UserLike) -> Rights:
-        """Organization-wide rights decide a policy's transitions."""
+        """Organization-wide rights decide a policy's transitions; its authors
+        do not publish it."""
         return Rights(
             user,
             self,
             _organization_rights(user),
+            bars={AUTHORS: Bar(self.authors, POLICY_AUTHORS_BARRED)},
             refused=POLICY_REFUSED,
-            barred_reason=POLICY_BARRED,
         )
 
     # The state machine. Each method only changes this object's fields.
@@ -153,7 +190,10 @@ class Policy(ConcurrentTransitionMixin, models.Model):
         pass
 
     @transition(
-        field=state, source=State.IN_REVIEW, target=State.PUBLISHED, custom=_rule(PUBLISH_POLICIES)
+        field=state,
+        source=State.IN_REVIEW,
+        target=State.PUBLISHED,
+        custom=_rule(PUBLISH_POLICIES, barred=[AUTHORS]),
     )
     def publish(self, effective_date: datetime.date | None = None) -> None:
         """A new version, in effect from `effective_date` (else the working
@@ -312,16 +352,19 @@ class PolicyException(ConcurrentTransitionMixin, models.Model):
             user,
             self,
             _organization_rights(user),
-            barred={self.requested_by_id, self.initiative.owner_id},
+            bars={
+                REQUESTER: Bar(
+                    lambda: {self.requested_by_id, self.initiative.owner_id}, EXCEPTION_BARRED
+                )
+            },
             refused=EXCEPTION_REFUSED,
-            barred_reason=EXCEPTION_BARRED,
         )
 
     @transition(
         field=state,
         source=ExceptionState.REQUESTED,
         target=ExceptionState.APPROVED,
-        custom=_rule(DECIDE_EXCEPTIONS, comment_required=True, owner_barred=True),
+        custom=_rule(DECIDE_EXCEPTIONS, comment_required=True, barred=[REQUESTER]),
     )
     def approve(self) -> None:
         pass
@@ -330,7 +373,7 @@ class PolicyException(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=ExceptionState.REQUESTED,
         target=ExceptionState.REJECTED,
-        custom=_rule(DECIDE_EXCEPTIONS, comment_required=True, owner_barred=True),
+        custom=_rule(DECIDE_EXCEPTIONS, comment_required=True, barred=[REQUESTER]),
     )
     def reject(self) -> None:
         pass

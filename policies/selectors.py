@@ -183,7 +183,7 @@ def shown_version(*, policy: Policy) -> int | None:
     return version
 
 
-def with_versions(policies: Iterable[Policy], *, on: datetime.date | None = None) -> list[Policy]:
+def with_versions(*, policies: Iterable[Policy], on: datetime.date | None = None) -> list[Policy]:
     """The policies (read with_version_in_force for `on`), each with its
     `in_force_version` and `upcoming_version` (PolicyVersion or None) set, and
     `reader_version`, what staff read: the version in force, else the

@@ -25,6 +25,7 @@ from policies.models import (
     Policy,
     PolicyException,
     PolicyVersion,
+    TwoPersonRule,
     add_months,
 )
 
@@ -473,3 +474,36 @@ def exception_transition(
             comment=comment,
         )
     return locked
+
+
+def two_person_rule_set(*, actor: User, enabled: bool, reason: str) -> TwoPersonRule:
+    """Turn the two-person rule for policies on or off: while it is off, whoever
+    wrote or edited a version may publish it (an organization whose whole CoE
+    is one person). Only the CoE lead may, with a reason; the change is an
+    audit event. Setting what is already set changes nothing.
+
+    Raises PermissionDenied for anyone else, ValidationError naming `reason`.
+    """
+    if access.SET_CONTROLS not in access.organization_rights(actor):
+        raise PermissionDenied(gettext("Only the CoE lead sets the two-person rule."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": gettext("Say why the rule changes.")})
+    with transaction.atomic():
+        setting, _created = TwoPersonRule.objects.select_for_update().get_or_create(pk=1)
+        if setting.enabled == enabled:
+            return setting
+        setting.enabled = enabled
+        setting.reason = reason
+        setting.changed_by = actor
+        setting.changed_at = timezone.now()
+        setting.save()
+        audit.record(
+            audit.Event.POLICY_TWO_PERSON_RULE_CHANGED,
+            actor=actor,
+            obj=setting,
+            old={"enabled": not enabled},
+            new={"enabled": enabled},
+            comment=reason,
+        )
+    return setting

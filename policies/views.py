@@ -28,7 +28,7 @@ from governance.registry import Panel
 from governance.requests import HtmxHttpRequest, signed_in_user
 from policies import selectors, services
 from policies.forms import AsOfForm
-from policies.models import Acknowledgment, Category, Policy, PolicyVersion, State
+from policies.models import Acknowledgment, Category, Policy, PolicyVersion, State, TwoPersonRule
 from policies.rendering import render_markdown
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def _shown(policy: Policy, sees_all: bool) -> Policy | PolicyVersion:
 def _rows(policies: QuerySet[Policy], sees_all: bool) -> list[dict[str, Any]]:
     today = timezone.localdate()
     rows = []
-    for policy in selectors.with_versions(policies):
+    for policy in selectors.with_versions(policies=policies):
         shown = _shown(policy, sees_all)
         mine = selectors.my_acknowledged_version(policy=policy)
         acknowledged = selectors.acknowledged_in_force(policy=policy)
@@ -144,10 +144,15 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _acknowledgment_context(request: HttpRequest, policy: Policy) -> dict[str, Any]:
+def _acknowledgment_context(
+    request: HttpRequest, policy: Policy, *, may: bool | None = None
+) -> dict[str, Any]:
     """What the acknowledgment box shows: the version in force and a scheduled
-    one, each with whether the user acknowledged it."""
-    if not selectors.may_acknowledge(user=request.user, policy=policy):
+    one, each with whether the user acknowledged it. `may`: whether the user
+    may acknowledge, when already decided (else asked)."""
+    if may is None:
+        may = selectors.may_acknowledge(user=request.user, policy=policy)
+    if not may:
         return {"policy": policy, "may_acknowledge": False}
     in_force = selectors.version_in_force(policy=policy)
     upcoming = selectors.upcoming_version(policy=policy)
@@ -193,7 +198,7 @@ def policy_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     as_of = _as_of_context(request, policy)
     if request.htmx and request.htmx.target == "as-of-result":
         return render(request, "policies/_as_of.html", {"policy": policy, **as_of})
-    selectors.with_versions([policy])
+    selectors.with_versions(policies=[policy])
     shown = _shown(policy, sees_all)
     versions = policy.versions.select_related("published_by").order_by("-version")
     in_force = getattr(policy, "in_force_version", None)
@@ -227,6 +232,7 @@ def policy_acknowledge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     policy = _visible_or_404(request, pk)
     raw = request.POST.get("version", "")
     version = int(raw) if raw.isdigit() and len(raw) < 10 else None
+    may: bool | None = None
     try:
         acknowledgment = services.policy_acknowledge(
             actor=signed_in_user(request), policy=policy, version=version
@@ -235,9 +241,13 @@ def policy_acknowledge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         messages.error(
             request, _("This policy is no longer in force; there is nothing to acknowledge.")
         )
+        # Retired meanwhile: the answer leaves only the message.
+        may = False
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
+        # The service's decision is the answer's: the user may acknowledge.
+        may = True
         messages.success(
             request,
             _("You acknowledged version %(version)s of “%(title)s”.")
@@ -247,7 +257,7 @@ def policy_acknowledge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             },
         )
     # The answer shows the box as it is now, the new acknowledgment included.
-    context = _acknowledgment_context(request, policy)
+    context = _acknowledgment_context(request, policy, may=may)
     if request.htmx:
         return render(request, "policies/_acknowledge.html", context)
     target = request.POST.get("next", "")
@@ -365,8 +375,44 @@ def policies_panel(request: HttpRequest, roles: frozenset[str]) -> Panel | None:
         "policies/home/_policies_to_acknowledge.html",
         {
             "policies": selectors.with_versions(
-                selectors.missing_acknowledgments(user=signed_in_user(request))
+                policies=selectors.missing_acknowledgments(user=signed_in_user(request))
             ),
             "next": request.get_full_path(),
         },
     )
+
+
+def two_person_rule_panel(request: HttpRequest, roles: frozenset[str]) -> Panel | None:
+    """Audit page section: whether a policy's authors may publish it, the last
+    change with its reason, and for the CoE lead the switch (registered in
+    PoliciesConfig.ready())."""
+    return Panel(
+        "two_person_rule",
+        gettext_lazy("Two-person rule for policies"),
+        "policies/_two_person_rule.html",
+        {
+            "rule": TwoPersonRule.current(),
+            "may_set": access.SET_CONTROLS in access.organization_rights(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def two_person_rule(request: HttpRequest) -> HttpResponse:
+    """Switch the two-person rule (the CoE lead, with a reason); back to the audit page."""
+    enabled = request.POST.get("enabled") == "on"
+    try:
+        services.two_person_rule_set(
+            actor=signed_in_user(request), enabled=enabled, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("The two-person rule for policies is on.")
+            if enabled
+            else _("The two-person rule for policies is off."),
+        )
+    return HttpResponseRedirect(reverse("audit-log") + "#panel-two_person_rule")

@@ -42,7 +42,7 @@ def test_every_state_machine_declares_its_transitions_with_the_one_rule() -> Non
 
 def test_rule_builds_the_custom_argument_of_a_transition() -> None:
     assert transitions.rule("a", "b", comment_required=True) == {
-        "rule": Rule(rights=frozenset({"a", "b"}), comment_required=True, owner_barred=False)
+        "rule": Rule(rights=frozenset({"a", "b"}), comment_required=True, barred=())
     }
 
 
@@ -70,7 +70,6 @@ def test_a_source_is_read_once_and_only_for_a_right_it_can_give(org: Org) -> Non
         read("unit", {"propose_initiatives"}),
         read("own", {"own_initiative"}),
         refused="no %(action)s",
-        barred_reason="barred",
     )
     assert rights.authorize("submit").allowed
     assert rights.authorize("submit").allowed
@@ -115,9 +114,13 @@ def test_separation_of_duties_bars_the_owner(org: Org) -> None:
         actor=org.admin, user=org.marketing_member, role=OrganizationRole.Role.COE_LEAD
     )
     answer = transitions.authorize(org.marketing_member, initiative, "approve")
-    assert answer.reason == "Separation of duties: nobody decides on what they proposed."
-    # A transition without the flag stays open to them.
-    assert transitions.authorize(org.marketing_member, initiative, "request_changes").allowed
+    assert answer.reason == (
+        "Separation of duties: whoever owns, submitted or edited what is under review "
+        "may not review or decide on it."
+    )
+    assert not transitions.authorize(org.marketing_member, initiative, "request_changes").allowed
+    # A transition that names no bar stays open to them.
+    assert transitions.authorize(org.marketing_member, initiative, "pause").allowed
 
 
 def test_separation_of_duties_bars_the_requester_of_an_exception(org: Org) -> None:
