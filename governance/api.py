@@ -86,7 +86,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, ConcurrentTransition):
         exc = ConflictError("Someone else changed this initiative at the same time; reload it.")
     elif isinstance(exc, Conflict):
-        exc = ConflictError(str(exc))
+        response = drf_exception_handler(ConflictError(str(exc)), context)
+        if response is not None:
+            # What must be done first (the policies to acknowledge...), as given.
+            response.data.update(exc.data)
+        return response
     elif isinstance(exc, UnknownAction):
         exc = Http404(str(exc))
     return drf_exception_handler(exc, context)

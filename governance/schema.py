@@ -58,7 +58,11 @@ class ApiSchema(AutoSchema):
         if "{" in self.path or takes_input:
             answers["404"] = _error("Not found, or not visible to the caller.", _DETAIL)
         if writes:
-            answers["409"] = _error("Not allowed from the current state, or a lost race.", _DETAIL)
+            answers["409"] = _error(
+                "Not allowed from the current state, a lost race, or something to do first "
+                "(named in further fields, such as `policies_to_acknowledge`).",
+                _DETAIL,
+            )
             answers["413"] = _error("The request body is too large.", _DETAIL)
             answers["415"] = _error("The request body's media type is not accepted.", _DETAIL)
         return answers

@@ -21,6 +21,7 @@ from governance.errors import Conflict, UnknownAction
 from governance.models import BusinessUnit, StrategicGoal
 from governance.signals import transition_taken
 from governance.transitions import Authorization
+from initiatives import preconditions
 from initiatives.models import (
     AMENDABLE_FIELDS,
     AMENDABLE_STATES,
@@ -223,6 +224,10 @@ def _decide(
         problems |= obj.submit_problems()
     if problems:
         raise ValidationError(problems)
+    if isinstance(obj, Initiative) and name == "submit":
+        # What the submitter must have done first (acknowledged the policies in
+        # force...): refused with 409 and what to do.
+        preconditions.require_met(user=actor, unit_id=obj.business_unit_id)
     source = obj.state
     method()
     # Models on django-fsm's mixin are opaque to the type checker, so isinstance
@@ -364,6 +369,7 @@ def amendment_propose(
             )
         if locked.amendments.filter(state__in=PENDING_AMENDMENT_STATES).exists():
             raise Conflict(gettext("This initiative already has an amendment under review."))
+        preconditions.require_met(user=actor, unit_id=locked.business_unit_id)
         # Validate the changed initiative without saving it.
         trial = Initiative.objects.get(pk=locked.pk)
         for field, value in changes.items():

@@ -25,7 +25,7 @@ from governance.errors import Conflict
 from governance.models import OrganizationRole, StrategicGoal
 from governance.registry import Panel
 from governance.requests import HtmxHttpRequest, signed_in_user
-from initiatives import selectors, services
+from initiatives import preconditions, selectors, services
 from initiatives.diagram import lifecycle
 from initiatives.forms import (
     CONFIRM_TRANSITIONS,
@@ -211,9 +211,16 @@ def _detail_context(
         for t in transitions.available_transitions(request.user, initiative, rights)
     ]
     decisions = list(selectors.decisions_of(initiative=initiative))
+    submits = any(t["name"] == "submit" for t in available)
     return {
         "initiative": initiative,
         "transitions": available,
+        # Before the submit button: what the submitter attests, and what to do first.
+        "submit_notes": (
+            preconditions.notes(user=signed_in_user(request), unit_id=initiative.business_unit_id)
+            if submits
+            else []
+        ),
         "decisions": [(d, TRANSITION_LABELS.get(d.transition, d.transition)) for d in decisions],
         "history": _history(initiative),
         "diagram": lifecycle(initiative.state),
@@ -340,7 +347,10 @@ def initiative_transition(request: HtmxHttpRequest, pk: int, name: str) -> HttpR
                 comment=form.cleaned_data["comment"],
                 authorization=authorization,
             )
-        except (TransitionNotAllowed, ConcurrentTransition, Conflict):
+        except Conflict as conflict:
+            # Something to do first (policies to acknowledge): the message says what.
+            messages.error(request, str(conflict))
+        except (TransitionNotAllowed, ConcurrentTransition):
             initiative.refresh_from_db()
             messages.error(
                 request,

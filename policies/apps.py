@@ -14,6 +14,8 @@ class PoliciesConfig(AppConfig):
         from governance.signals import transition_taken
         from initiatives.api import register_detail_field
         from initiatives.models import Initiative
+        from initiatives.preconditions import Precondition, submission_preconditions
+        from initiatives.signals import amendment_proposed
         from policies import api, services, views
 
         # Submitting an initiative attests the policies in force, in the same transaction.
@@ -21,6 +23,20 @@ class PoliciesConfig(AppConfig):
             services.attest_on_submit, sender=Initiative, dispatch_uid="policies.attest_on_submit"
         )
         register_detail_field("attested_policies", api.AttestedPoliciesField)
+        # ...and proposing an amendment too.
+        amendment_proposed.connect(
+            services.attest_on_amendment, dispatch_uid="policies.attest_on_amendment"
+        )
+        # Neither is possible before the submitter acknowledged those policies.
+        submission_preconditions.register(
+            "policies_acknowledged",
+            Precondition(
+                check=services.acknowledgments_due,
+                template="policies/_attestation.html",
+                note=views.attestation_note,
+            ),
+            order=10,
+        )
 
         registry.urls.register("policies", path("policies/", include("policies.urls")), order=30)
         registry.navigation.register("policies", NavItem("policies:list", _("Policies")), order=30)

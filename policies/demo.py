@@ -336,12 +336,36 @@ def _seed_exception(
         )
 
 
+def _seed_scheduled_version(user: Callable[[str], User]) -> None:
+    """A next version of the brand voice, published to take effect in two weeks:
+    version 2 stays in force until then, and staff may acknowledge 3 in advance."""
+    policy = Policy.objects.get(title="Brand voice guidelines")
+    if policy.versions.filter(effective_date__gt=timezone.localdate()).exists():
+        return
+    analyst = user("coe_analyst")
+    policy = services.policy_transition(actor=analyst, policy=policy, name="revise")
+    policy = services.policy_update(
+        actor=analyst,
+        policy=policy,
+        changes={"body": policy.body.rstrip("\n") + "\n\nHashtags: at most two per post.\n"},
+        change_reason="Hashtag guidance",
+    )
+    policy = services.policy_transition(actor=analyst, policy=policy, name="submit")
+    services.policy_transition(
+        actor=user("coe_lead"),
+        policy=policy,
+        name="publish",
+        effective_date=timezone.localdate() + datetime.timedelta(days=14),
+    )
+
+
 def seed_policies(user: Callable[[str], User]) -> None:
     """Create what is missing of the demo policies; safe to run again."""
     units = {unit.name: unit for unit in BusinessUnit.objects.all()}
     for spec in POLICIES:
         if not Policy.objects.filter(title=spec.title).exists():
             _seed_policy(spec, units, user)
+    _seed_scheduled_version(user)
     coe_lead = user("coe_lead")
     _seed_exception(
         initiative_title="Social customer care desk",

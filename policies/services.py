@@ -17,6 +17,7 @@ from governance import access, audit, history, transitions
 from governance.errors import Conflict, UnknownAction
 from governance.models import BusinessUnit
 from initiatives.models import Initiative
+from initiatives.preconditions import Unmet
 from policies import selectors
 from policies.models import (
     MAX_EXCEPTION_MONTHS,
@@ -354,6 +355,31 @@ def attestation_record(*, actor: User, initiative: Initiative) -> list[Attestati
     return rows
 
 
+def acknowledgments_due(*, user: User, unit_id: int) -> Unmet | None:
+    """The submission precondition policies registers: the submitter has
+    acknowledged the version in force of every policy that applies to the
+    unit. Unmet: which policies and versions to acknowledge."""
+    due = selectors.with_versions(
+        policies=selectors.unacknowledged_in_force(
+            user=user, units=BusinessUnit.objects.filter(pk=unit_id)
+        )
+    )
+    if not due:
+        return None
+    listed = [
+        {"policy": p.pk, "title": p.in_force_version.title, "version": p.in_force_version.version}  # type: ignore[attr-defined]
+        for p in due
+    ]
+    return Unmet(
+        gettext(
+            "Acknowledge the version in force of every policy that applies to this unit "
+            "before submitting: %(policies)s."
+        )
+        % {"policies": ", ".join(f"{item['title']} (v{item['version']})" for item in listed)},
+        data={"policies_to_acknowledge": listed},
+    )
+
+
 def attest_on_submit(
     sender: type[Initiative], *, obj: Initiative, name: str, actor: User, **kwargs: Any
 ) -> None:
@@ -362,6 +388,12 @@ def attest_on_submit(
     failure here rolls the submission back."""
     if name == "submit":
         attestation_record(actor=actor, initiative=obj)
+
+
+def attest_on_amendment(sender: Any, *, amendment: Any, actor: User, **kwargs: Any) -> None:
+    """Receiver of initiatives.signals.amendment_proposed: proposing an
+    amendment attests the policies in force too, in the same transaction."""
+    attestation_record(actor=actor, initiative=amendment.initiative)
 
 
 def exception_request(

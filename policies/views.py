@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -416,3 +417,23 @@ def two_person_rule(request: HttpRequest) -> HttpResponse:
             else _("The two-person rule for policies is off."),
         )
     return HttpResponseRedirect(reverse("audit-log") + "#panel-two_person_rule")
+
+
+def attestation_note(*, user: User, unit_id: int) -> dict[str, Any]:
+    """Shown before an initiative's submit button: the statement the submitter
+    makes, and each policy in force for the unit with its version and whether
+    they acknowledged it (a link to do so if not)."""
+    units = BusinessUnit.objects.filter(pk=unit_id)
+    due = set(
+        selectors.unacknowledged_in_force(user=user, units=units).values_list("pk", flat=True)
+    )
+    policies = selectors.with_versions(
+        policies=selectors.policies_in_force_for_units(units=units).order_by("title", "id")
+    )
+    return {
+        "policies": [
+            {"policy": p, "version": p.in_force_version, "acknowledged": p.pk not in due}  # type: ignore[attr-defined]
+            for p in policies
+        ],
+        "due": len(due),
+    }

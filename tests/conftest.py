@@ -208,6 +208,17 @@ PATHS: dict[str, list[tuple[str, str]]] = {
 STATES = tuple(PATHS)
 
 
+def acknowledge_policies(user: AbstractBaseUser, unit: BusinessUnit) -> None:
+    """The user acknowledges the version in force of every policy that applies
+    to the unit, as a submitter must first."""
+    from policies import selectors as policy_selectors
+    from policies import services as policy_services
+
+    units = BusinessUnit.objects.filter(pk=unit.pk)
+    for policy in policy_selectors.unacknowledged_in_force(user=user, units=units):
+        policy_services.policy_acknowledge(actor=user, policy=policy)
+
+
 def bring_to(o: Org, state: str, *, unit: str = "marketing", **fields: Any) -> Initiative:
     """A new initiative of `unit`, owned by its member, in `state`. Reaching
     `awaiting_sponsor` goes through the CoE approval of a high-risk initiative."""
@@ -216,6 +227,8 @@ def bring_to(o: Org, state: str, *, unit: str = "marketing", **fields: Any) -> I
         fields.setdefault("risk", "high")
     initiative = propose(o, by=cast["unit_member"], unit=getattr(o, unit), **fields)
     for name, part in PATHS[state]:
+        if name == "submit":
+            acknowledge_policies(o.people[cast[part]], getattr(o, unit))
         initiative = workflow.initiative_transition(
             actor=o.people[cast[part]], initiative=initiative, name=name, comment="noted"
         )

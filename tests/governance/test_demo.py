@@ -104,6 +104,17 @@ def test_the_readme_walk_through_reaches_active(db: None) -> None:
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
 
+    # Submitting first needs the policies in force for Marketing acknowledged:
+    # the refusal lists them, and the lead acknowledges each.
+    refused = lead.post(f"/api/initiatives/{pk}/transitions/submit/", {}, format="json")
+    assert refused.status_code == 409
+    due = refused.json()["policies_to_acknowledge"]
+    assert due
+    assert all(set(item) == {"policy", "title", "version"} for item in due)
+    for item in due:
+        acknowledged = lead.post(f"/api/policies/{item['policy']}/acknowledge/")
+        assert acknowledged.json()["version"] == item["version"]
+
     steps = [
         ("marketing_lead", "submit", "submitted"),
         ("coe_analyst", "start_review", "in_review"),

@@ -215,6 +215,15 @@ def test_a_second_submission_attests_again(org: Org) -> None:
     policy = policy_in(org, "published")
     initiative = bring_to(org, "changes_requested")
     republish(org, policy, "v2\n")
+    # Version 2 is in force now: the submitter acknowledges it first.
+    with pytest.raises(Conflict) as refused:
+        workflow.initiative_transition(
+            actor=org.marketing_member, initiative=initiative, name="submit"
+        )
+    assert refused.value.data == {
+        "policies_to_acknowledge": [{"policy": policy.pk, "title": "Brand voice", "version": 2}]
+    }
+    services.policy_acknowledge(actor=org.marketing_member, policy=policy)
     workflow.initiative_transition(actor=org.marketing_member, initiative=initiative, name="submit")
     [latest] = selectors.attested_versions(initiative=initiative)
     assert (latest["version"], latest["republished_since"]) == (2, False)

@@ -199,9 +199,9 @@ def test_policy_coverage_and_expiring_exceptions(org: Org) -> None:
 
     from policies import services as policy_services
 
+    soon, later = bring_to(org, "active"), bring_to(org, "active")
     policy = _published(org, [org.marketing])
     policy_services.policy_acknowledge(actor=org.marketing_lead, policy=policy)
-    soon, later = bring_to(org, "active"), bring_to(org, "active")
     today = timezone.localdate()
     for initiative, days in ((soon, 10), (later, 60)):
         exception = policy_services.exception_request(

@@ -20,8 +20,7 @@ from initiatives.models import Amendment, Decision, Initiative
 from maturity import services as maturity
 from maturity.models import MaturityAssessment
 from policies.demo import seed_policies
-from policies.models import Policy
-from policies.selectors import policies_in_force_for_unit
+from policies.selectors import unacknowledged_in_force
 from policies.services import policy_acknowledge
 from sponsors import services as sponsors
 from sponsors.models import Delegation
@@ -315,8 +314,23 @@ class Command(BaseCommand):
                 )
 
         seed_policies(self.user)
+        self.acknowledge_policies()
         self.seed_sponsor_features()
         self.seed_maturity()
+
+    def acknowledge_policies(self) -> None:
+        """The Customer Care and Human Resources leads keep up with every policy
+        in force for their unit (and so may submit); the others have some to
+        acknowledge before their next submission."""
+        for name, _kind, lead_name in UNITS:
+            if name not in ("Customer Care", "Human Resources"):
+                continue
+            unit = BusinessUnit.objects.get(name=name)
+            lead = self.user(lead_name)
+            for policy in unacknowledged_in_force(
+                user=lead, units=BusinessUnit.objects.filter(pk=unit.pk)
+            ):
+                policy_acknowledge(actor=lead, policy=policy)
 
     def seed_sponsor_features(self) -> None:
         """The CMO's delegation to the communications lead for this week, and a
@@ -361,12 +375,6 @@ class Command(BaseCommand):
         for name, given in answers.items():
             unit = BusinessUnit.objects.get(name=name)
             lead = self.user(leads[name])
-            if name in ("Customer Care", "Human Resources"):
-                # These leads keep up with every policy that applies to them.
-                for policy in Policy.objects.filter(
-                    pk__in=policies_in_force_for_unit(unit_id=unit.pk).values("pk")
-                ):
-                    policy_acknowledge(actor=lead, policy=policy)
             if not MaturityAssessment.objects.filter(business_unit=unit).exists():
                 maturity.maturity_assessment_record(actor=lead, business_unit=unit, answers=given)
         if not MaturityAssessment.objects.filter(business_unit=None).exists():
