@@ -46,7 +46,8 @@ def _database() -> str | None:
 
 
 def _broker() -> str | None:
-    if not settings.CELERY_BROKER_URL:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        # No broker configured: tasks run in the web process.
         return None
     try:
         with Connection(

@@ -280,8 +280,10 @@ X_FRAME_OPTIONS = "DENY"
 # Background jobs (governance.celery): notification email, the daily digests,
 # policy review reminders and audit checkpoints. Without a broker, a task runs in
 # the process that enqueued it, right after the commit (the demo, the tests).
-CELERY_BROKER_URL = env_secret("DJANGO_CELERY_BROKER_URL", "")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+_broker_url = env_secret("DJANGO_CELERY_BROKER_URL", "")
+# Unset: no broker is ever contacted (the in-memory transport only satisfies Celery).
+CELERY_BROKER_URL = _broker_url or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not _broker_url
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("DJANGO_CELERY_QUEUE", "governance")
 # A task is acknowledged when it is done, and given back to the queue when the
