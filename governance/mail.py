@@ -3,8 +3,7 @@ stored in the transaction of the act it reports, sent by a task once that
 transaction commits. Nothing is sent for an act that rolls back, a send failure
 never undoes the act, and no recipient gets the same email twice."""
 
-from collections.abc import Callable, Iterable
-from functools import partial
+from collections.abc import Iterable
 from typing import Any
 
 from celery import Task
@@ -21,8 +20,12 @@ def enqueue_on_commit(task: Task, *args: Any) -> None:
     `delay_on_commit` does, but robustly: a broker that cannot be reached is
     logged (the email stays in the outbox for outbox_flush) and neither breaks
     the request nor keeps the other callbacks of the commit from running."""
-    send: Callable[[], Any] = partial(task.delay, *args)
-    transaction.on_commit(send, robust=True)
+
+    # A function, not a partial: Django names the callback when it logs a failure.
+    def enqueue() -> None:
+        task.delay(*args)
+
+    transaction.on_commit(enqueue, robust=True)
 
 
 def outbox_add(

@@ -282,7 +282,7 @@ X_FRAME_OPTIONS = "DENY"
 # the process that enqueued it, right after the commit (the demo, the tests).
 _broker_url = env_secret("DJANGO_CELERY_BROKER_URL", "")
 # Unset: no broker is ever contacted (the in-memory transport only satisfies Celery).
-CELERY_BROKER_URL = _broker_url or "memory://"
+CELERY_BROKER_URL = _broker_url or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not _broker_url
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("DJANGO_CELERY_QUEUE", "governance")
@@ -297,8 +297,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 30, 1)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 300_000  # KiB
 # Redis gives an unacknowledged task to another worker after this many seconds:
 # longer than any task runs.
+_visibility_timeout = env_int("DJANGO_CELERY_VISIBILITY_TIMEOUT", 3600)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("DJANGO_CELERY_VISIBILITY_TIMEOUT", 3600)
+    "visibility_timeout": _visibility_timeout,
+    # Each worker looks for such tasks every few seconds (one cheap Redis query),
+    # instead of kombu's default of every 100 s.
+    "unacked_restore_interval": max(1, min(10, _visibility_timeout // 3)),
+    "unacked_restore_throttle": 1,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
