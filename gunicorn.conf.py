@@ -26,9 +26,9 @@ max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
 max_requests_jitter = max_requests // 10
 # Only the proxy at these addresses may say the client's scheme (X-Forwarded-Proto).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS") or "127.0.0.1,::1"
-# Access log lines carry the request id the proxy sent (or "-").
+# Access log lines carry the request id the app answered with (the proxy's or its own).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or "-"
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}i)s'
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
 # gunicorn's control socket is one path per user: two servers on one host would
 # share it. Off unless a path is given.
 _control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or ""

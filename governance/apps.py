@@ -8,6 +8,7 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         from celery.signals import task_failure, task_retry, task_success
+        from django.core.signals import request_finished
 
         from governance import (
             access,
@@ -27,6 +28,9 @@ class GovernanceConfig(AppConfig):
         # Transitions taken and tasks run, for the Prometheus metrics.
         signals.transition_taken.connect(
             observability.on_transition_taken, dispatch_uid="governance.count_transitions"
+        )
+        request_finished.connect(
+            observability.on_request_finished, dispatch_uid="governance.request_id_cleared"
         )
         task_success.connect(observability.on_task_success, dispatch_uid="governance.task_ok")
         task_failure.connect(observability.on_task_failure, dispatch_uid="governance.task_failed")

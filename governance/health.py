@@ -53,7 +53,9 @@ def _broker() -> str | None:
         with Connection(
             settings.CELERY_BROKER_URL, connect_timeout=BROKER_TIMEOUT_SECONDS
         ) as broker:
-            broker.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)
+            broker.ensure_connection(
+                max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_TIMEOUT_SECONDS
+            )
     except Exception:
         logger.warning("Readiness: the broker cannot be reached.", exc_info=True)
         return "broker"

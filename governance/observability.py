@@ -49,13 +49,17 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         given = request.headers.get(REQUEST_ID_HEADER, "")
         request_id = given if _SANE_ID.match(given) else secrets.token_hex(8)
-        token = _request_id.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            _request_id.reset(token)
+        # Left set after the response: Django logs a 4xx/5xx after the middleware
+        # has returned; on_request_finished clears it.
+        _request_id.set(request_id)
+        response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request_id
         return response
+
+
+def on_request_finished(sender: Any = None, **kwargs: Any) -> None:
+    """Receiver of request_finished: lines logged between requests have no id."""
+    _request_id.set("-")
 
 
 class RequestIdFilter(logging.Filter):

@@ -8,10 +8,9 @@ import socket
 from typing import Any
 
 import pytest
-from django.http import HttpRequest, HttpResponse
 from django.test import Client
 
-from governance.observability import JsonFormatter, RequestIdFilter, RequestIdMiddleware
+from governance.observability import JsonFormatter, RequestIdFilter
 from initiatives import services
 from tests.conftest import Org, propose
 from tests.smtp import free_port
@@ -70,30 +69,24 @@ def test_every_response_carries_a_request_id(client: Client) -> None:
     assert len(forged) == 16
 
 
-def test_a_log_line_is_json_with_the_request_id() -> None:
+def test_a_log_line_is_json_with_the_request_id(db: None, client: Client) -> None:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(JsonFormatter())
-    logger = logging.getLogger("tests.request_log")
+    logger = logging.getLogger("django.request")
     logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-
-    def view(request: HttpRequest) -> HttpResponse:
-        logger.info("deciding %s", "now")
-        return HttpResponse()
-
-    request = HttpRequest()
-    request.META["HTTP_X_REQUEST_ID"] = "req-123"
     try:
-        RequestIdMiddleware(view)(request)
-        logger.info("outside")
+        # Django logs the 401 after the middleware has answered.
+        response = client.get("/api/initiatives/", HTTP_X_REQUEST_ID="req-123")
+        logging.getLogger("django.request").warning("between requests")
     finally:
         logger.removeHandler(handler)
+    assert response.status_code == 401
     inside, outside = (json.loads(line) for line in stream.getvalue().splitlines())
     assert inside["request_id"] == "req-123"
-    assert inside["message"] == "deciding now"
-    assert inside["level"] == "INFO"
+    assert inside["message"] == "Unauthorized: /api/initiatives/"
+    assert inside["level"] == "WARNING"
     assert outside["request_id"] == "-"
 
 
