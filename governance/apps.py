@@ -7,7 +7,13 @@ class GovernanceConfig(AppConfig):
     verbose_name = "Organization and governance"
 
     def ready(self) -> None:
-        from celery.signals import task_failure, task_retry, task_success
+        from celery.signals import (
+            task_failure,
+            task_postrun,
+            task_prerun,
+            task_retry,
+            task_success,
+        )
         from django.core.signals import request_finished
 
         from governance import (
@@ -32,6 +38,8 @@ class GovernanceConfig(AppConfig):
         request_finished.connect(
             observability.on_request_finished, dispatch_uid="governance.request_id_cleared"
         )
+        task_prerun.connect(observability.on_task_prerun, dispatch_uid="governance.task_id")
+        task_postrun.connect(observability.on_task_postrun, dispatch_uid="governance.task_id_clear")
         task_success.connect(observability.on_task_success, dispatch_uid="governance.task_ok")
         task_failure.connect(observability.on_task_failure, dispatch_uid="governance.task_failed")
         task_retry.connect(observability.on_task_retry, dispatch_uid="governance.task_retried")

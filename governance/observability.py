@@ -129,3 +129,12 @@ def on_task_failure(sender: Any = None, **kwargs: Any) -> None:
 
 def on_task_retry(sender: Any = None, **kwargs: Any) -> None:
     TASKS.labels(task=getattr(sender, "name", "?"), outcome="retried").inc()
+
+
+def on_task_prerun(task_id: str = "", **kwargs: Any) -> None:
+    """A task's log lines carry its id where a request's carry the request id."""
+    _request_id.set(f"task-{task_id}")
+
+
+def on_task_postrun(**kwargs: Any) -> None:
+    _request_id.set("-")

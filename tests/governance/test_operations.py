@@ -120,3 +120,21 @@ def test_metrics_are_hidden_from_other_addresses(client: Client, settings: Any) 
         "/metrics", **stranger, HTTP_AUTHORIZATION=f"Bearer {settings.METRICS_TOKEN}"
     )
     assert with_token.status_code == 200
+
+
+def test_metrics_count_tasks_by_outcome(db: None, client: Client) -> None:
+    from governance import tasks
+
+    def flushed() -> float:
+        for line in client.get("/metrics").content.decode().splitlines():
+            if (
+                line.startswith("governance_tasks_total{")
+                and "outbox_flush" in line
+                and 'outcome="succeeded"' in line
+            ):
+                return float(line.rsplit(" ", 1)[1])
+        return 0.0
+
+    before = flushed()
+    tasks.outbox_flush.delay()
+    assert flushed() == before + 1

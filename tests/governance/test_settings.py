@@ -187,3 +187,19 @@ def run_shell(code: str, **env: str) -> subprocess.CompletedProcess[str]:
         check=False,
         timeout=120,
     )
+
+
+def test_check_deploy_warns_when_no_broker_is_configured() -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.pop("DATABASE_URL", None)
+    without_broker = {k: v for k, v in DEPLOYED.items() if k != "DJANGO_CELERY_BROKER_URL"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=environment | without_broker,
+        check=False,
+        timeout=120,
+    )
+    assert "governance.W001" in result.stderr
