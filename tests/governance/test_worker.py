@@ -64,6 +64,8 @@ class Worker:
         self.log = open(os.environ.get("WORKER_LOG", os.devnull), "ab")  # noqa: SIM115
 
     def start(self) -> None:
+        if self.log.closed:
+            self.log = open(self.log.name, "ab")  # noqa: SIM115
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -101,6 +103,7 @@ class Worker:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.kill()
+        self.log.close()
 
 
 @pytest.fixture
