@@ -138,3 +138,20 @@ def test_metrics_count_tasks_by_outcome(db: None, client: Client) -> None:
     before = flushed()
     tasks.outbox_flush.delay()
     assert flushed() == before + 1
+
+
+def test_readyz_names_migrations_not_yet_applied(
+    db: None, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from governance import health
+
+    # As on a server whose new code arrived before `migrate` ran (rolled back after the test).
+    MigrationRecorder.Migration.objects.filter(
+        app="governance", name="0009_outbound_email"
+    ).delete()
+    monkeypatch.setattr(health, "_migrated", False)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "failing": ["migrations"]}
