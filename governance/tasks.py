@@ -7,7 +7,7 @@ from datetime import timedelta
 from celery import Task, shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -40,26 +40,53 @@ def _message(row: OutboundEmail) -> EmailMultiAlternatives:
     return message
 
 
+def _unsent(outbox_id: int) -> OutboundEmail | str:
+    row = OutboundEmail.objects.select_for_update().filter(pk=outbox_id).first()
+    if row is None:
+        return "missing"
+    if row.sent_at is not None:
+        return "already sent"
+    return row
+
+
+def _stamp(row: OutboundEmail) -> None:
+    row.sent_at = timezone.now()
+    row.attempts += 1
+    row.save(update_fields=["sent_at", "attempts"])
+
+
 @shared_task(bind=True, max_retries=MAX_RETRIES)
 def email_send(self: Task, outbox_id: int) -> str:
-    """Send one outbox email unless it was sent already. The row stays locked
-    while the mail server is spoken to, so two runs of this task (a redelivery
-    after a worker died) cannot both send; `sent_at` commits with the lock's
-    release. A failure to send is recorded and retried with backoff."""
+    """Send one outbox email unless it was sent already. On PostgreSQL the row
+    stays locked while the mail server is spoken to, so two runs of this task (a
+    redelivery after a worker died) cannot both send; `sent_at` commits with the
+    lock's release. A failure to send is recorded and retried with backoff."""
+    error: Exception | None = None
+    # On SQLite a transaction locks the whole database: holding it while a mail
+    # server answers would stall every other write. SQLite serves one node,
+    # where a task runs twice only after its worker died, so the row is checked,
+    # the mail sent and the row stamped in turn.
+    hold_lock = connection.vendor != "sqlite"
     with transaction.atomic():
-        row = OutboundEmail.objects.select_for_update().filter(pk=outbox_id).first()
-        if row is None:
-            return "missing"
-        if row.sent_at is not None:
-            return "already sent"
+        row = _unsent(outbox_id)
+        if isinstance(row, str):
+            return row
+        if hold_lock:
+            try:
+                _message(row).send()
+            except (OSError, smtplib.SMTPException) as exc:
+                error = exc
+            else:
+                _stamp(row)
+                return "sent"
+    if not hold_lock:
         try:
             _message(row).send()
         except (OSError, smtplib.SMTPException) as exc:
-            error: Exception = exc
+            error = exc
         else:
-            row.sent_at = timezone.now()
-            row.attempts += 1
-            row.save(update_fields=["sent_at", "attempts"])
+            with transaction.atomic():
+                _stamp(row)
             return "sent"
     OutboundEmail.objects.filter(pk=outbox_id).update(
         attempts=F("attempts") + 1, last_error=f"{type(error).__name__}: {error}"[:2000]
