@@ -7,14 +7,17 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
+from django.test import override_settings
 
+from governance import tasks
 from governance.celery import app
 from governance.models import OutboundEmail
 from initiatives import services
@@ -192,3 +195,42 @@ def test_an_email_arrives_once_although_the_worker_dies_while_sending_it(broker:
     row.refresh_from_db()
     assert row.sent_at is not None
     assert row.attempts == 1
+
+
+def test_two_runs_of_one_email_task_at_once_send_it_once() -> None:
+    """Two workers given the same task (a redelivery while the first still
+    runs): the second waits for the first's row lock, then finds it sent."""
+    if connection.vendor != "postgresql":
+        pytest.skip("The row lock is PostgreSQL's; SQLite runs one node.")
+    row = OutboundEmail.objects.create(
+        key="decision:1:owner", to="owner@example.org", subject="Decided", body="Yes."
+    )
+    outcomes: list[str] = []
+
+    def run() -> None:
+        try:
+            outcomes.append(tasks.email_send.apply(args=[row.pk]).get())
+        finally:
+            connections.close_all()
+
+    with (
+        SmtpServer() as smtp,
+        override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=smtp.port,
+        ),
+    ):
+        smtp.sink.hold()
+        first = threading.Thread(target=run)
+        first.start()
+        wait_for(smtp.sink.holding.is_set, 30, "the first run to start sending")
+        second = threading.Thread(target=run)
+        second.start()
+        time.sleep(1)  # the second now waits for the row lock
+        assert outcomes == []
+        smtp.sink.release()
+        first.join(30)
+        second.join(30)
+    assert sorted(outcomes) == ["already sent", "sent"]
+    assert len(smtp.sink.received()) == 1
