@@ -15,7 +15,7 @@ from initiatives import services
 from policies import tasks as policy_tasks
 from policies.models import Policy
 from sponsors import tasks as sponsor_tasks
-from tests.conftest import Org, bring_to, propose
+from tests.conftest import Org, bring_to, propose, signed_in
 from tests.smtp import Sink
 from tests.sponsors.conftest import age
 
@@ -129,3 +129,16 @@ def test_the_checkpoint_task_signs_the_head(db: None, org: Org) -> None:
     before = AuditCheckpoint.objects.count()
     tasks.audit_checkpoint.apply().get()
     assert AuditCheckpoint.objects.count() == before + 1
+
+
+def test_staff_see_the_outbox_in_the_admin_but_cannot_change_it(
+    mailed_org: Org, django_capture_on_commit_callbacks: Any, smtp: Sink
+) -> None:
+    submit(mailed_org, django_capture_on_commit_callbacks)
+    admin = signed_in(mailed_org.admin)
+    listing = admin.get("/admin/governance/outboundemail/?sent_at__isnull=False")
+    assert listing.status_code == 200
+    assert b"coe_lead@example.com" in listing.content
+    row = OutboundEmail.objects.first()
+    assert row is not None
+    assert admin.post(f"/admin/governance/outboundemail/{row.pk}/delete/").status_code == 403
