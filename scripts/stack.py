@@ -172,4 +172,5 @@ def stack(prefix: str, **env: str) -> Iterator[Stack]:
         finally:
             running.stop()
             client: Any = redis.Redis.from_url(REDIS_URL)
-            client.delete(queue)
+            # The queue and kombu's bindings of it: nothing is left behind.
+            client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")

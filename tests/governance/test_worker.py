@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from django.db import connection, connections
 from django.test import override_settings
 
@@ -141,8 +142,9 @@ def broker() -> Iterator[str]:
     try:
         yield queue
     finally:
-        with app.connection_for_write() as conn:
-            conn.default_channel.queue_delete(queue)
+        redis.Redis.from_url(BROKER).delete(
+            queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+        )
         app.conf.update(saved)
         reconnect()
 
