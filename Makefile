@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Two workers: the suite is database-bound and the machines have two cores.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: demo test install lint serve clean messages
+.PHONY: demo test install lint serve worker bench-load clean messages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,20 @@ demo: install
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The production path on this machine: DEBUG off, collectstatic, migrate, gunicorn
+# (settings in gunicorn.conf.py). SQLite unless DATABASE_URL is set. Keys come from
+# the environment, or are made once into .serve/local-keys.env (local use only).
+serve: install
+	$(BIN)/python scripts/serve.py
+
+# A Celery worker with the beat scheduler, on DJANGO_CELERY_BROKER_URL (Redis).
+worker: install
+	$(BIN)/python scripts/worker.py
+
+# 50 clients of mixed reads and writes for 60 s against gunicorn on PostgreSQL.
+bench-load: install
+	$(BIN)/python bench/load.py
+
 # Refresh the German and Italian catalogs after changing user-facing text (needs
 # gettext). The compiled .mo files are committed, so running the product does not.
 messages: install
@@ -40,4 +54,4 @@ lint: install
 	$(BIN)/lint-imports
 
 clean:
-	rm -rf $(VENV) governance.sqlite3 governance.sqlite3-* staticfiles
+	rm -rf $(VENV) governance.sqlite3 governance.sqlite3-* staticfiles .serve

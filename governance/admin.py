@@ -16,6 +16,7 @@ from governance.models import (
     BusinessUnit,
     Membership,
     OrganizationRole,
+    OutboundEmail,
     StrategicGoal,
 )
 from governance.requests import signed_in_user
@@ -160,3 +161,13 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_filter = ["event", "object_type"]
     search_fields = ["object_repr", "comment"]
     list_select_related = ["actor"]
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(ReadOnlyAdmin):
+    """What was emailed, to whom, and what is still waiting (with the last error)."""
+
+    list_display = ["created_at", "key", "to", "subject", "sent_at", "attempts"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["key", "to", "subject"]
+    exclude = ["html"]

@@ -7,12 +7,22 @@ class GovernanceConfig(AppConfig):
     verbose_name = "Organization and governance"
 
     def ready(self) -> None:
+        from celery.signals import (
+            task_failure,
+            task_postrun,
+            task_prerun,
+            task_retry,
+            task_success,
+        )
+        from django.core.signals import request_finished
+
         from governance import (
             access,
             checks,  # noqa: F401  (registers the system checks)
+            observability,
             pages,
             registry,
-            signals,  # noqa: F401  (audits logins and logouts)
+            signals,  # audits logins and logouts
         )
         from governance.registry import ApiRoute, NavItem
         from governance.viewsets import (
@@ -20,6 +30,19 @@ class GovernanceConfig(AppConfig):
             BusinessUnitViewSet,
             StrategicGoalViewSet,
         )
+
+        # Transitions taken and tasks run, for the Prometheus metrics.
+        signals.transition_taken.connect(
+            observability.on_transition_taken, dispatch_uid="governance.count_transitions"
+        )
+        request_finished.connect(
+            observability.on_request_finished, dispatch_uid="governance.request_id_cleared"
+        )
+        task_prerun.connect(observability.on_task_prerun, dispatch_uid="governance.task_id")
+        task_postrun.connect(observability.on_task_postrun, dispatch_uid="governance.task_id_clear")
+        task_success.connect(observability.on_task_success, dispatch_uid="governance.task_ok")
+        task_failure.connect(observability.on_task_failure, dispatch_uid="governance.task_failed")
+        task_retry.connect(observability.on_task_retry, dispatch_uid="governance.task_retried")
 
         # The apps place their entries between these by order (see their ready()).
         registry.navigation.register("home", NavItem("home", _("Home")), order=0)

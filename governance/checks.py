@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -73,3 +73,19 @@ def check_audit_keys(app_configs: Any = None, **kwargs: Any) -> list[Error]:
             )
         )
     return errors
+
+
+@register(deploy=True)
+def check_broker(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
+    """In production, email and the daily jobs belong to a worker."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return [
+            Warning(
+                "No DJANGO_CELERY_BROKER_URL: tasks run inside the web process, and nothing "
+                "runs the daily reminders or retries email that failed.",
+                hint="Set DJANGO_CELERY_BROKER_URL (Redis) and run a worker and one beat "
+                "(docs/deployment.md).",
+                id="governance.W001",
+            )
+        ]
+    return []

@@ -1,6 +1,8 @@
 """Strict readers for settings that come from the environment.
 
-A malformed value raises at start-up instead of being guessed at.
+A malformed value raises at start-up instead of being guessed at. An empty
+value means unset, as in a copied `.env.example`: `DATABASE_URL=` is the
+default database, not a URL that cannot be parsed.
 """
 
 import os
@@ -12,7 +14,7 @@ _FALSE = {"0", "false", "no", "off"}
 
 
 def env_str(name: str, default: str) -> str:
-    return os.environ.get(name, default)
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool) -> bool:

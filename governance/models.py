@@ -219,3 +219,36 @@ class LoginFailureWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} from {self.source or '?'}: {self.count}"
+
+
+class OutboundEmail(models.Model):
+    """One email to one recipient about one event (the outbox). Written in the
+    transaction of the act it reports, sent by a task after the commit. The
+    unique key makes a repeated enqueue a no-op; the task locks the row and
+    stamps `sent_at`, so a task run twice (a retry, a redelivery after a worker
+    died) sends the email once."""
+
+    key = models.CharField(max_length=200)
+    to = models.EmailField()
+    subject = models.CharField(max_length=998)
+    body = models.TextField()
+    html = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "to"], name="one_email_per_event_recipient")
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="outbox_unsent",
+                condition=models.Q(sent_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} to {self.to}: {'sent' if self.sent_at else 'pending'}"

@@ -5,6 +5,8 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 from governance.env import env_bool, env_int, env_list, env_secret, env_str
 
@@ -14,7 +16,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "django-insecure-dev-only-key-never-use-in-production"
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", DEV_SECRET_KEY)
+# Also from DJANGO_SECRET_KEY_FILE (a mounted secret), like every secret below.
+SECRET_KEY = env_secret("DJANGO_SECRET_KEY", DEV_SECRET_KEY)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
@@ -23,7 +26,10 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Static files are served by WhiteNoise in development too, as in production.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_prometheus",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -40,7 +46,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: the request latency Prometheus measures spans all the others.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Every log line of the request carries its id (governance.observability).
+    "governance.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Right after security: static files are answered before sessions are loaded.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "governance.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions (the chosen language is kept there) and before common.
@@ -52,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "governance.urls"
@@ -79,15 +92,21 @@ TEMPLATES = [
 # the owner of the schema and is used only by the commands that change it.
 OWNER_COMMANDS = {"migrate", "setup_db_roles"}
 _command = sys.argv[1] if len(sys.argv) > 1 else ""
-_database_url = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'governance.sqlite3'}")
+_database_url = env_secret("DATABASE_URL", f"sqlite:///{BASE_DIR / 'governance.sqlite3'}")
+_database_password = env_secret("DATABASE_PASSWORD", "")
 if _command in OWNER_COMMANDS:
-    _database_url = env_str("DATABASE_MIGRATE_URL", "") or _database_url
+    _database_url = env_secret("DATABASE_MIGRATE_URL", "") or _database_url
+    _database_password = env_secret("DATABASE_MIGRATE_PASSWORD", "") or _database_password
 DATABASES = {
     "default": dj_database_url.parse(
         _database_url,
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+if _database_password:
+    # Kept out of the URL, so that the URL can be an ordinary variable and the
+    # password a mounted secret (DATABASE_PASSWORD_FILE).
+    DATABASES["default"]["PASSWORD"] = _database_password
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent writers on the embedded database: WAL lets readers proceed while
     # one writer works, IMMEDIATE takes the write lock when the transaction starts
@@ -131,6 +150,18 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Our stylesheet and vendored scripts (htmx): nothing is loaded from a CDN.
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # With DEBUG off, collectstatic writes compressed copies under hashed names
+    # that browsers may cache for ever; WhiteNoise serves them. With DEBUG on
+    # (development, the test suite) files are served as they are, without a
+    # collectstatic first.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 # History rows are the record: the admin may show them but never revert to one
 # (a revert would be an edit that bypasses the services). Nothing prunes them:
@@ -156,8 +187,10 @@ EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.conso
 EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_HOST_PASSWORD = env_secret("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+# Seconds before a mail server that does not answer counts as down (the task retries).
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "governance@localhost")
 # Links in emails point here.
 SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -220,14 +253,109 @@ AUDIT_CHECKPOINT_FILE = env_str(
 # when it closes.
 AUDIT_LOGIN_FAILURE_WINDOW_MINUTES = env_int("DJANGO_AUDIT_LOGIN_FAILURE_WINDOW_MINUTES", 15)
 
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# HTTPS. In production the product sits behind a TLS-terminating proxy
+# (docs/deployment.md); each of these defaults to the production choice when
+# DEBUG is off, and can be turned down for a local run over plain HTTP.
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe over plain HTTP, from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
+# Only when the proxy always sets X-Forwarded-Proto itself (overwriting what the
+# client sent) and clients cannot reach the app server directly: otherwise the
+# header is the client's word that the connection is secure.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https")
+    if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False)
+    else None
+)
+# The public origins, scheme included (https://governance.example.org).
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Background jobs (governance.celery): notification email, the daily digests,
+# policy review reminders and audit checkpoints. Without a broker, a task runs in
+# the process that enqueued it, right after the commit (the demo, the tests).
+_broker_url = env_secret("DJANGO_CELERY_BROKER_URL", "")
+# Unset: no broker is ever contacted (the in-memory transport only satisfies Celery).
+CELERY_BROKER_URL = _broker_url or "memory://localhost/"
+CELERY_TASK_ALWAYS_EAGER = not _broker_url
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_DEFAULT_QUEUE = env_str("DJANGO_CELERY_QUEUE", "governance")
+# A task is acknowledged when it is done, and given back to the queue when the
+# worker running it dies: at least once, made exactly once by the outbox rows.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task stuck this long is killed, so a message that kills its worker cannot loop for ever.
+CELERY_TASK_TIME_LIMIT = env_int("DJANGO_CELERY_TASK_TIME_LIMIT", 300)
+CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 30, 1)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 300_000  # KiB
+# Redis gives an unacknowledged task to another worker after this many seconds:
+# longer than any task runs.
+_visibility_timeout = env_int("DJANGO_CELERY_VISIBILITY_TIMEOUT", 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _visibility_timeout,
+    # Each worker looks for such tasks every few seconds (one cheap Redis query),
+    # instead of kombu's default of every 100 s.
+    "unacked_restore_interval": max(1, min(10, _visibility_timeout // 3)),
+    "unacked_restore_throttle": 1,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = TIME_ZONE
+# One `celery beat` process runs these (make worker; docs/deployment.md).
+CELERY_BEAT_SCHEDULE = {
+    "review-reminders": {
+        "task": "sponsors.tasks.review_reminders_send",
+        "schedule": crontab(hour=env_int("DJANGO_REMINDER_HOUR", 7), minute=0),
+    },
+    "policy-review-reminders": {
+        "task": "policies.tasks.policy_review_reminders_send",
+        "schedule": crontab(hour=env_int("DJANGO_REMINDER_HOUR", 7), minute=5),
+    },
+    "audit-checkpoint": {
+        "task": "governance.tasks.audit_checkpoint",
+        "schedule": crontab(hour=0, minute=15),
+    },
+    # Email whose task was lost (a broker that was down at commit) is sent later.
+    "outbox-flush": {
+        "task": "governance.tasks.outbox_flush",
+        "schedule": crontab(minute="*/5"),
+    },
+}
+
+# Prometheus metrics at /metrics (governance.observability): only for the
+# addresses listed here, or for a caller presenting DJANGO_METRICS_TOKEN as a
+# bearer token. Nobody else learns that the path exists (404).
+METRICS_ALLOWED_IPS = env_list("DJANGO_METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+METRICS_TOKEN = env_secret("DJANGO_METRICS_TOKEN", "")
+
+# Logs: readable lines in development, one JSON object per line in production
+# (DJANGO_LOG_FORMAT=json, the default with DEBUG off). Every line of a request
+# carries its id (the X-Request-ID header, taken from the proxy or made here).
+LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "governance.observability.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {"()": "governance.observability.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
 }

@@ -8,7 +8,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from governance import pages, registry, views
+from governance import health, observability, pages, registry, views
 
 router = DefaultRouter()
 for route in registry.api_routes:
@@ -17,6 +17,9 @@ for route in registry.api_routes:
 handler404 = "governance.views.not_found"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", observability.metrics, name="metrics"),
     path("", pages.home, name="home"),
     path(
         "login/",

@@ -1,25 +1,19 @@
-"""Email to whoever must act next, sent after the decision commits. A failure to
-send is logged and never undoes or blocks the decision."""
+"""Email to whoever must act next, sent by a task after the decision commits. A
+failure to send is logged and retried, and never undoes or blocks the decision."""
 
-import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from governance import mail
 from governance.models import OrganizationRole
 from initiatives.models import Amendment, Decision, Initiative
-
-logger = logging.getLogger(__name__)
 
 
 def reachable(users: QuerySet[User]) -> QuerySet[User]:
@@ -55,34 +49,18 @@ def sponsors_and_delegates(unit_id: int) -> QuerySet[User]:
 
 def send_after_commit(
     *,
+    key: str,
     recipients: Iterable[User],
     template: str,
     context: dict[str, object],
     subject: str,
 ) -> None:
-    """Render now, send when the transaction commits; log and swallow send failures."""
-    messages = []
-    for user in recipients:
-        ctx = context | {"recipient": user, "site_url": settings.SITE_URL}
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string(f"email/{template}.txt", ctx),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[user.email],
-        )
-        message.attach_alternative(render_to_string(f"email/{template}.html", ctx), "text/html")
-        messages.append(message)
-    if not messages:
-        return
-
-    def send() -> None:
-        for message in messages:
-            try:
-                message.send()
-            except Exception:
-                logger.exception("Could not send %r to %s", subject, message.to)
-
-    transaction.on_commit(send)
+    """Render now, send after commit through the outbox (governance.mail): once
+    per recipient and `key`, by a task; send failures are retried there and never
+    undo the decision."""
+    mail.outbox_add(
+        key=key, recipients=recipients, template=template, context=context, subject=subject
+    )
 
 
 HEADLINES = {
@@ -107,6 +85,7 @@ def decision_made(*, initiative: Initiative, decision: Decision) -> None:
         recipients = [u for u in reachable(users) if u.pk not in seen]
         seen |= {u.pk for u in recipients}
         send_after_commit(
+            key=f"decision:{decision.pk}:{key}",
             recipients=recipients,
             template="decision",
             context=context | {"headline": HEADLINES[key]},
@@ -117,6 +96,7 @@ def decision_made(*, initiative: Initiative, decision: Decision) -> None:
 def amendment_proposed(*, amendment: Amendment) -> None:
     """The CoE reviews amendments as it reviews initiatives."""
     send_after_commit(
+        key=f"amendment:{amendment.pk}:proposed",
         recipients=[u for u in reachable(coe_users()) if u.pk != amendment.proposed_by_id],
         template="amendment",
         context={"amendment": amendment, "initiative": amendment.initiative},

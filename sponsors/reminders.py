@@ -5,6 +5,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import ngettext
 
@@ -65,6 +66,7 @@ def record_and_send(*, user: User, items: list[Any], day: datetime.date) -> bool
         return False
     ReminderLog.objects.create(user=user, day=day, items=len(items))
     notifications.send_after_commit(
+        key=f"reminder:{day.isoformat()}",
         recipients=[user],
         template="reminder",
         context={"items": items},
@@ -76,3 +78,20 @@ def record_and_send(*, user: User, items: list[Any], day: datetime.date) -> bool
         % {"count": len(items)},
     )
     return True
+
+
+def send_all(today: datetime.date) -> tuple[int, int]:
+    """Each person's digest for `today`, each in its own transaction; returns
+    (sent, already sent). Safe to run again, and concurrently."""
+    sent = skipped = 0
+    for user, items in digests(today).items():
+        try:
+            with transaction.atomic():
+                if record_and_send(user=user, items=items, day=today):
+                    sent += 1
+                else:
+                    skipped += 1
+        except IntegrityError:
+            # Another run sent today's digest to this person first.
+            skipped += 1
+    return sent, skipped

@@ -25,7 +25,7 @@ from initiatives.models import Initiative
 from sponsors import services as sponsors
 
 # The browser fixtures (`browser`, `people`) for every test module.
-pytest_plugins = ["tests.browser"]
+pytest_plugins = ["tests.browser", "tests.smtp"]
 
 PERSONAS = (
     "coe_lead",

@@ -1,14 +1,17 @@
 """The demo organization and the README's walk-through, through the API."""
 
 from collections import Counter
+from typing import Any
 
+import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from governance.models import AuditEvent, BusinessUnit
 from initiatives.models import Amendment, Decision, Initiative
 from sponsors.models import Delegation
 from tests.conftest import api_client
+from tests.smtp import Sink
 
 
 def token_client(username: str) -> object:
@@ -21,6 +24,13 @@ def token_client(username: str) -> object:
     return client
 
 
+@pytest.fixture
+def development(settings: Any) -> None:
+    # The demo is seeded in development (DEBUG on) only, unless forced.
+    settings.DEBUG = True
+
+
+@pytest.mark.usefixtures("development")
 def test_seed_demo_is_idempotent_and_spreads_initiatives_over_the_states(db: None) -> None:
     call_command("seed_demo", verbosity=0)
     counts = (Initiative.objects.count(), Decision.objects.count(), AuditEvent.objects.count())
@@ -78,6 +88,7 @@ def test_seed_demo_is_idempotent_and_spreads_initiatives_over_the_states(db: Non
     } <= usernames
 
 
+@pytest.mark.usefixtures("development")
 def test_the_readme_walk_through_reaches_active(db: None) -> None:
     call_command("seed_demo", verbosity=0)
     lead = token_client("marketing_lead")
@@ -131,3 +142,30 @@ def test_the_readme_walk_through_reaches_active(db: None) -> None:
 
     log = lead.get(f"/api/initiatives/{pk}/decisions/").json()["results"]
     assert [d["actor"] for d in log] == [s[0] for s in steps]
+
+
+@pytest.mark.usefixtures("development")
+def test_every_demo_account_has_an_address_at_example_org(
+    db: None, smtp: Sink, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", verbosity=0)
+    # Its made-up history mails nobody.
+    assert smtp.received() == []
+    emails = get_user_model().objects.values_list("username", "email")
+    assert emails
+    assert all(email == f"{name}@example.org" for name, email in emails)
+
+
+def test_seed_demo_refuses_to_run_with_debug_off(db: None) -> None:
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo", verbosity=0)
+    assert not get_user_model().objects.exists()
+
+
+def test_forced_seed_with_debug_off_gives_no_account_a_known_password(db: None) -> None:
+    call_command("seed_demo", "--force", verbosity=0)
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_superuser
+    assert not admin.has_usable_password()
+    assert not any(user.check_password("demo") for user in get_user_model().objects.all())

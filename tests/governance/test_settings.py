@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from governance.env import env_bool, env_list
+from governance.env import env_bool, env_list, env_str
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,3 +90,116 @@ def test_a_malformed_boolean_is_an_error_not_a_guess(monkeypatch: pytest.MonkeyP
 def test_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOME_HOSTS", "a.example, b.example,")
     assert env_list("SOME_HOSTS", []) == ["a.example", "b.example"]
+
+
+# The production settings docs/deployment.md documents, behind a TLS proxy.
+DEPLOYED = PRODUCTION | {
+    "DJANGO_SECRET_KEY": "p9-Vq3#x" * 8,
+    "DJANGO_ALLOWED_HOSTS": "governance.example.org",
+    "DJANGO_CSRF_TRUSTED_ORIGINS": "https://governance.example.org",
+    "DJANGO_SECURE_PROXY_SSL_HEADER": "on",
+    "DATABASE_URL": "postgres://governance@db.example.org:5432/governance",
+    "DJANGO_CELERY_BROKER_URL": "redis://redis.example.org:6379/0",
+}
+
+
+def test_the_documented_production_settings_pass_check_deploy() -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=environment | DEPLOYED,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "WARNINGS" not in result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_debug_off_alone_turns_https_on() -> None:
+    result = run_shell(
+        "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, "
+        "s.SECURE_HSTS_SECONDS > 0, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)",
+        **PRODUCTION,
+    )
+    assert result.stdout.split() == ["True", "True", "True", "True"], result.stderr
+
+
+def test_the_secret_key_and_passwords_can_come_from_files(tmp_path: Path) -> None:
+    key, db_password, mail_password = tmp_path / "key", tmp_path / "db", tmp_path / "mail"
+    key.write_text("k3y-from-a-file-" * 4 + "\n")
+    db_password.write_text("db-secret\n")
+    mail_password.write_text("mail-secret\n")
+    environment = {k: v for k, v in DEPLOYED.items() if k != "DJANGO_SECRET_KEY"}
+    result = run_shell(
+        "from django.conf import settings as s; "
+        "print(s.SECRET_KEY, s.DATABASES['default']['PASSWORD'], s.EMAIL_HOST_PASSWORD)",
+        **environment,
+        DJANGO_SECRET_KEY_FILE=str(key),
+        DATABASE_PASSWORD_FILE=str(db_password),
+        DJANGO_EMAIL_HOST_PASSWORD_FILE=str(mail_password),
+    )
+    assert result.stdout.split() == ["k3y-from-a-file-" * 4, "db-secret", "mail-secret"], (
+        result.stderr
+    )
+
+
+def test_an_empty_variable_means_unset() -> None:
+    # As in a copy of .env.example: every variable present, most of them empty.
+    example = {}
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            example[name] = value
+    assert example["DATABASE_URL"] == ""
+    result = run_shell(
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.SECRET_KEY)",
+        **example,
+    )
+    assert result.returncode == 0, result.stderr
+    engine, eager, secret = result.stdout.split()
+    assert engine == "django.db.backends.sqlite3"
+    assert eager == "True"
+    assert secret.startswith("django-insecure-dev-only")
+    assert run_check(**example).returncode == 0
+
+
+def test_an_empty_string_reads_as_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOME_URL", "")
+    assert env_str("SOME_URL", "sqlite:///x") == "sqlite:///x"
+
+
+def run_shell(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    for name in ("DATABASE_URL", "DATABASE_PASSWORD", "DATABASE_MIGRATE_URL"):
+        environment.pop(name, None)
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=environment | env,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_check_deploy_warns_when_no_broker_is_configured() -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.pop("DATABASE_URL", None)
+    without_broker = {k: v for k, v in DEPLOYED.items() if k != "DJANGO_CELERY_BROKER_URL"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=environment | without_broker,
+        check=False,
+        timeout=120,
+    )
+    assert "governance.W001" in result.stderr

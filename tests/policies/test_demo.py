@@ -1,12 +1,20 @@
 """The demo's policies: what the issue asks the seed to show."""
 
 from collections import Counter
+from typing import Any
 
+import pytest
 from django.core.management import call_command
 
 from governance.models import AuditEvent
 from policies import selectors
 from policies.models import Acknowledgment, Category, Policy, PolicyException, PolicyVersion
+
+
+@pytest.fixture(autouse=True)
+def _development(settings: Any) -> None:
+    # The demo is seeded in development (DEBUG on) only, unless forced.
+    settings.DEBUG = True
 
 
 def test_seed_demo_adds_policies_with_history_coverage_and_exceptions(db: None) -> None:

@@ -6,15 +6,23 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from governance import audit
 from governance import services as org
-from governance.models import BusinessUnit, Membership, OrganizationRole, StrategicGoal
+from governance.models import (
+    BusinessUnit,
+    Membership,
+    OrganizationRole,
+    OutboundEmail,
+    StrategicGoal,
+)
 from initiatives import services as workflow
 from initiatives.models import Amendment, Decision, Initiative
 from maturity import services as maturity
@@ -25,7 +33,9 @@ from policies.services import policy_acknowledge
 from sponsors import services as sponsors
 from sponsors.models import Delegation
 
-DEMO_PASSWORD = "demo"  # Demo data only; printed by `make demo`.
+DEMO_PASSWORD = "demo"  # Demo data only, with DEBUG on; printed by `make demo`.
+# Every demo account reads its mail here (example.org is reserved: nothing leaves).
+DEMO_EMAIL_DOMAIN = "example.org"
 
 UNITS = [
     ("Marketing", BusinessUnit.Kind.MARKETING, "marketing_lead"),
@@ -217,23 +227,59 @@ UNIT_SPONSORS = {unit: user for user, _, units in SPONSORS for unit in units}
 class Command(BaseCommand):
     help = "Create the demo organization, its people and a dozen initiatives (idempotent)."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Seed even with DEBUG off (a staging copy). The accounts then get no "
+            "password: set one with `manage.py changepassword`.",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "DEBUG is off: this looks like production, where demo data does not belong. "
+                "Use --force to seed anyway (the accounts get no usable password)."
+            )
+        # Outside development no account gets the well-known demo password,
+        # least of all the superuser.
+        self.known_password = settings.DEBUG
         with transaction.atomic():
+            outbox_before = OutboundEmail.objects.aggregate(last=Max("pk"))["last"] or 0
             self.seed()
+            # The demo's history is made up: nobody is emailed about it. The
+            # emails it wrote go before they are sent (their tasks find nothing).
+            OutboundEmail.objects.filter(pk__gt=outbox_before).delete()
             # Seal the demo's log, so that verify_audit has a checkpoint to check against.
             audit.checkpoint_create()
         self.stdout.write(self.style.SUCCESS("Demo organization ready."))
-        self.stdout.write(
-            "Demo accounts (password 'demo'): coe_lead, coe_analyst, cmo, coo, chro, "
+        accounts = (
+            "coe_lead, coe_analyst, cmo, coo, chro, "
             + ", ".join(lead for _, _, lead in UNITS)
             + ", auditor, admin (staff)"
         )
+        if self.known_password:
+            self.stdout.write(f"Demo accounts (password '{DEMO_PASSWORD}'): {accounts}")
+        else:
+            self.stdout.write(
+                f"Demo accounts (no usable password; set one with changepassword): {accounts}"
+            )
 
     def user(self, username: str, **extra: Any) -> User:
-        user, created = get_user_model().objects.get_or_create(username=username, defaults=extra)
+        email = f"{username}@{DEMO_EMAIL_DOMAIN}"
+        user, created = get_user_model().objects.get_or_create(
+            username=username, defaults=extra | {"email": email}
+        )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            if self.known_password:
+                user.set_password(DEMO_PASSWORD)
+            else:
+                user.set_unusable_password()
             user.save()
+        elif not user.email:
+            # A demo seeded before the accounts had addresses.
+            user.email = email
+            user.save(update_fields=["email"])
         return user
 
     def seed(self) -> None:
