@@ -34,7 +34,7 @@ from initiatives.models import (
     Initiative,
     State,
 )
-from initiatives.scoring import with_scores
+from initiatives.scoring import score_rows, with_scores
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
@@ -282,10 +282,23 @@ class InitiativeFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=State.choices)
     business_unit = IdFilter(field_name="business_unit_id")
     search = django_filters.CharFilter(field_name="title", lookup_expr="icontains")
+    attention = django_filters.ChoiceFilter(
+        choices=[(name, name) for name in selectors.ATTENTION],
+        method="filter_attention",
+        help_text="awaiting: a decision the caller may take; overdue: past the review "
+        "target; without_goal: serves no strategic goal.",
+    )
 
     class Meta:
         model = Initiative
-        fields = ["state", "business_unit", "search"]
+        fields = ["state", "business_unit", "search", "attention"]
+
+    def filter_attention(
+        self, queryset: QuerySet[Initiative], name: str, value: str
+    ) -> QuerySet[Initiative]:
+        return queryset.filter(
+            selectors.attention_condition(user=self.request.user, attention=value)
+        )
 
 
 class InitiativeViewSet(
@@ -311,7 +324,17 @@ class InitiativeViewSet(
         if getattr(self, "swagger_fake_view", False):
             # Schema generation: the scores' weights are not read from the database.
             return Initiative.objects.none()
-        return with_scores(selectors.visible_initiatives(user=self.request.user))
+        visible = selectors.visible_initiatives(user=self.request.user)
+        if self.action == "list" and "score" not in self.request.query_params.get("ordering", ""):
+            # The page scores its own rows (paginate_queryset), not every visible row.
+            return visible
+        return with_scores(visible)
+
+    def paginate_queryset(self, queryset: QuerySet[Initiative]) -> list[Initiative] | None:
+        page = super().paginate_queryset(queryset)
+        if page is not None and self.action == "list" and "score" not in queryset.query.annotations:
+            score_rows(page)
+        return page
 
     def take(self, actor: Any, obj: Initiative, name: str, comment: str) -> None:
         services.initiative_transition(actor=actor, initiative=obj, name=name, comment=comment)

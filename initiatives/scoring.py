@@ -2,7 +2,9 @@
 database so that lists can sort on it. Each criterion is scaled to 0..1 (1 is
 best for the organization); the score is their weighted mean, 0 to 100."""
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import (
@@ -24,6 +26,34 @@ from initiatives.models import Initiative, Risk, ScoringCriterion
 
 def weights() -> dict[str, Decimal]:
     return dict(ScoringCriterion.objects.values_list("key", "weight"))
+
+
+_RISK = {Risk.LOW: 1.0, Risk.MEDIUM: 0.5}
+
+
+def score_rows(items: Iterable[Any], current: dict[str, Decimal] | None = None) -> None:
+    """Set `score` on each initiative of a page, the same figure `with_scores`
+    computes in the database, from the goals prefetched with them: so that a
+    page sorted by anything else scores its own rows only, not every row the
+    caller may see. One query for the weights unless given."""
+    w = {key: float(value) for key, value in (weights() if current is None else current).items()}
+    total = sum(w.values())
+    reference = float(settings.SCORING_COST_REFERENCE)
+    for item in items:
+        if total <= 0:
+            item.score = 0.0
+            continue
+        criteria = {
+            "alignment": 1.0 if any(goal.active for goal in item.goals.all()) else 0.0,
+            "impact": (float(item.expected_impact) - 1.0) / 4.0,
+            "cost": 1.0 - min(float(item.budget) / reference, 1.0),
+            "risk": _RISK.get(item.risk, 0.0),
+            "effort": (5.0 - float(item.effort)) / 4.0,
+        }
+        weighted = 0.0
+        for key, value in criteria.items():
+            weighted = weighted + w.get(key, 0.0) * value
+        item.score = weighted * 100.0 / total
 
 
 def with_scores(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:

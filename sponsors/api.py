@@ -81,9 +81,17 @@ class PortfolioSerializer(serializers.Serializer):
     budget_by_goal = _GoalBudget(many=True)
     aligned_budget = serializers.DecimalField(max_digits=17, decimal_places=2)
     aligned_share = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
-    without_goal = _Item(many=True)
-    awaiting_decision = _AwaitingItem(many=True)
-    overdue = _WaitingItem(many=True)
+    without_goal = _Item(many=True, help_text="The first items; `without_goal_url` lists all.")
+    without_goal_count = serializers.IntegerField()
+    without_goal_url = serializers.CharField()
+    awaiting_decision = _AwaitingItem(
+        many=True, help_text="The first items; `awaiting_decision_url` lists all."
+    )
+    awaiting_decision_count = serializers.IntegerField()
+    awaiting_decision_url = serializers.CharField()
+    overdue = _WaitingItem(many=True, help_text="The first items; `overdue_url` lists all.")
+    overdue_count = serializers.IntegerField()
+    overdue_url = serializers.CharField()
     policy_coverage = _Coverage(many=True)
     exceptions_expiring = _ExpiringException(many=True)
 
@@ -113,7 +121,11 @@ class PortfolioView(APIView):
 
     @extend_schema(parameters=[_UNIT_PARAMETER], responses=PortfolioSerializer)
     def get(self, request: Request) -> Response:
-        data = selectors.portfolio(user=request.user, units=_units(request))
+        units = _units(request)
+        narrowed = request.query_params.get("business_unit")
+        data = selectors.portfolio(
+            user=request.user, units=units, business_unit=int(narrowed) if narrowed else None
+        )
         return Response(PortfolioSerializer(data).data)
 
 

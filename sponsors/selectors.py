@@ -4,24 +4,32 @@ Every figure comes from a fixed number of aggregate queries, whatever the
 number of initiatives."""
 
 import datetime
-from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Sum, When, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.urls import reverse
 from django.utils import timezone
 
 from governance import access
 from governance.models import (
     BusinessUnit,
-    BusinessUnitUserObjectPermission,
     Membership,
     StrategicGoal,
 )
 from initiatives.models import Initiative, State
 from initiatives.scoring import with_scores
-from initiatives.selectors import COE_STATES, Wait, waiting, with_waiting
+from initiatives.selectors import (
+    COE_STATES,
+    Wait,
+    awaiting_decision_condition,
+    overdue_condition,
+    waiting,
+    with_waiting,
+    without_goal_condition,
+)
 from policies.models import Acknowledgment, ExceptionState, PolicyException
 from policies.selectors import policies_in_force_for_units
 from sponsors.models import Delegation, Sponsorship
@@ -61,7 +69,7 @@ def portfolio_units(*, user: UserLike, business_unit: int | None = None) -> Quer
     """The units a caller's portfolio covers: those they can see (a sponsor's
     units, the whole organization for the CoE and auditors, a member's own
     units), optionally narrowed to one."""
-    units = access.visible_units(user)
+    units = BusinessUnit.objects.filter(pk__in=access.visible_unit_ids(user))
     if business_unit is not None:
         units = units.filter(pk=business_unit)
     return units.order_by("name")
@@ -69,7 +77,7 @@ def portfolio_units(*, user: UserLike, business_unit: int | None = None) -> Quer
 
 def has_portfolio(*, user: UserLike) -> bool:
     """Whether the user oversees any unit, so that a portfolio page has something to show."""
-    return portfolio_units(user=user).exists()
+    return bool(access.visible_unit_ids(user))
 
 
 def sponsor_unit_roles(*, user: User, unit_ids: list[int]) -> list[tuple[int, str]]:
@@ -111,7 +119,9 @@ class SponsorDelegations:
         return delegation.sponsor.user if delegation else None
 
 
-def portfolio_initiatives(*, units: QuerySet[BusinessUnit]) -> QuerySet[Initiative]:
+def portfolio_initiatives(*, units: QuerySet[BusinessUnit] | list[int]) -> QuerySet[Initiative]:
+    if isinstance(units, list):
+        return Initiative.objects.filter(business_unit_id__in=units)
     return Initiative.objects.filter(business_unit__in=units.values("pk"))
 
 
@@ -130,84 +140,94 @@ def export_initiatives(
     )
 
 
-def _decision_rights(user: UserLike) -> dict[str, set[int]]:
-    """Units where the user reviews, decides or signs off (own right or delegated)."""
-    rights: dict[str, set[int]] = defaultdict(set)
-    if not user.is_authenticated or not user.is_active:
-        return rights
-    for unit_id, codename in BusinessUnitUserObjectPermission.objects.filter(
-        user_id=user.pk,
-        permission__codename__in=[access.REVIEW, access.DECIDE, access.SPONSOR],
-    ).values_list("content_object_id", "permission__codename"):
-        rights[codename].add(unit_id)
-    rights[access.SPONSOR] |= set(
-        access.delegated_unit_ids(user).values_list("business_unit_id", flat=True)
-    )
-    return rights
+# The items a portfolio shows of each of its lists; the count says how many
+# there are, and a link opens the initiative list filtered to all of them.
+LIST_SIZE = 10
+
+
+def _list_url(attention: str, business_unit: int | None) -> str:
+    query = f"?attention={attention}"
+    if business_unit is not None:
+        query += f"&business_unit={business_unit}"
+    return reverse("initiatives:list") + query
 
 
 def awaiting_decision(
-    *, user: UserLike, units: QuerySet[BusinessUnit]
+    *, user: UserLike, units: QuerySet[BusinessUnit] | list[int], limit: int | None = LIST_SIZE
 ) -> "list[WithAnnotations[Initiative, _AwaitingDecision]]":
-    """Initiatives waiting for a decision the user may take, oldest wait first,
-    each with its score and its rank by score among them (1 is the highest)."""
-    rights = _decision_rights(user)
-    reviewable = rights[access.REVIEW]
-    decidable = rights[access.DECIDE]
-    signable = rights[access.SPONSOR]
-    query = (
-        Q(state=State.SUBMITTED, business_unit__in=reviewable)
-        | Q(state=State.IN_REVIEW, business_unit__in=reviewable | decidable)
-        | Q(state=State.AWAITING_SPONSOR, business_unit__in=signable)
+    """Initiatives waiting for a decision the user may take, oldest wait first
+    (at most `limit`), each with its score and its rank by score among all of
+    them (1 is the highest), ranked in the database."""
+    queryset = (
+        with_scores(
+            with_waiting(
+                queryset=portfolio_initiatives(units=units).filter(
+                    awaiting_decision_condition(user)
+                )
+            )
+        )
+        .annotate(
+            priority_rank=Window(RowNumber(), order_by=[F("score").desc(), F("id").asc()]),
+            waiting_since=Coalesce(
+                Case(
+                    When(state=State.AWAITING_SPONSOR, then=F("sponsor_wait_from")),
+                    default=F("submitted_at"),
+                ),
+                F("created_at"),
+            ),
+        )
+        .select_related("business_unit", "owner")
+        .order_by("waiting_since", "id")
     )
     items = cast(
         "list[WithAnnotations[Initiative, _AwaitingDecision]]",
-        list(
-            with_scores(with_waiting(queryset=portfolio_initiatives(units=units).filter(query)))
-            .exclude(Q(owner_id=user.pk) & ~Q(state=State.SUBMITTED))
-            .select_related("business_unit", "owner")
-        ),
+        list(queryset if limit is None else queryset[:limit]),
     )
-    for rank, item in enumerate(sorted(items, key=lambda i: (-i.score, i.pk)), start=1):
-        item.priority_rank = rank
     for item in items:
         item.wait = waiting(initiative=item)
-    items.sort(key=lambda i: (_waiting_since(i), i.pk))
     return items
 
 
-def _waiting_since(initiative: Any) -> Any:
-    since = (
-        initiative.sponsor_wait_from
-        if initiative.state == State.AWAITING_SPONSOR
-        else initiative.submitted_at
+def overdue_items(
+    *, units: QuerySet[BusinessUnit] | list[int], limit: int | None = LIST_SIZE
+) -> "list[WithAnnotations[Initiative, Overdue]]":
+    """Initiatives past their review target, longest wait first (at most
+    `limit`); decided in the database."""
+    queryset = (
+        _overdue(units).select_related("business_unit", "owner").order_by("waiting_since", "id")
     )
-    return since or initiative.created_at
-
-
-def overdue_items(*, units: QuerySet[BusinessUnit]) -> "list[WithAnnotations[Initiative, Overdue]]":
     items = cast(
         "list[WithAnnotations[Initiative, Overdue]]",
-        list(
-            with_waiting(
-                queryset=portfolio_initiatives(units=units).filter(state__in=PENDING)
-            ).select_related("business_unit", "owner")
-        ),
+        list(queryset if limit is None else queryset[:limit]),
     )
-    overdue = []
     for item in items:
         item.wait = waiting(initiative=item)
-        if item.wait.overdue:
-            overdue.append(item)
-    # An overdue item has waited a number of days.
-    overdue.sort(key=lambda i: (-(i.wait.waiting_days or 0), i.pk))
-    return overdue
+    return items
 
 
-def portfolio(*, user: UserLike, units: QuerySet[BusinessUnit]) -> dict[str, Any]:
-    """The figures of the portfolio of `units`, as seen by `user`."""
+def _overdue(units: QuerySet[BusinessUnit] | list[int]) -> QuerySet[Initiative]:
+    return (
+        with_waiting(queryset=portfolio_initiatives(units=units).filter(state__in=PENDING))
+        .filter(overdue_condition())
+        .annotate(
+            waiting_since=Case(
+                When(state=State.AWAITING_SPONSOR, then=F("sponsor_wait_from")),
+                default=F("submitted_at"),
+            )
+        )
+    )
+
+
+def portfolio(
+    *, user: UserLike, units: QuerySet[BusinessUnit], business_unit: int | None = None
+) -> dict[str, Any]:
+    """The figures of the portfolio of `units`, as seen by `user`: counts and
+    sums in the database; of the initiatives awaiting the user, overdue or
+    without a goal, the count, the first LIST_SIZE and a link to all of them
+    (`business_unit`: the one unit the portfolio was narrowed to)."""
     unit_rows = list(units.values("id", "name"))
-    initiatives = portfolio_initiatives(units=units)
+    unit_ids = [row["id"] for row in unit_rows]
+    initiatives = portfolio_initiatives(units=unit_ids)
     committed = initiatives.filter(state__in=COMMITTED)
 
     by_state = dict.fromkeys(State.values, 0)
@@ -231,11 +251,9 @@ def portfolio(*, user: UserLike, units: QuerySet[BusinessUnit]) -> dict[str, Any
     )
     total = totals["total"] or Decimal(0)
     aligned = totals["aligned"] or Decimal(0)
-    without_goal = list(
-        initiatives.filter(goals__isnull=True)
-        .select_related("business_unit")
-        .order_by("created_at", "id")
-    )
+    without_goal = initiatives.filter(without_goal_condition())
+    awaiting = portfolio_initiatives(units=unit_ids).filter(awaiting_decision_condition(user))
+    single = business_unit
     return {
         "business_units": unit_rows,
         "counts_by_state": by_state,
@@ -255,9 +273,17 @@ def portfolio(*, user: UserLike, units: QuerySet[BusinessUnit]) -> dict[str, Any
         ],
         "aligned_budget": aligned,
         "aligned_share": (aligned / total).quantize(Decimal("0.0001")) if total else None,
-        "without_goal": without_goal,
-        "awaiting_decision": awaiting_decision(user=user, units=units),
-        "overdue": overdue_items(units=units),
+        "without_goal": list(
+            without_goal.select_related("business_unit").order_by("created_at", "id")[:LIST_SIZE]
+        ),
+        "without_goal_count": without_goal.count(),
+        "without_goal_url": _list_url("without_goal", single),
+        "awaiting_decision": awaiting_decision(user=user, units=unit_ids),
+        "awaiting_decision_count": awaiting.count(),
+        "awaiting_decision_url": _list_url("awaiting", single),
+        "overdue": overdue_items(units=unit_ids),
+        "overdue_count": _overdue(unit_ids).count(),
+        "overdue_url": _list_url("overdue", single),
         "policy_coverage": policy_coverage(units=units),
         "exceptions_expiring": expiring_exceptions(units=units),
     }
