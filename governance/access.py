@@ -194,7 +194,7 @@ def grant_many(*, role: Role, user: User, objects: QuerySet[Any], actor: UserLik
     audit event per object, for loading data in bulk. Returns how many."""
     codenames = ROLE_PERMISSIONS[role][objects.model._meta.label_lower]
     for codename in sorted(codenames):
-        assign_perm(codename, user, objects)
+        assign_perm(codename, user, objects)  # type: ignore[arg-type]
     entries = [
         {
             "event": audit.Event.PERMISSION_GRANTED,
@@ -311,7 +311,7 @@ def unit_rights(user: UserLike) -> dict[str, frozenset[int]]:
     for unit_id, codename in rows:
         found.setdefault(codename, set()).add(unit_id)
     rights = {codename: frozenset(ids) for codename, ids in found.items()}
-    user._unit_rights_cache = (key, rights)  # type: ignore[union-attr]
+    user._unit_rights_cache = (key, rights)  # type: ignore[attr-defined]
     return rights
 
 

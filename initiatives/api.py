@@ -330,7 +330,7 @@ class InitiativeViewSet(
             return visible
         return with_scores(visible)
 
-    def paginate_queryset(self, queryset: QuerySet[Initiative]) -> list[Initiative] | None:
+    def paginate_queryset(self, queryset: QuerySet[Any]) -> list[Any] | None:
         page = super().paginate_queryset(queryset)
         if page is not None and self.action == "list" and "score" not in queryset.query.annotations:
             score_rows(page)

@@ -28,32 +28,51 @@ def weights() -> dict[str, Decimal]:
     return dict(ScoringCriterion.objects.values_list("key", "weight"))
 
 
-_RISK = {Risk.LOW: 1.0, Risk.MEDIUM: 0.5}
+_RISK: dict[str, float] = {Risk.LOW: 1.0, Risk.MEDIUM: 0.5}
+
+
+def score_of(
+    *,
+    aligned: bool,
+    expected_impact: int,
+    budget: Decimal,
+    risk: str,
+    effort: int,
+    current: dict[str, Decimal],
+) -> float:
+    """One initiative's score from its values, the same figure `with_scores`
+    computes in the database (the same operations in the same order)."""
+    w = {key: float(value) for key, value in current.items()}
+    total = sum(w.values())
+    if total <= 0:
+        return 0.0
+    criteria = {
+        "alignment": 1.0 if aligned else 0.0,
+        "impact": (float(expected_impact) - 1.0) / 4.0,
+        "cost": 1.0 - min(float(budget) / float(settings.SCORING_COST_REFERENCE), 1.0),
+        "risk": _RISK.get(risk, 0.0),
+        "effort": (5.0 - float(effort)) / 4.0,
+    }
+    weighted = 0.0
+    for key, value in criteria.items():
+        weighted = weighted + w.get(key, 0.0) * value
+    return weighted * 100.0 / total
 
 
 def score_rows(items: Iterable[Any], current: dict[str, Decimal] | None = None) -> None:
-    """Set `score` on each initiative of a page, the same figure `with_scores`
-    computes in the database, from the goals prefetched with them: so that a
-    page sorted by anything else scores its own rows only, not every row the
-    caller may see. One query for the weights unless given."""
-    w = {key: float(value) for key, value in (weights() if current is None else current).items()}
-    total = sum(w.values())
-    reference = float(settings.SCORING_COST_REFERENCE)
+    """Set `score` on each initiative of a page from the goals prefetched with
+    them: so that a page sorted by anything else scores its own rows only, not
+    every row the caller may see. One query for the weights unless given."""
+    current = weights() if current is None else current
     for item in items:
-        if total <= 0:
-            item.score = 0.0
-            continue
-        criteria = {
-            "alignment": 1.0 if any(goal.active for goal in item.goals.all()) else 0.0,
-            "impact": (float(item.expected_impact) - 1.0) / 4.0,
-            "cost": 1.0 - min(float(item.budget) / reference, 1.0),
-            "risk": _RISK.get(item.risk, 0.0),
-            "effort": (5.0 - float(item.effort)) / 4.0,
-        }
-        weighted = 0.0
-        for key, value in criteria.items():
-            weighted = weighted + w.get(key, 0.0) * value
-        item.score = weighted * 100.0 / total
+        item.score = score_of(
+            aligned=any(goal.active for goal in item.goals.all()),
+            expected_impact=item.expected_impact,
+            budget=item.budget,
+            risk=item.risk,
+            effort=item.effort,
+            current=current,
+        )
 
 
 def with_scores(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:

@@ -193,7 +193,7 @@ def without_goal_condition() -> Q:
     return ~Q(pk__in=Initiative.goals.through.objects.values("initiative_id"))
 
 
-def decision_rights(user: UserLike) -> dict[str, set[int]]:
+def decision_rights(*, user: UserLike) -> dict[str, set[int]]:
     """Units where the user reviews, decides or signs off (own right or delegated)."""
     rights = access.unit_rights(user)
     return {
@@ -204,11 +204,11 @@ def decision_rights(user: UserLike) -> dict[str, set[int]]:
     }
 
 
-def awaiting_decision_condition(user: UserLike) -> Q:
+def awaiting_decision_condition(*, user: UserLike) -> Q:
     """Waiting for a decision the user may take: a review in a unit they
     review, a decision in one they review or decide, a sign-off in one they
     sponsor (or sign off for as a delegate); never their own, once submitted."""
-    rights = decision_rights(user)
+    rights = decision_rights(user=user)
     reviewable = rights[access.REVIEW]
     decidable = rights[access.DECIDE]
     signable = rights[access.SPONSOR]
@@ -260,7 +260,7 @@ def search_initiatives(
 def attention_condition(*, user: UserLike, attention: str) -> Q:
     """The condition of one of ATTENTION's filters."""
     if attention == "awaiting":
-        return awaiting_decision_condition(user)
+        return awaiting_decision_condition(user=user)
     if attention == "overdue":
         return overdue_condition()
     if attention == "without_goal":

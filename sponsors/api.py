@@ -1,7 +1,6 @@
 """REST API for sponsors: the portfolio, its CSV export, delegations, the
 scoring weights and each user's notification switch."""
 
-from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
@@ -19,7 +18,6 @@ from governance.api import ActiveUserByName
 from governance.csv_export import csv_response
 from governance.requests import signed_in_user
 from initiatives.models import ScoringCriterion
-from initiatives.selectors import waiting
 from sponsors import selectors, services
 from sponsors.models import Delegation, NotificationPreference
 
@@ -152,30 +150,8 @@ class PortfolioExportView(APIView):
 
     @extend_schema(parameters=[_UNIT_PARAMETER], responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request: Request) -> StreamingHttpResponse:
-        units = _units(request)
-        initiatives = selectors.export_initiatives(units=units)
-
-        def rows() -> Iterator[list[Any]]:
-            for item in initiatives.iterator(chunk_size=500):
-                wait = waiting(initiative=item)
-                yield [
-                    item.pk,
-                    item.title,
-                    item.business_unit.name,
-                    item.state,
-                    item.owner.get_username(),
-                    item.budget,
-                    item.risk,
-                    "; ".join(goal.title for goal in item.goals.all()),
-                    f"{item.score:.1f}",
-                    "" if wait.waiting_days is None else wait.waiting_days,
-                    "yes" if wait.overdue else "no",
-                    item.start_date or "",
-                    item.end_date or "",
-                    item.created_at.isoformat(),
-                ]
-
-        return csv_response(EXPORT_COLUMNS, rows(), "portfolio.csv")
+        rows = selectors.export_rows(units=_units(request))
+        return csv_response(EXPORT_COLUMNS, rows, "portfolio.csv")
 
 
 class DelegationSerializer(serializers.ModelSerializer):

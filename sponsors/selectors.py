@@ -4,6 +4,9 @@ Every figure comes from a fixed number of aggregate queries, whatever the
 number of initiatives."""
 
 import datetime
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
@@ -19,8 +22,8 @@ from governance.models import (
     Membership,
     StrategicGoal,
 )
-from initiatives.models import Initiative, State
-from initiatives.scoring import with_scores
+from initiatives.models import Decision, Initiative, State
+from initiatives.scoring import score_of, weights, with_scores
 from initiatives.selectors import (
     COE_STATES,
     Wait,
@@ -125,19 +128,118 @@ def portfolio_initiatives(*, units: QuerySet[BusinessUnit] | list[int]) -> Query
     return Initiative.objects.filter(business_unit__in=units.values("pk"))
 
 
-def export_initiatives(
-    *,
-    units: QuerySet[BusinessUnit],
-) -> "QuerySet[WithAnnotations[Initiative, Scored]]":
-    """The initiatives of the units, scored and with what their waits need, in
-    the order of the CSV export."""
-    return cast(
-        "QuerySet[WithAnnotations[Initiative, Scored]]",
-        with_scores(with_waiting(queryset=portfolio_initiatives(units=units)))
-        .select_related("business_unit", "owner")
-        .prefetch_related("goals")
-        .order_by("business_unit__name", "id"),
+EXPORT_CHUNK = 2000
+_EXPORTED = (
+    "id",
+    "title",
+    "business_unit__name",
+    "state",
+    "owner__username",
+    "budget",
+    "risk",
+    "expected_impact",
+    "effort",
+    "start_date",
+    "end_date",
+    "created_at",
+)
+
+
+def export_rows(*, units: QuerySet[BusinessUnit]) -> Iterator[list[Any]]:
+    """Every initiative of the units as a row of the CSV export, by unit name
+    and id: read as tuples in chunks (a server-side cursor on PostgreSQL),
+    with the goals and the decisions that start a wait read once per chunk,
+    and scored as initiatives.scoring scores a page."""
+    tuples = (
+        portfolio_initiatives(units=units)
+        .order_by("business_unit__name", "id")
+        .values_list(*_EXPORTED)
+        .iterator(chunk_size=EXPORT_CHUNK)
     )
+    current = weights()
+    chunk: list[tuple[Any, ...]] = []
+    for row in tuples:
+        chunk.append(row)
+        if len(chunk) == EXPORT_CHUNK:
+            yield from _export_chunk(chunk, current)
+            chunk = []
+    yield from _export_chunk(chunk, current)
+
+
+def _export_chunk(chunk: list[tuple[Any, ...]], current: dict[str, Decimal]) -> Iterator[list[Any]]:
+    if not chunk:
+        return
+    ids = [row[0] for row in chunk]
+    goals: dict[int, list[tuple[str, bool]]] = defaultdict(list)
+    for initiative_id, title, active in (
+        Initiative.goals.through.objects.filter(initiative_id__in=ids)
+        .order_by("strategicgoal__title", "strategicgoal_id")
+        .values_list("initiative_id", "strategicgoal__title", "strategicgoal__active")
+    ):
+        goals[initiative_id].append((title, active))
+    pending = [row[0] for row in chunk if row[3] in PENDING]
+    waits: dict[int, dict[str, Any]] = defaultdict(dict)
+    if pending:
+        # Oldest first, so that the latest of each kind is the one kept.
+        for initiative_id, transition, target, at in (
+            Decision.objects.filter(initiative_id__in=pending, amendment__isnull=True)
+            .order_by("at", "id")
+            .values_list("initiative_id", "transition", "target", "at")
+        ):
+            if transition == "submit":
+                waits[initiative_id]["submitted_at"] = at
+            if target == State.AWAITING_SPONSOR:
+                waits[initiative_id]["sponsor_wait_from"] = at
+    today = timezone.localdate()
+    for (
+        pk,
+        title,
+        unit_name,
+        state,
+        owner,
+        budget,
+        risk,
+        impact,
+        effort,
+        start_date,
+        end_date,
+        created_at,
+    ) in chunk:
+        mine = goals.get(pk, [])
+        wait = waiting(initiative=_Waiting(state, **waits.get(pk, {})), today=today)
+        score = score_of(
+            aligned=any(active for _title, active in mine),
+            expected_impact=impact,
+            budget=budget,
+            risk=risk,
+            effort=effort,
+            current=current,
+        )
+        yield [
+            pk,
+            title,
+            unit_name,
+            state,
+            owner,
+            budget,
+            risk,
+            "; ".join(title for title, _active in mine),
+            f"{score:.1f}",
+            "" if wait.waiting_days is None else wait.waiting_days,
+            "yes" if wait.overdue else "no",
+            start_date or "",
+            end_date or "",
+            created_at.isoformat(),
+        ]
+
+
+@dataclass(frozen=True)
+class _Waiting:
+    """What `waiting` reads of an initiative."""
+
+    state: str
+    submitted_at: datetime.datetime | None = None
+    sponsor_wait_from: datetime.datetime | None = None
 
 
 # The items a portfolio shows of each of its lists; the count says how many
@@ -162,7 +264,7 @@ def awaiting_decision(
         with_scores(
             with_waiting(
                 queryset=portfolio_initiatives(units=units).filter(
-                    awaiting_decision_condition(user)
+                    awaiting_decision_condition(user=user)
                 )
             )
         )
@@ -252,7 +354,7 @@ def portfolio(
     total = totals["total"] or Decimal(0)
     aligned = totals["aligned"] or Decimal(0)
     without_goal = initiatives.filter(without_goal_condition())
-    awaiting = portfolio_initiatives(units=unit_ids).filter(awaiting_decision_condition(user))
+    awaiting = portfolio_initiatives(units=unit_ids).filter(awaiting_decision_condition(user=user))
     single = business_unit
     return {
         "business_units": unit_rows,
