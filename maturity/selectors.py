@@ -580,7 +580,7 @@ def organization_benchmark(*, unit_assessments: list[Assessment]) -> dict[str, A
     totals = committed.aggregate(
         total=Sum("budget"), aligned=Sum("budget", filter=Q(Exists(active_goal)))
     )
-    aligned_share = float(totals["aligned"] / totals["total"]) if totals["total"] else None
+    aligned_share = float((totals["aligned"] or 0) / totals["total"]) if totals["total"] else None
     governed = sum(1 for a in unit_assessments if _met(a, "core_policies"))
     sponsored = sum(1 for a in unit_assessments if _met(a, "sponsor_assigned"))
     dated = committed.exclude(start_date=None).exclude(end_date=None)
