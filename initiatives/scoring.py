@@ -59,6 +59,12 @@ def score_of(
     return weighted * 100.0 / total
 
 
+def _goals(item: Any) -> Any:
+    """The goals prefetched with the row, without building a manager per row."""
+    prefetched = getattr(item, "_prefetched_objects_cache", {})
+    return prefetched["goals"] if "goals" in prefetched else item.goals.all()
+
+
 def score_rows(items: Iterable[Any], current: dict[str, Decimal] | None = None) -> None:
     """Set `score` on each initiative of a page from the goals prefetched with
     them: so that a page sorted by anything else scores its own rows only, not
@@ -66,7 +72,7 @@ def score_rows(items: Iterable[Any], current: dict[str, Decimal] | None = None) 
     current = weights() if current is None else current
     for item in items:
         item.score = score_of(
-            aligned=any(goal.active for goal in item.goals.all()),
+            aligned=any(goal.active for goal in _goals(item)),
             expected_impact=item.expected_impact,
             budget=item.budget,
             risk=item.risk,

@@ -36,6 +36,12 @@ def visible_initiatives(*, user: UserLike) -> QuerySet[Initiative]:
     return _as_shown(Initiative.objects.filter(business_unit_id__in=access.visible_unit_ids(user)))
 
 
+def as_listed(*, queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
+    """The initiatives as the API lists them: the owner's name read with the
+    row (`owner_username`) instead of the unit and the owner as objects."""
+    return queryset.select_related(None).annotate(owner_username=F("owner__username"))
+
+
 def reread(*, initiative: Initiative) -> Initiative:
     """The initiative as pages show it, read again after a change, for a request
     that has already found it visible."""
