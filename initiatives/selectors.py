@@ -194,6 +194,17 @@ def overdue_condition(*, today: datetime.date | None = None) -> Q:
     )
 
 
+def serves_active_goal() -> Q:
+    """Serves at least one active strategic goal. An `IN` over the goal links,
+    so that an aggregate over many initiatives reads the links once (a hashed
+    subplan) instead of probing them row by row."""
+    return Q(
+        pk__in=Initiative.goals.through.objects.filter(strategicgoal__active=True).values(
+            "initiative_id"
+        )
+    )
+
+
 def without_goal_condition() -> Q:
     """No strategic goal at all (an inactive one still counts as a goal)."""
     return ~Q(pk__in=Initiative.goals.through.objects.values("initiative_id"))

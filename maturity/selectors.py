@@ -23,10 +23,8 @@ from django.db import transaction
 from django.db.models import (
     Count,
     DateField,
-    Exists,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     Sum,
 )
@@ -34,9 +32,9 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import BusinessUnit, Membership, OrganizationRole, StrategicGoal
+from governance.models import BusinessUnit, Membership, OrganizationRole
 from initiatives.models import Decision, Initiative
-from initiatives.selectors import business_days_between
+from initiatives.selectors import business_days_between, serves_active_goal
 from maturity.models import MaturityAssessment, MaturityCriterion, MaturityStage
 from policies.models import Acknowledgment, Policy
 from policies.selectors import policies_in_force_for_units
@@ -112,14 +110,13 @@ class Facts:
             .annotate(n=Count("id"))
             .order_by()
         )
-        active_goal = StrategicGoal.objects.filter(initiatives=OuterRef("pk"), active=True)
         self.active: dict[int, dict[str, Any]] = {
             row["business_unit_id"]: row
             for row in Initiative.objects.filter(state="active")
             .values("business_unit_id")
             .annotate(
                 total=Sum("budget"),
-                aligned=Sum("budget", filter=Q(Exists(active_goal))),
+                aligned=Sum("budget", filter=serves_active_goal()),
                 count=Count("id"),
                 missing_kpis=Count("id", filter=Q(kpis="")),
             )
@@ -576,9 +573,8 @@ def organization_benchmark(*, unit_assessments: list[Assessment]) -> dict[str, A
         for number in range(0, 7)
     ]
     committed = Initiative.objects.filter(state__in=["approved", "active", "paused"])
-    active_goal = StrategicGoal.objects.filter(initiatives=OuterRef("pk"), active=True)
     totals = committed.aggregate(
-        total=Sum("budget"), aligned=Sum("budget", filter=Q(Exists(active_goal)))
+        total=Sum("budget"), aligned=Sum("budget", filter=serves_active_goal())
     )
     aligned_share = float((totals["aligned"] or 0) / totals["total"]) if totals["total"] else None
     governed = sum(1 for a in unit_assessments if _met(a, "core_policies"))

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Sum, When, Window
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,6 @@ from governance import access
 from governance.models import (
     BusinessUnit,
     Membership,
-    StrategicGoal,
 )
 from initiatives.models import Decision, Initiative, State
 from initiatives.scoring import score_of, weights, with_scores
@@ -29,6 +28,7 @@ from initiatives.selectors import (
     Wait,
     awaiting_decision_condition,
     overdue_condition,
+    serves_active_goal,
     waiting,
     with_waiting,
     without_goal_condition,
@@ -347,9 +347,8 @@ def portfolio(
         .annotate(total=Sum("budget"))
         .order_by("-total", "goals__title")
     )
-    active_goal = StrategicGoal.objects.filter(initiatives=OuterRef("pk"), active=True)
     totals = committed.aggregate(
-        total=Sum("budget"), aligned=Sum("budget", filter=Q(Exists(active_goal)))
+        total=Sum("budget"), aligned=Sum("budget", filter=serves_active_goal())
     )
     total = totals["total"] or Decimal(0)
     aligned = totals["aligned"] or Decimal(0)
