@@ -413,7 +413,8 @@ def sponsor_panel(request: HttpRequest, roles: frozenset[str]) -> Panel | None:
         {
             "rows": _with_waiting(page.object_list),
             "count": page.paginator.count,
-            "see_all": f"{reverse('initiatives:list')}?state={State.AWAITING_SPONSOR}&sort=waiting",
+            "see_all": reverse("initiatives:list")
+            + f"?attention=awaiting&state={State.AWAITING_SPONSOR}&sort=waiting",
         },
     )
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from governance import audit
 from initiatives.models import Decision, Initiative, State
-from tests.conftest import Org, signed_in
+from tests.conftest import Org, api_client, signed_in
 
 # A mix of states, so that the review queue, the sign-offs, the overdue and
 # the goal-less lists all have rows.
@@ -155,4 +155,10 @@ def test_the_home_panels_show_a_page_and_link_to_the_rest(org: Org) -> None:
     ).count()
     assert awaiting > 10
     assert f"See all {awaiting} awaiting sign-off" in body
-    assert "state=awaiting_sponsor" in body
+    link = "/initiatives/?attention=awaiting&amp;state=awaiting_sponsor&amp;sort=waiting"
+    assert link in body
+    assert signed_in(org.sponsor).get(link.replace("&amp;", "&")).status_code == 200
+    listed = api_client(org.sponsor).get(
+        "/api/initiatives/?attention=awaiting&state=awaiting_sponsor"
+    )
+    assert listed.json()["count"] == awaiting
