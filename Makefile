@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Two workers: the suite is database-bound and the machines have two cores.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: demo test install lint serve worker bench-load clean messages
+.PHONY: demo test install lint serve worker bench bench-load clean messages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ worker: install
 # 50 clients of mixed reads and writes for 60 s against gunicorn on PostgreSQL.
 bench-load: install
 	$(BIN)/python bench/load.py
+
+# The benchmark (not part of `make test`): seeds BENCH_DATABASE_URL (PostgreSQL,
+# emptied first) at BENCH_SCALE (1 = 100,013 initiatives) and prints each figure
+# as a ratio to its bare baseline. See bench/README.md.
+BENCH_SCALE ?= 1
+bench: install
+	$(BIN)/python bench/seed.py --scale $(BENCH_SCALE)
+	$(BIN)/python bench/run.py
 
 # Refresh the German and Italian catalogs after changing user-facing text (needs
 # gettext). The compiled .mo files are committed, so running the product does not.

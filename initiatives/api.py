@@ -34,7 +34,7 @@ from initiatives.models import (
     Initiative,
     State,
 )
-from initiatives.scoring import with_scores
+from initiatives.scoring import score_rows, with_scores
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
@@ -76,9 +76,7 @@ class VisibleUnitField(serializers.PrimaryKeyRelatedField):
 
 class InitiativeSerializer(ReadOnlyFieldsGuard, ModelCleanMixin):
     business_unit = VisibleUnitField()
-    owner: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
-    )
+    owner = serializers.SerializerMethodField()
     goals = serializers.PrimaryKeyRelatedField(
         many=True, required=False, queryset=StrategicGoal.objects.filter(active=True)
     )
@@ -115,15 +113,29 @@ class InitiativeSerializer(ReadOnlyFieldsGuard, ModelCleanMixin):
         ]
         create_only_fields = ["business_unit"]
 
+    @extend_schema_field({"type": "string", "description": "The owner's user name."})
+    def get_owner(self, initiative: Initiative) -> str:
+        # The list reads the name with the rows (selectors.as_listed), not the user.
+        listed = getattr(initiative, "owner_username", None)
+        return listed if listed is not None else initiative.owner.get_username()
+
     def get_score(self, initiative: Initiative) -> float | None:
         score = getattr(initiative, "score", None)
         return None if score is None else round(score, 1)
 
+    def _wait(self, initiative: Initiative) -> selectors.Wait:
+        # Both fields read the same wait: work it out once per row.
+        wait = getattr(initiative, "_wait", None)
+        if wait is None:
+            wait = selectors.waiting(initiative=initiative)
+            initiative._wait = wait  # type: ignore[attr-defined]
+        return wait
+
     def get_waiting_days(self, initiative: Initiative) -> int | None:
-        return selectors.waiting(initiative=initiative).waiting_days
+        return self._wait(initiative).waiting_days
 
     def get_overdue(self, initiative: Initiative) -> bool:
-        return selectors.waiting(initiative=initiative).overdue
+        return self._wait(initiative).overdue
 
 
 # Read-only fields that apps above add to one initiative's answer, by name, in
@@ -282,10 +294,23 @@ class InitiativeFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=State.choices)
     business_unit = IdFilter(field_name="business_unit_id")
     search = django_filters.CharFilter(field_name="title", lookup_expr="icontains")
+    attention = django_filters.ChoiceFilter(
+        choices=[(name, name) for name in selectors.ATTENTION],
+        method="filter_attention",
+        help_text="awaiting: a decision the caller may take; overdue: past the review "
+        "target; without_goal: serves no strategic goal.",
+    )
 
     class Meta:
         model = Initiative
-        fields = ["state", "business_unit", "search"]
+        fields = ["state", "business_unit", "search", "attention"]
+
+    def filter_attention(
+        self, queryset: QuerySet[Initiative], name: str, value: str
+    ) -> QuerySet[Initiative]:
+        return queryset.filter(
+            selectors.attention_condition(user=self.request.user, attention=value)
+        )
 
 
 class InitiativeViewSet(
@@ -311,7 +336,20 @@ class InitiativeViewSet(
         if getattr(self, "swagger_fake_view", False):
             # Schema generation: the scores' weights are not read from the database.
             return Initiative.objects.none()
-        return with_scores(selectors.visible_initiatives(user=self.request.user))
+        visible = selectors.visible_initiatives(user=self.request.user)
+        if self.action != "list":
+            return with_scores(visible)
+        visible = selectors.as_listed(queryset=visible)
+        if "score" in self.request.query_params.get("ordering", ""):
+            return with_scores(visible)
+        # The page scores its own rows (paginate_queryset), not every visible row.
+        return visible
+
+    def paginate_queryset(self, queryset: QuerySet[Any]) -> list[Any] | None:
+        page = super().paginate_queryset(queryset)
+        if page is not None and self.action == "list" and "score" not in queryset.query.annotations:
+            score_rows(page)
+        return page
 
     def take(self, actor: Any, obj: Initiative, name: str, comment: str, **options: Any) -> None:
         services.initiative_transition(actor=actor, initiative=obj, name=name, comment=comment)

@@ -177,6 +177,16 @@ class InitiativeFilterForm(forms.Form):
         queryset=StrategicGoal.objects.all(), required=False, label=_("Strategic goal")
     )
     sort = forms.ChoiceField(required=False, choices=list(SORT_LABELS.items()), label=_("Sort by"))
+    attention = forms.ChoiceField(
+        required=False,
+        label=_("Needs attention"),
+        choices=[
+            ("", _("Any")),
+            ("awaiting", _("Awaiting my decision")),
+            ("overdue", _("Overdue")),
+            ("without_goal", _("Without a strategic goal")),
+        ],
+    )
 
     def __init__(self, *args: Any, units: QuerySet[BusinessUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

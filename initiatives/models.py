@@ -198,7 +198,14 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
                 name="initiative_ends_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["business_unit", "state"], name="initiative_unit_state")]
+        indexes = [
+            models.Index(fields=["business_unit", "state"], name="initiative_unit_state"),
+            # The lists' default order, within the caller's units and across all of them.
+            models.Index(
+                fields=["business_unit", "-created_at", "-id"], name="initiative_unit_created"
+            ),
+            models.Index(fields=["-created_at", "-id"], name="initiative_created"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -33,7 +33,15 @@ def _as_shown(initiatives: QuerySet[Initiative]) -> QuerySet[Initiative]:
 
 def visible_initiatives(*, user: UserLike) -> QuerySet[Initiative]:
     """The initiatives the user may see: those of units they may see."""
-    return _as_shown(Initiative.objects.filter(business_unit__in=access.visible_units(user)))
+    return _as_shown(Initiative.objects.filter(business_unit_id__in=access.visible_unit_ids(user)))
+
+
+def as_listed(*, queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
+    """The initiatives as the API lists them: the owner's name read with the
+    row (`owner_username`) instead of the unit and the owner as objects. A
+    subquery, not a join, so that the page's COUNT does not read the users."""
+    owner = User.objects.filter(pk=OuterRef("owner_id")).values("username")[:1]
+    return queryset.select_related(None).annotate(owner_username=Subquery(owner))
 
 
 def reread(*, initiative: Initiative) -> Initiative:
@@ -134,7 +142,7 @@ def amendments_of(*, initiative: Initiative) -> QuerySet[Amendment]:
 
 def visible_amendments(*, user: UserLike) -> QuerySet[Amendment]:
     return Amendment.objects.filter(
-        initiative__business_unit__in=access.visible_units(user)
+        initiative__business_unit_id__in=access.visible_unit_ids(user)
     ).select_related("proposed_by", "initiative__business_unit", "initiative__owner")
 
 
@@ -155,12 +163,83 @@ def awaiting_sponsor(*, user: UserLike) -> QuerySet[Initiative]:
         visible_initiatives(user=user)
         .filter(state=State.AWAITING_SPONSOR)
         .filter(
-            Q(business_unit__in=access.visible_units(user, access.SPONSOR))
-            | Q(business_unit__in=access.delegated_unit_ids(user))
+            Q(business_unit_id__in=access.visible_unit_ids(user, access.SPONSOR))
+            | Q(business_unit_id__in=access.delegated_unit_ids(user))
         )
         .exclude(owner_id=user.pk)
         .order_by(F("sponsor_wait_from").asc(nulls_last=True), "id")
     )
+
+
+def _first_day_not_overdue(today: datetime.date, target: int) -> datetime.date:
+    """The earliest day a wait may have begun on without being past `target`
+    business days by `today`: the business-day count only grows as the start
+    moves back, so every earlier start is overdue."""
+    day = today
+    while business_days_between(start=day - datetime.timedelta(days=1), end=today) <= target:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def overdue_condition(*, today: datetime.date | None = None) -> Q:
+    """`waiting(...).overdue` as a database condition on `with_waiting`'s
+    annotations, so that overdue items are counted and paged in SQL."""
+    today = today or timezone.localdate()
+    coe = _start_of(_first_day_not_overdue(today, settings.COE_REVIEW_SLA_DAYS))
+    sponsor = _start_of(_first_day_not_overdue(today, settings.SPONSOR_SLA_DAYS))
+    return Q(state__in=COE_STATES, submitted_at__lt=coe) | Q(
+        state=State.AWAITING_SPONSOR, sponsor_wait_from__lt=sponsor
+    )
+
+
+def serves_active_goal() -> Q:
+    """Serves at least one active strategic goal. An `IN` over the goal links,
+    so that an aggregate over many initiatives reads the links once (a hashed
+    subplan) instead of probing them row by row."""
+    return Q(
+        pk__in=Initiative.goals.through.objects.filter(strategicgoal__active=True).values(
+            "initiative_id"
+        )
+    )
+
+
+def without_goal_condition() -> Q:
+    """No strategic goal at all (an inactive one still counts as a goal)."""
+    return ~Q(pk__in=Initiative.goals.through.objects.values("initiative_id"))
+
+
+def decision_rights(*, user: UserLike) -> dict[str, set[int]]:
+    """Units where the user reviews, decides or signs off (own right or delegated)."""
+    rights = access.unit_rights(user)
+    return {
+        access.REVIEW: set(rights.get(access.REVIEW, ())),
+        access.DECIDE: set(rights.get(access.DECIDE, ())),
+        access.SPONSOR: set(rights.get(access.SPONSOR, ()))
+        | set(access.delegated_unit_ids(user).values_list("business_unit_id", flat=True)),
+    }
+
+
+def awaiting_decision_condition(*, user: UserLike) -> Q:
+    """Waiting for a decision the user may take: a review in a unit they
+    review, a decision in one they review or decide, a sign-off in one they
+    sponsor (or sign off for as a delegate); never their own, once submitted."""
+    rights = decision_rights(user=user)
+    reviewable = rights[access.REVIEW]
+    decidable = rights[access.DECIDE]
+    signable = rights[access.SPONSOR]
+    return (
+        Q(state=State.SUBMITTED, business_unit_id__in=sorted(reviewable))
+        | Q(state=State.IN_REVIEW, business_unit_id__in=sorted(reviewable | decidable))
+        | Q(state=State.AWAITING_SPONSOR, business_unit_id__in=sorted(signable))
+    ) & ~(Q(owner_id=user.pk) & ~Q(state=State.SUBMITTED))
+
+
+# What the list's `attention` filter selects; the portfolio links to each.
+ATTENTION = ("awaiting", "overdue", "without_goal")
 
 
 def search_initiatives(
@@ -171,10 +250,14 @@ def search_initiatives(
     goal: int | None = None,
     text: str = "",
     sort: str = "created",
+    attention: str = "",
 ) -> QuerySet[Initiative]:
     """The visible initiatives matching every given filter, in the order `sort`
-    names, each with its priority score (one query for the weights)."""
-    queryset = with_scores(visible_initiatives(user=user))
+    names. Sorted by score, each carries its score (one query for the weights);
+    otherwise the page scores its own rows (`initiatives.scoring.score_rows`)."""
+    queryset = visible_initiatives(user=user)
+    if sort == "score":
+        queryset = with_scores(queryset)
     if state:
         queryset = queryset.filter(state=state)
     if business_unit:
@@ -188,4 +271,17 @@ def search_initiatives(
         )
     if text:
         queryset = queryset.filter(Q(title__icontains=text) | Q(summary__icontains=text))
+    if attention:
+        queryset = queryset.filter(attention_condition(user=user, attention=attention))
     return queryset.order_by(*SORTS.get(sort, SORTS["created"]))
+
+
+def attention_condition(*, user: UserLike, attention: str) -> Q:
+    """The condition of one of ATTENTION's filters."""
+    if attention == "awaiting":
+        return awaiting_decision_condition(user=user)
+    if attention == "overdue":
+        return overdue_condition()
+    if attention == "without_goal":
+        return without_goal_condition()
+    raise ValueError(attention)

@@ -22,10 +22,10 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from governance import access, transitions
 from governance.errors import Conflict
-from governance.models import OrganizationRole, StrategicGoal
+from governance.models import BusinessUnit, OrganizationRole, StrategicGoal
 from governance.registry import Panel
 from governance.requests import HtmxHttpRequest, signed_in_user
-from initiatives import preconditions, selectors, services
+from initiatives import preconditions, scoring, selectors, services
 from initiatives.diagram import lifecycle
 from initiatives.forms import (
     CONFIRM_TRANSITIONS,
@@ -39,6 +39,7 @@ from initiatives.models import Audience, Function, Initiative, Risk, State
 PAGE_SIZE = 25
 QUEUE_PAGE_SIZE = 25
 UNIT_PANEL_SIZE = 20
+SIGNOFF_PANEL_SIZE = 10
 AUDIENCE_LABELS = dict(Audience.choices)
 # What the history shows of an initiative as it was created.
 CREATED_FIELDS = ("title", "budget", "risk", "goals", "audiences", "channels", "state")
@@ -85,7 +86,7 @@ def _visible_or_404(request: HttpRequest, pk: int) -> Initiative:
 
 
 def _can_propose(request: HttpRequest) -> bool:
-    return access.visible_units(request.user, access.PROPOSE).exists()
+    return bool(access.visible_unit_ids(request.user, access.PROPOSE))
 
 
 def _can_edit(rights: transitions.Rights, initiative: Initiative) -> bool:
@@ -94,7 +95,9 @@ def _can_edit(rights: transitions.Rights, initiative: Initiative) -> bool:
 
 @login_required
 def initiative_list(request: HtmxHttpRequest) -> HttpResponse:
-    units = access.visible_units(request.user).order_by("name")
+    units = BusinessUnit.objects.filter(pk__in=access.visible_unit_ids(request.user)).order_by(
+        "name"
+    )
     form = InitiativeFilterForm(request.GET or None, units=units)
     filters: dict[str, Any] = {}
     if form.is_valid():
@@ -105,10 +108,14 @@ def initiative_list(request: HtmxHttpRequest) -> HttpResponse:
             "goal": data["goal"].pk if data["goal"] else None,
             "text": data["q"].strip(),
             "sort": data["sort"] or "created",
+            "attention": data["attention"],
         }
     queryset = selectors.search_initiatives(user=request.user, **filters)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(i, selectors.waiting(initiative=i)) for i in page.object_list]
+    items = list(page.object_list)
+    if filters.get("sort") != "score":
+        scoring.score_rows(items)
+    rows = [(i, selectors.waiting(initiative=i)) for i in items]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -404,23 +411,32 @@ def coe_panel(request: HttpRequest, roles: frozenset[str]) -> Panel | None:
 
 
 def sponsor_panel(request: HttpRequest, roles: frozenset[str]) -> Panel | None:
-    if not access.visible_units(request.user, access.SPONSOR).exists():
+    if not access.visible_unit_ids(request.user, access.SPONSOR):
         return None
+    # The longest waits, a page at most, and how many there are in all: a
+    # sponsor of many units follows "see all" to the filtered list.
+    page = Paginator(selectors.awaiting_sponsor(user=request.user), SIGNOFF_PANEL_SIZE).get_page(1)
     return Panel(
         "awaiting_signoff",
         gettext_lazy("Awaiting your sign-off"),
         "initiatives/home/_awaiting_signoff.html",
-        {"rows": _with_waiting(selectors.awaiting_sponsor(user=request.user))},
+        {
+            "rows": _with_waiting(page.object_list),
+            "count": page.paginator.count,
+            "see_all": reverse("initiatives:list")
+            + f"?attention=awaiting&state={State.AWAITING_SPONSOR}&sort=waiting",
+        },
     )
 
 
 def unit_panel(request: HttpRequest, roles: frozenset[str]) -> Panel | None:
-    units = list(access.visible_units(request.user, access.PROPOSE).order_by("name"))
-    if not units:
+    unit_ids = access.visible_unit_ids(request.user, access.PROPOSE)
+    if not unit_ids:
         return None
+    units = list(BusinessUnit.objects.filter(pk__in=unit_ids).order_by("name"))
     initiatives = (
         selectors.visible_initiatives(user=request.user)
-        .filter(business_unit__in=units)
+        .filter(business_unit_id__in=unit_ids)
         .order_by("-updated_at", "-id")[:UNIT_PANEL_SIZE]
     )
     return Panel(

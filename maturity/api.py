@@ -62,17 +62,16 @@ class MaturityView(APIView):
 
     @extend_schema(responses=MaturityOverviewSerializer)
     def get(self, request: Request) -> Response:
-        organization = selectors.assess(unit=None)
-        units = [selectors.assess(unit=unit) for unit in BusinessUnit.objects.order_by("name")]
-        visible = set(access.visible_units(request.user).values_list("pk", flat=True))
+        found = selectors.overview()
+        visible = set(access.visible_unit_ids(request.user))
         return Response(
             {
-                "organization": AssessmentSerializer(organization).data,
+                "organization": AssessmentSerializer(found.organization).data,
                 "business_units": AssessmentSerializer(
-                    [a for a in units if a.unit is not None and a.unit.pk in visible],
+                    [a for a in found.units if a.unit is not None and a.unit.pk in visible],
                     many=True,
                 ).data,
-                "benchmark": selectors.organization_benchmark(unit_assessments=units),
+                "benchmark": found.benchmark,
             }
         )
 

@@ -37,3 +37,42 @@ class MaturityConfig(AppConfig):
             ),
         ]:
             registry.api_urls.register(name, path(route, view, name=name), order=order)
+        _invalidate_on_changes()
+
+
+def _invalidate_on_changes() -> None:
+    """Every model a stage is computed from forgets the cached overview when it
+    changes (saved, deleted, or its goals or units changed)."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from governance.models import BusinessUnit, Membership, OrganizationRole, StrategicGoal
+    from initiatives.models import Decision, Initiative
+    from maturity.models import MaturityAssessment, MaturityCriterion
+    from policies.models import Acknowledgment, Policy, PolicyVersion
+    from sponsors.models import Sponsorship
+
+    def changed(**kwargs: object) -> None:
+        from maturity.selectors import invalidate
+
+        invalidate()
+
+    for model in (
+        BusinessUnit,
+        Membership,
+        OrganizationRole,
+        StrategicGoal,
+        Initiative,
+        Decision,
+        MaturityAssessment,
+        MaturityCriterion,
+        Policy,
+        PolicyVersion,
+        Acknowledgment,
+        Sponsorship,
+    ):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                changed, sender=model, dispatch_uid=f"maturity-{model.__name__}-{signal!r}"
+            )
+    for relation in (Initiative.goals.through, Policy.business_units.through):
+        m2m_changed.connect(changed, sender=relation, dispatch_uid=f"maturity-{relation.__name__}")

@@ -8,25 +8,37 @@ self-assessment questions come from the scope's latest recorded assessment.
 
 import datetime
 import json
+import uuid
+from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.core.cache import cache as shared_cache
+from django.db import transaction
+from django.db.models import (
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Sum,
+)
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import BusinessUnit, Membership, OrganizationRole, StrategicGoal
+from governance.models import BusinessUnit, Membership, OrganizationRole
 from initiatives.models import Decision, Initiative
-from initiatives.selectors import business_days_between
+from initiatives.selectors import business_days_between, serves_active_goal
 from maturity.models import MaturityAssessment, MaturityCriterion, MaturityStage
-from policies.models import Acknowledgment
-from policies.selectors import policies_in_force_for_unit, shown_version
+from policies.models import Acknowledgment, Policy
+from policies.selectors import policies_in_force_for_units, shown_version
+from sponsors.models import Sponsorship
 
 BENCHMARK_FILE = Path(__file__).resolve().parent / "data" / "altimeter_2012.json"
 CORE_POLICY_CATEGORIES = ("social_media", "community_response", "crisis_escalation")
@@ -36,16 +48,131 @@ STAGE_NAMES = {0: _("Not yet planning"), **{s.value: s.label for s in MaturitySt
 STAGE_KEYS = {0: "not_yet_planning", **{s.value: s.name.lower() for s in MaturityStage}}
 
 
+class Facts:
+    """Every figure the evidence reads, for every unit at once, from a fixed
+    number of aggregate queries whatever the number of initiatives: a scope
+    (a unit, or all of them) adds up its units' figures."""
+
+    def __init__(self, today: datetime.date) -> None:
+        now = timezone.now()
+        self.today = today
+        self.units = list(BusinessUnit.objects.order_by("name"))
+        self.state_counts: dict[int, Counter[str]] = defaultdict(Counter)
+        for unit_id, state, count in (
+            Initiative.objects.values_list("business_unit_id", "state")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            self.state_counts[unit_id][state] = count
+        self.submitted: dict[int, int] = dict(
+            Decision.objects.filter(transition="submit")
+            .values_list("initiative__business_unit_id")
+            .annotate(n=Count("initiative_id", distinct=True))
+            .order_by()
+        )
+        self.sponsored = set(Sponsorship.objects.values_list("business_unit_id", flat=True))
+        self.coe_leads = OrganizationRole.objects.filter(
+            role=OrganizationRole.Role.COE_LEAD
+        ).count()
+        policies = list(
+            policies_in_force_for_units(units=BusinessUnit.objects.all())
+            .prefetch_related("business_units")
+            .order_by("pk")
+        )
+        self.policies: dict[int, list[Policy]] = {}
+        for unit in self.units:
+            self.policies[unit.pk] = [
+                p
+                for p in policies
+                if not p.business_units.all()
+                or any(u.pk == unit.pk for u in p.business_units.all())
+            ]
+        self.staff: dict[int, list[int]] = defaultdict(list)
+        for unit_id, user_id in Membership.objects.values_list("business_unit_id", "user_id"):
+            self.staff[unit_id].append(user_id)
+        current = [(p.pk, shown_version(policy=p)) for p in policies]
+        self.acknowledged: dict[int, set[tuple[int, int]]] = defaultdict(set)
+        if current:
+            wanted = Q()
+            for policy_id, version in current:
+                wanted |= Q(policy_id=policy_id, version=version)
+            for user_id, policy_id, version in Acknowledgment.objects.filter(wanted).values_list(
+                "user_id", "policy_id", "version"
+            ):
+                self.acknowledged[user_id].add((policy_id, version))
+        self.recent_decisions: dict[int, int] = dict(
+            Decision.objects.filter(
+                at__gte=now - datetime.timedelta(days=180),
+                transition__in=["approve", "reject", "sponsor_approve", "sponsor_reject"],
+            )
+            .values_list("initiative__business_unit_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        self.active: dict[int, dict[str, Any]] = {
+            row["business_unit_id"]: row
+            for row in Initiative.objects.filter(state="active")
+            .values("business_unit_id")
+            .annotate(
+                total=Sum("budget"),
+                aligned=Sum("budget", filter=serves_active_goal()),
+                count=Count("id"),
+                missing_kpis=Count("id", filter=Q(kpis="")),
+            )
+            .order_by()
+        }
+        self.sponsor_decisions: dict[int, list[tuple[int, datetime.datetime]]] = defaultdict(list)
+        for initiative_id, unit_id, at in Decision.objects.filter(
+            amendment__isnull=True,
+            at__gte=now - datetime.timedelta(days=90),
+            transition__in=["sponsor_approve", "sponsor_reject"],
+        ).values_list("initiative_id", "initiative__business_unit_id", "at"):
+            self.sponsor_decisions[unit_id].append((initiative_id, at))
+        self.sponsor_waits: dict[int, list[datetime.datetime]] = defaultdict(list)
+        decided = {i for rows in self.sponsor_decisions.values() for i, _ in rows}
+        if decided:
+            for initiative_id, at in Decision.objects.filter(
+                initiative_id__in=decided, target="awaiting_sponsor", amendment__isnull=True
+            ).values_list("initiative_id", "at"):
+                self.sponsor_waits[initiative_id].append(at)
+        # Distinct lists only: a few rows, however many initiatives share them.
+        self.functions: set[str] = set()
+        for row in (
+            Initiative.objects.filter(state="active")
+            .values_list("functions", flat=True)
+            .distinct()
+            .order_by()
+        ):
+            self.functions |= set(row or [])
+        self.audiences: dict[int, set[str]] = defaultdict(set)
+        for unit_id, row in (
+            Initiative.objects.filter(state="active")
+            .values_list("business_unit_id", "audiences")
+            .distinct()
+            .order_by()
+        ):
+            self.audiences[unit_id] |= set(row or [])
+
+
 @dataclass(frozen=True)
 class Scope:
-    """A unit, or the whole organization when `unit` is None."""
+    """A unit, or the whole organization when `unit` is None, read from `facts`."""
 
     unit: BusinessUnit | None
-    today: datetime.date = field(default_factory=timezone.localdate)
+    today: datetime.date
+    facts: Facts
+
+    @property
+    def known(self) -> Facts:
+        return self.facts
 
     @property
     def units(self) -> list[BusinessUnit]:
-        return [self.unit] if self.unit else list(BusinessUnit.objects.all())
+        return [self.unit] if self.unit else self.known.units
+
+    @property
+    def unit_ids(self) -> list[int]:
+        return [u.pk for u in self.units]
 
     def initiatives(self) -> Any:
         queryset = Initiative.objects.all()
@@ -72,7 +199,8 @@ def evidence(*, key: str) -> Callable[[Check], Check]:
 
 @evidence(key="initiative_proposed")
 def _initiative_proposed(scope: Scope) -> Evidence:
-    count = scope.initiatives().filter(decisions__transition="submit").distinct().count()
+    facts = scope.known
+    count = sum(facts.submitted.get(unit_id, 0) for unit_id in scope.unit_ids)
     return Evidence(
         count > 0,
         ngettext(
@@ -86,7 +214,12 @@ def _initiative_proposed(scope: Scope) -> Evidence:
 
 @evidence(key="initiative_running")
 def _initiative_running(scope: Scope) -> Evidence:
-    count = scope.initiatives().filter(state__in=["active", "paused", "completed"]).count()
+    facts = scope.known
+    count = sum(
+        facts.state_counts[unit_id][state]
+        for unit_id in scope.unit_ids
+        for state in ("active", "paused", "completed")
+    )
     return Evidence(
         count > 0,
         ngettext("%(count)d initiative launched.", "%(count)d initiatives launched.", count)
@@ -96,7 +229,7 @@ def _initiative_running(scope: Scope) -> Evidence:
 
 @evidence(key="sponsor_assigned")
 def _sponsor_assigned(scope: Scope) -> Evidence:
-    without = [u.name for u in scope.units if not u.sponsorships.exists()]
+    without = [u.name for u in scope.units if u.pk not in scope.known.sponsored]
     if without:
         return Evidence(
             False, gettext("No executive sponsor for: %(units)s.") % {"units": ", ".join(without)}
@@ -106,23 +239,17 @@ def _sponsor_assigned(scope: Scope) -> Evidence:
 
 @evidence(key="coe_with_lead")
 def _coe_with_lead(scope: Scope) -> Evidence:
-    leads = OrganizationRole.objects.filter(role=OrganizationRole.Role.COE_LEAD).count()
+    leads = scope.known.coe_leads
     return Evidence(
         leads > 0, ngettext("%(count)d CoE lead.", "%(count)d CoE leads.", leads) % {"count": leads}
     )
-
-
-def _policies_for(unit: BusinessUnit) -> Any:
-    """Policies in force today that apply to the unit (a policy naming no unit
-    applies to all), each with its version in force."""
-    return policies_in_force_for_unit(unit_id=unit.pk)
 
 
 @evidence(key="core_policies")
 def _core_policies(scope: Scope) -> Evidence:
     missing = []
     for unit in scope.units:
-        present = set(_policies_for(unit).values_list("category", flat=True))
+        present = {p.category for p in scope.known.policies.get(unit.pk, [])}
         lacking = [c for c in CORE_POLICY_CATEGORIES if c not in present]
         if lacking:
             missing.append(
@@ -136,23 +263,16 @@ def _core_policies(scope: Scope) -> Evidence:
 
 @evidence(key="policies_acknowledged")
 def _policies_acknowledged(scope: Scope) -> Evidence:
+    facts = scope.known
     staff_total = staff_current = 0
     for unit in scope.units:
-        current = {p.pk: shown_version(policy=p) for p in _policies_for(unit)}
-        staff = list(
-            Membership.objects.filter(business_unit=unit).values_list("user_id", flat=True)
-        )
-        if not current or not staff:
-            staff_total += len(staff)
-            continue
-        acknowledged: dict[int, set[tuple[int, int]]] = {user: set() for user in staff}
-        for user, policy, version in Acknowledgment.objects.filter(
-            user_id__in=staff, policy_id__in=current
-        ).values_list("user_id", "policy_id", "version"):
-            acknowledged[user].add((policy, version))
-        wanted = set(current.items())
+        # Against the version in force today, not one scheduled later.
+        current = {(p.pk, shown_version(policy=p)) for p in facts.policies.get(unit.pk, [])}
+        staff = facts.staff.get(unit.pk, [])
         staff_total += len(staff)
-        staff_current += sum(1 for user in staff if wanted <= acknowledged[user])
+        if not current or not staff:
+            continue
+        staff_current += sum(1 for user in staff if current <= facts.acknowledged[user])
     if staff_total == 0:
         return Evidence(False, gettext("No staff in scope."))
     share = staff_current / staff_total
@@ -168,13 +288,7 @@ def _policies_acknowledged(scope: Scope) -> Evidence:
 
 @evidence(key="decided_recently")
 def _decided_recently(scope: Scope) -> Evidence:
-    since = timezone.now() - datetime.timedelta(days=180)
-    decisions = Decision.objects.filter(
-        initiative__in=scope.initiatives(),
-        at__gte=since,
-        transition__in=["approve", "reject", "sponsor_approve", "sponsor_reject"],
-    )
-    count = decisions.count()
+    count = sum(scope.known.recent_decisions.get(unit_id, 0) for unit_id in scope.unit_ids)
     return Evidence(
         count > 0,
         ngettext(
@@ -186,15 +300,14 @@ def _decided_recently(scope: Scope) -> Evidence:
     )
 
 
+def _active(scope: Scope, name: str) -> Any:
+    rows = [scope.known.active[u] for u in scope.unit_ids if u in scope.known.active]
+    return sum((row[name] or 0 for row in rows), start=0)
+
+
 @evidence(key="budget_aligned")
 def _budget_aligned(scope: Scope) -> Evidence:
-    active_goal = StrategicGoal.objects.filter(initiatives=OuterRef("pk"), active=True)
-    totals = (
-        scope.initiatives()
-        .filter(state="active")
-        .aggregate(total=Sum("budget"), aligned=Sum("budget", filter=Q(Exists(active_goal))))
-    )
-    total, aligned = totals["total"] or Decimal(0), totals["aligned"] or Decimal(0)
+    total, aligned = Decimal(_active(scope, "total")), Decimal(_active(scope, "aligned"))
     if not total:
         return Evidence(False, gettext("No active budget."))
     share = aligned / total
@@ -207,9 +320,8 @@ def _budget_aligned(scope: Scope) -> Evidence:
 
 @evidence(key="kpis_recorded")
 def _kpis_recorded(scope: Scope) -> Evidence:
-    active = scope.initiatives().filter(state="active")
-    total = active.count()
-    missing = active.filter(kpis="").count()
+    total = _active(scope, "count")
+    missing = _active(scope, "missing_kpis")
     if total == 0:
         return Evidence(False, gettext("No active initiative."))
     return Evidence(
@@ -221,27 +333,16 @@ def _kpis_recorded(scope: Scope) -> Evidence:
 
 @evidence(key="sponsor_within_sla")
 def _sponsor_within_sla(scope: Scope) -> Evidence:
-    since = timezone.now() - datetime.timedelta(days=90)
-    decisions = list(
-        Decision.objects.filter(
-            initiative__in=scope.initiatives(),
-            amendment__isnull=True,
-            at__gte=since,
-            transition__in=["sponsor_approve", "sponsor_reject"],
-        ).values_list("initiative_id", "at")
-    )
+    facts = scope.known
+    decisions = [d for unit_id in scope.unit_ids for d in facts.sponsor_decisions.get(unit_id, [])]
     if not decisions:
         return Evidence(False, gettext("No sponsor decision in the last 90 days."))
-    waits: dict[int, list[datetime.datetime]] = {}
-    for initiative_id, at in Decision.objects.filter(
-        initiative_id__in={d[0] for d in decisions},
-        target="awaiting_sponsor",
-        amendment__isnull=True,
-    ).values_list("initiative_id", "at"):
-        waits.setdefault(initiative_id, []).append(at)
     late = 0
     for initiative_id, decided_at in decisions:
-        began = max((a for a in waits.get(initiative_id, []) if a <= decided_at), default=None)
+        began = max(
+            (a for a in facts.sponsor_waits.get(initiative_id, []) if a <= decided_at),
+            default=None,
+        )
         days = (
             business_days_between(
                 start=timezone.localtime(began).date(), end=timezone.localtime(decided_at).date()
@@ -259,9 +360,7 @@ def _sponsor_within_sla(scope: Scope) -> Evidence:
 
 @evidence(key="functions_beyond_marketing")
 def _functions(scope: Scope) -> Evidence:
-    functions: set[str] = set()
-    for row in Initiative.objects.filter(state="active").values_list("functions", flat=True):
-        functions |= set(row or [])
+    functions = scope.known.functions
     return Evidence(
         len(functions) >= 4,
         gettext("Active initiatives across the organization serve %(count)d functions: %(names)s.")
@@ -272,8 +371,8 @@ def _functions(scope: Scope) -> Evidence:
 @evidence(key="audiences_beyond_customers")
 def _audiences(scope: Scope) -> Evidence:
     reached: set[str] = set()
-    for row in scope.initiatives().filter(state="active").values_list("audiences", flat=True):
-        reached |= set(row or []) & set(BEYOND_CUSTOMERS)
+    for unit_id in scope.unit_ids:
+        reached |= scope.known.audiences.get(unit_id, set()) & set(BEYOND_CUSTOMERS)
     return Evidence(
         len(reached) >= 2,
         gettext("Beyond customers, active initiatives reach: %(audiences)s; two needed.")
@@ -285,7 +384,11 @@ def _audiences(scope: Scope) -> Evidence:
 def _no_overdue_reviews(scope: Scope) -> Evidence:
     overdue: set[str] = set()
     for unit in scope.units:
-        overdue |= {p.title for p in _policies_for(unit).filter(next_review_due__lt=scope.today)}
+        overdue |= {
+            p.title
+            for p in scope.known.policies.get(unit.pk, [])
+            if p.next_review_due is not None and p.next_review_due < scope.today
+        }
     if overdue:
         return Evidence(
             False,
@@ -335,12 +438,22 @@ def latest_answers(*, unit: BusinessUnit | None) -> dict[str, bool]:
     return dict(assessment.answers) if assessment else {}
 
 
-def assess(*, unit: BusinessUnit | None, answers: dict[str, bool] | None = None) -> Assessment:
-    """The scope's stage now, with the given answers or the latest recorded ones."""
-    scope = Scope(unit)
+def assess(
+    *,
+    unit: BusinessUnit | None,
+    answers: dict[str, bool] | None = None,
+    facts: Facts | None = None,
+    criteria: list[MaturityCriterion] | None = None,
+) -> Assessment:
+    """The scope's stage now, with the given answers or the latest recorded
+    ones. `facts` and `criteria`, when given, are shared by several scopes."""
+    today = timezone.localdate()
+    scope = Scope(unit, today, facts if facts is not None else Facts(today))
     answers = latest_answers(unit=unit) if answers is None else answers
+    if criteria is None:
+        criteria = list(MaturityCriterion.objects.filter(active=True).order_by("stage", "id"))
     results = []
-    for criterion in MaturityCriterion.objects.filter(active=True).order_by("stage", "id"):
+    for criterion in criteria:
         if criterion.kind == MaturityCriterion.Kind.SELF:
             met = bool(answers.get(criterion.key, False))
             detail = (
@@ -377,6 +490,61 @@ def assess(*, unit: BusinessUnit | None, answers: dict[str, bool] | None = None)
     return Assessment(unit, stage, results, answers)
 
 
+@dataclass(frozen=True)
+class Overview:
+    """The organization's assessment, every unit's (by name) and the benchmark."""
+
+    organization: Assessment
+    units: list[Assessment]
+    benchmark: dict[str, Any]
+
+
+# Bumped by every change that can move a stage (maturity.apps connects it);
+# the overview is cached per organization under the current value.
+VERSION_KEY = "maturity:version"
+OVERVIEW_SECONDS = 3600
+
+
+def invalidate() -> None:
+    """Forget the cached overview: now, and again once the change is committed
+    (so that a reader that computed it from the data before the commit does
+    not leave its answer behind)."""
+    shared_cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: shared_cache.set(VERSION_KEY, uuid.uuid4().hex, None))
+
+
+def overview() -> Overview:
+    """Every scope's assessment and the benchmark, from one set of aggregate
+    queries, cached until a change that affects them (or the next day, or
+    the language: the details are translated)."""
+    version = shared_cache.get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, None)
+    today = timezone.localdate()
+    key = f"maturity:overview:{version}:{today.isoformat()}:{get_language()}"
+    found = shared_cache.get(key)
+    if found is not None:
+        return cast(Overview, found)
+    facts = Facts(today)
+    criteria = list(MaturityCriterion.objects.filter(active=True).order_by("stage", "id"))
+    answers: dict[int | None, dict[str, bool]] = {}
+    for unit_id, given in MaturityAssessment.objects.order_by(
+        "business_unit_id", "-at", "-id"
+    ).values_list("business_unit_id", "answers"):
+        answers.setdefault(unit_id, dict(given))
+    units = [
+        assess(unit=unit, answers=answers.get(unit.pk, {}), facts=facts, criteria=criteria)
+        for unit in facts.units
+    ]
+    result = Overview(
+        organization=assess(
+            unit=None, answers=answers.get(None, {}), facts=facts, criteria=criteria
+        ),
+        units=units,
+        benchmark=organization_benchmark(unit_assessments=units),
+    )
+    shared_cache.set(key, result, OVERVIEW_SECONDS)
+    return result
+
+
 @cache
 def benchmark() -> dict[str, Any]:
     return json.loads(BENCHMARK_FILE.read_text())
@@ -401,17 +569,17 @@ def organization_benchmark(*, unit_assessments: list[Assessment]) -> dict[str, A
         for number in range(0, 7)
     ]
     committed = Initiative.objects.filter(state__in=["approved", "active", "paused"])
-    active_goal = StrategicGoal.objects.filter(initiatives=OuterRef("pk"), active=True)
     totals = committed.aggregate(
-        total=Sum("budget"), aligned=Sum("budget", filter=Q(Exists(active_goal)))
+        total=Sum("budget"), aligned=Sum("budget", filter=serves_active_goal())
     )
-    aligned_share = float(totals["aligned"] / totals["total"]) if totals["total"] else None
+    aligned_share = float((totals["aligned"] or 0) / totals["total"]) if totals["total"] else None
     governed = sum(1 for a in unit_assessments if _met(a, "core_policies"))
     sponsored = sum(1 for a in unit_assessments if _met(a, "sponsor_assigned"))
     dated = committed.exclude(start_date=None).exclude(end_date=None)
-    long_plans = sum(
-        1 for start, end in dated.values_list("start_date", "end_date") if (end - start).days > 365
+    year_after_start = ExpressionWrapper(
+        F("start_date") + datetime.timedelta(days=365), output_field=DateField()
     )
+    long_plans = dated.filter(end_date__gt=year_after_start).count()
     findings = published["findings"]
     return {
         "source": published["source"],

@@ -87,9 +87,9 @@ def _row(assessment: selectors.Assessment, records: list[MaturityAssessment]) ->
 @login_required
 def maturity_page(request: HttpRequest) -> HttpResponse:
     """Everyone signed in sees the organization; units as far as they can see them."""
-    all_units = list(BusinessUnit.objects.order_by("name"))
-    assessments = [selectors.assess(unit=unit) for unit in all_units]
-    visible = set(access.visible_units(request.user).values_list("pk", flat=True))
+    found = selectors.overview()
+    assessments = found.units
+    visible = set(access.visible_unit_ids(request.user))
     history: dict[int | None, list[MaturityAssessment]] = {}
     for record in MaturityAssessment.objects.filter(
         business_unit__isnull=True
@@ -97,12 +97,12 @@ def maturity_page(request: HttpRequest) -> HttpResponse:
         history.setdefault(record.business_unit_id, []).append(record)
     for records in history.values():
         records.sort(key=lambda r: (r.at, r.pk))
-    organization = selectors.assess(unit=None)
+    organization = found.organization
     scopes = _assessable(request.user)
     questions = list(
         MaturityCriterion.objects.filter(active=True, kind=MaturityCriterion.Kind.SELF)
     )
-    benchmark = selectors.organization_benchmark(unit_assessments=assessments)
+    benchmark = found.benchmark
     return render(
         request,
         "maturity/maturity.html",

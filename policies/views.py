@@ -364,19 +364,25 @@ def policy_diff(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+PANEL_SIZE = 20
+
+
 def policies_panel(request: HttpRequest, roles: frozenset[str]) -> Panel | None:
     """Home panel for unit staff: the policies in force whose current version
     they have not acknowledged, each with its Acknowledge button (registered in
     PoliciesConfig.ready())."""
-    if not access.visible_units(request.user, access.PROPOSE).exists():
+    if not access.visible_unit_ids(request.user, access.PROPOSE):
         return None
     return Panel(
         "policies_to_acknowledge",
         gettext_lazy("Policies to acknowledge"),
         "policies/home/_policies_to_acknowledge.html",
         {
+            # A page at most; "All policies" lists the rest.
             "policies": selectors.with_versions(
-                policies=selectors.missing_acknowledgments(user=signed_in_user(request))
+                policies=selectors.missing_acknowledgments(user=signed_in_user(request))[
+                    :PANEL_SIZE
+                ]
             ),
             "next": request.get_full_path(),
         },

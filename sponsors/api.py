@@ -1,7 +1,6 @@
 """REST API for sponsors: the portfolio, its CSV export, delegations, the
 scoring weights and each user's notification switch."""
 
-from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
@@ -19,7 +18,6 @@ from governance.api import ActiveUserByName
 from governance.csv_export import csv_response
 from governance.requests import signed_in_user
 from initiatives.models import ScoringCriterion
-from initiatives.selectors import waiting
 from sponsors import selectors, services
 from sponsors.models import Delegation, NotificationPreference
 
@@ -81,9 +79,17 @@ class PortfolioSerializer(serializers.Serializer):
     budget_by_goal = _GoalBudget(many=True)
     aligned_budget = serializers.DecimalField(max_digits=17, decimal_places=2)
     aligned_share = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
-    without_goal = _Item(many=True)
-    awaiting_decision = _AwaitingItem(many=True)
-    overdue = _WaitingItem(many=True)
+    without_goal = _Item(many=True, help_text="The first items; `without_goal_url` lists all.")
+    without_goal_count = serializers.IntegerField()
+    without_goal_url = serializers.CharField()
+    awaiting_decision = _AwaitingItem(
+        many=True, help_text="The first items; `awaiting_decision_url` lists all."
+    )
+    awaiting_decision_count = serializers.IntegerField()
+    awaiting_decision_url = serializers.CharField()
+    overdue = _WaitingItem(many=True, help_text="The first items; `overdue_url` lists all.")
+    overdue_count = serializers.IntegerField()
+    overdue_url = serializers.CharField()
     policy_coverage = _Coverage(many=True)
     exceptions_expiring = _ExpiringException(many=True)
 
@@ -113,7 +119,11 @@ class PortfolioView(APIView):
 
     @extend_schema(parameters=[_UNIT_PARAMETER], responses=PortfolioSerializer)
     def get(self, request: Request) -> Response:
-        data = selectors.portfolio(user=request.user, units=_units(request))
+        units = _units(request)
+        narrowed = request.query_params.get("business_unit")
+        data = selectors.portfolio(
+            user=request.user, units=units, business_unit=int(narrowed) if narrowed else None
+        )
         return Response(PortfolioSerializer(data).data)
 
 
@@ -140,30 +150,8 @@ class PortfolioExportView(APIView):
 
     @extend_schema(parameters=[_UNIT_PARAMETER], responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request: Request) -> StreamingHttpResponse:
-        units = _units(request)
-        initiatives = selectors.export_initiatives(units=units)
-
-        def rows() -> Iterator[list[Any]]:
-            for item in initiatives.iterator(chunk_size=500):
-                wait = waiting(initiative=item)
-                yield [
-                    item.pk,
-                    item.title,
-                    item.business_unit.name,
-                    item.state,
-                    item.owner.get_username(),
-                    item.budget,
-                    item.risk,
-                    "; ".join(goal.title for goal in item.goals.all()),
-                    f"{item.score:.1f}",
-                    "" if wait.waiting_days is None else wait.waiting_days,
-                    "yes" if wait.overdue else "no",
-                    item.start_date or "",
-                    item.end_date or "",
-                    item.created_at.isoformat(),
-                ]
-
-        return csv_response(EXPORT_COLUMNS, rows(), "portfolio.csv")
+        rows = selectors.export_rows(units=_units(request))
+        return csv_response(EXPORT_COLUMNS, rows, "portfolio.csv")
 
 
 class DelegationSerializer(serializers.ModelSerializer):

@@ -5,23 +5,34 @@ number of initiatives."""
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, When, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.urls import reverse
 from django.utils import timezone
 
 from governance import access
 from governance.models import (
     BusinessUnit,
-    BusinessUnitUserObjectPermission,
     Membership,
-    StrategicGoal,
 )
-from initiatives.models import Initiative, State
-from initiatives.scoring import with_scores
-from initiatives.selectors import COE_STATES, Wait, waiting, with_waiting
+from initiatives.models import Decision, Initiative, State
+from initiatives.scoring import score_of, weights, with_scores
+from initiatives.selectors import (
+    COE_STATES,
+    Wait,
+    awaiting_decision_condition,
+    overdue_condition,
+    serves_active_goal,
+    waiting,
+    with_waiting,
+    without_goal_condition,
+)
 from policies.models import Acknowledgment, ExceptionState, PolicyException
 from policies.selectors import policies_in_force_for_units, shown_version
 from sponsors.models import Delegation, Sponsorship
@@ -61,7 +72,7 @@ def portfolio_units(*, user: UserLike, business_unit: int | None = None) -> Quer
     """The units a caller's portfolio covers: those they can see (a sponsor's
     units, the whole organization for the CoE and auditors, a member's own
     units), optionally narrowed to one."""
-    units = access.visible_units(user)
+    units = BusinessUnit.objects.filter(pk__in=access.visible_unit_ids(user))
     if business_unit is not None:
         units = units.filter(pk=business_unit)
     return units.order_by("name")
@@ -69,7 +80,7 @@ def portfolio_units(*, user: UserLike, business_unit: int | None = None) -> Quer
 
 def has_portfolio(*, user: UserLike) -> bool:
     """Whether the user oversees any unit, so that a portfolio page has something to show."""
-    return portfolio_units(user=user).exists()
+    return bool(access.visible_unit_ids(user))
 
 
 def sponsor_unit_roles(*, user: User, unit_ids: list[int]) -> list[tuple[int, str]]:
@@ -111,103 +122,214 @@ class SponsorDelegations:
         return delegation.sponsor.user if delegation else None
 
 
-def portfolio_initiatives(*, units: QuerySet[BusinessUnit]) -> QuerySet[Initiative]:
+def portfolio_initiatives(*, units: QuerySet[BusinessUnit] | list[int]) -> QuerySet[Initiative]:
+    if isinstance(units, list):
+        return Initiative.objects.filter(business_unit_id__in=units)
     return Initiative.objects.filter(business_unit__in=units.values("pk"))
 
 
-def export_initiatives(
-    *,
-    units: QuerySet[BusinessUnit],
-) -> "QuerySet[WithAnnotations[Initiative, Scored]]":
-    """The initiatives of the units, scored and with what their waits need, in
-    the order of the CSV export."""
-    return cast(
-        "QuerySet[WithAnnotations[Initiative, Scored]]",
-        with_scores(with_waiting(queryset=portfolio_initiatives(units=units)))
-        .select_related("business_unit", "owner")
-        .prefetch_related("goals")
-        .order_by("business_unit__name", "id"),
-    )
+EXPORT_CHUNK = 2000
+_EXPORTED = (
+    "id",
+    "title",
+    "business_unit__name",
+    "state",
+    "owner__username",
+    "budget",
+    "risk",
+    "expected_impact",
+    "effort",
+    "start_date",
+    "end_date",
+    "created_at",
+)
 
 
-def _decision_rights(user: UserLike) -> dict[str, set[int]]:
-    """Units where the user reviews, decides or signs off (own right or delegated)."""
-    rights: dict[str, set[int]] = defaultdict(set)
-    if not user.is_authenticated or not user.is_active:
-        return rights
-    for unit_id, codename in BusinessUnitUserObjectPermission.objects.filter(
-        user_id=user.pk,
-        permission__codename__in=[access.REVIEW, access.DECIDE, access.SPONSOR],
-    ).values_list("content_object_id", "permission__codename"):
-        rights[codename].add(unit_id)
-    rights[access.SPONSOR] |= set(
-        access.delegated_unit_ids(user).values_list("business_unit_id", flat=True)
+def export_rows(*, units: QuerySet[BusinessUnit]) -> Iterator[list[Any]]:
+    """Every initiative of the units as a row of the CSV export, by unit name
+    and id: read as tuples in chunks (a server-side cursor on PostgreSQL),
+    with the goals and the decisions that start a wait read once per chunk,
+    and scored as initiatives.scoring scores a page."""
+    tuples = (
+        portfolio_initiatives(units=units)
+        .order_by("business_unit__name", "id")
+        .values_list(*_EXPORTED)
+        .iterator(chunk_size=EXPORT_CHUNK)
     )
-    return rights
+    current = weights()
+    chunk: list[tuple[Any, ...]] = []
+    for row in tuples:
+        chunk.append(row)
+        if len(chunk) == EXPORT_CHUNK:
+            yield from _export_chunk(chunk, current)
+            chunk = []
+    yield from _export_chunk(chunk, current)
+
+
+def _export_chunk(chunk: list[tuple[Any, ...]], current: dict[str, Decimal]) -> Iterator[list[Any]]:
+    if not chunk:
+        return
+    ids = [row[0] for row in chunk]
+    goals: dict[int, list[tuple[str, bool]]] = defaultdict(list)
+    for initiative_id, title, active in (
+        Initiative.goals.through.objects.filter(initiative_id__in=ids)
+        .order_by("strategicgoal__title", "strategicgoal_id")
+        .values_list("initiative_id", "strategicgoal__title", "strategicgoal__active")
+    ):
+        goals[initiative_id].append((title, active))
+    pending = [row[0] for row in chunk if row[3] in PENDING]
+    waits: dict[int, dict[str, Any]] = defaultdict(dict)
+    if pending:
+        # Oldest first, so that the latest of each kind is the one kept.
+        for initiative_id, transition, target, at in (
+            Decision.objects.filter(initiative_id__in=pending, amendment__isnull=True)
+            .order_by("at", "id")
+            .values_list("initiative_id", "transition", "target", "at")
+        ):
+            if transition == "submit":
+                waits[initiative_id]["submitted_at"] = at
+            if target == State.AWAITING_SPONSOR:
+                waits[initiative_id]["sponsor_wait_from"] = at
+    today = timezone.localdate()
+    for (
+        pk,
+        title,
+        unit_name,
+        state,
+        owner,
+        budget,
+        risk,
+        impact,
+        effort,
+        start_date,
+        end_date,
+        created_at,
+    ) in chunk:
+        mine = goals.get(pk, [])
+        wait = waiting(initiative=_Waiting(state, **waits.get(pk, {})), today=today)
+        score = score_of(
+            aligned=any(active for _title, active in mine),
+            expected_impact=impact,
+            budget=budget,
+            risk=risk,
+            effort=effort,
+            current=current,
+        )
+        yield [
+            pk,
+            title,
+            unit_name,
+            state,
+            owner,
+            budget,
+            risk,
+            "; ".join(title for title, _active in mine),
+            f"{score:.1f}",
+            "" if wait.waiting_days is None else wait.waiting_days,
+            "yes" if wait.overdue else "no",
+            start_date or "",
+            end_date or "",
+            created_at.isoformat(),
+        ]
+
+
+@dataclass(frozen=True)
+class _Waiting:
+    """What `waiting` reads of an initiative."""
+
+    state: str
+    submitted_at: datetime.datetime | None = None
+    sponsor_wait_from: datetime.datetime | None = None
+
+
+# The items a portfolio shows of each of its lists; the count says how many
+# there are, and a link opens the initiative list filtered to all of them.
+LIST_SIZE = 10
+
+
+def _list_url(attention: str, business_unit: int | None) -> str:
+    query = f"?attention={attention}"
+    if business_unit is not None:
+        query += f"&business_unit={business_unit}"
+    return reverse("initiatives:list") + query
 
 
 def awaiting_decision(
-    *, user: UserLike, units: QuerySet[BusinessUnit]
+    *, user: UserLike, units: QuerySet[BusinessUnit] | list[int], limit: int | None = LIST_SIZE
 ) -> "list[WithAnnotations[Initiative, _AwaitingDecision]]":
-    """Initiatives waiting for a decision the user may take, oldest wait first,
-    each with its score and its rank by score among them (1 is the highest)."""
-    rights = _decision_rights(user)
-    reviewable = rights[access.REVIEW]
-    decidable = rights[access.DECIDE]
-    signable = rights[access.SPONSOR]
-    query = (
-        Q(state=State.SUBMITTED, business_unit__in=reviewable)
-        | Q(state=State.IN_REVIEW, business_unit__in=reviewable | decidable)
-        | Q(state=State.AWAITING_SPONSOR, business_unit__in=signable)
+    """Initiatives waiting for a decision the user may take, oldest wait first
+    (at most `limit`), each with its score and its rank by score among all of
+    them (1 is the highest), ranked in the database."""
+    queryset = (
+        with_scores(
+            with_waiting(
+                queryset=portfolio_initiatives(units=units).filter(
+                    awaiting_decision_condition(user=user)
+                )
+            )
+        )
+        .annotate(
+            priority_rank=Window(RowNumber(), order_by=[F("score").desc(), F("id").asc()]),
+            waiting_since=Coalesce(
+                Case(
+                    When(state=State.AWAITING_SPONSOR, then=F("sponsor_wait_from")),
+                    default=F("submitted_at"),
+                ),
+                F("created_at"),
+            ),
+        )
+        .select_related("business_unit", "owner")
+        .order_by("waiting_since", "id")
     )
     items = cast(
         "list[WithAnnotations[Initiative, _AwaitingDecision]]",
-        list(
-            with_scores(with_waiting(queryset=portfolio_initiatives(units=units).filter(query)))
-            .exclude(Q(owner_id=user.pk) & ~Q(state=State.SUBMITTED))
-            .select_related("business_unit", "owner")
-        ),
+        list(queryset if limit is None else queryset[:limit]),
     )
-    for rank, item in enumerate(sorted(items, key=lambda i: (-i.score, i.pk)), start=1):
-        item.priority_rank = rank
     for item in items:
         item.wait = waiting(initiative=item)
-    items.sort(key=lambda i: (_waiting_since(i), i.pk))
     return items
 
 
-def _waiting_since(initiative: Any) -> Any:
-    since = (
-        initiative.sponsor_wait_from
-        if initiative.state == State.AWAITING_SPONSOR
-        else initiative.submitted_at
+def overdue_items(
+    *, units: QuerySet[BusinessUnit] | list[int], limit: int | None = LIST_SIZE
+) -> "list[WithAnnotations[Initiative, Overdue]]":
+    """Initiatives past their review target, longest wait first (at most
+    `limit`); decided in the database."""
+    queryset = (
+        _overdue(units).select_related("business_unit", "owner").order_by("waiting_since", "id")
     )
-    return since or initiative.created_at
-
-
-def overdue_items(*, units: QuerySet[BusinessUnit]) -> "list[WithAnnotations[Initiative, Overdue]]":
     items = cast(
         "list[WithAnnotations[Initiative, Overdue]]",
-        list(
-            with_waiting(
-                queryset=portfolio_initiatives(units=units).filter(state__in=PENDING)
-            ).select_related("business_unit", "owner")
-        ),
+        list(queryset if limit is None else queryset[:limit]),
     )
-    overdue = []
     for item in items:
         item.wait = waiting(initiative=item)
-        if item.wait.overdue:
-            overdue.append(item)
-    # An overdue item has waited a number of days.
-    overdue.sort(key=lambda i: (-(i.wait.waiting_days or 0), i.pk))
-    return overdue
+    return items
 
 
-def portfolio(*, user: UserLike, units: QuerySet[BusinessUnit]) -> dict[str, Any]:
-    """The figures of the portfolio of `units`, as seen by `user`."""
+def _overdue(units: QuerySet[BusinessUnit] | list[int]) -> QuerySet[Initiative]:
+    return (
+        with_waiting(queryset=portfolio_initiatives(units=units).filter(state__in=PENDING))
+        .filter(overdue_condition())
+        .annotate(
+            waiting_since=Case(
+                When(state=State.AWAITING_SPONSOR, then=F("sponsor_wait_from")),
+                default=F("submitted_at"),
+            )
+        )
+    )
+
+
+def portfolio(
+    *, user: UserLike, units: QuerySet[BusinessUnit], business_unit: int | None = None
+) -> dict[str, Any]:
+    """The figures of the portfolio of `units`, as seen by `user`: counts and
+    sums in the database; of the initiatives awaiting the user, overdue or
+    without a goal, the count, the first LIST_SIZE and a link to all of them
+    (`business_unit`: the one unit the portfolio was narrowed to)."""
     unit_rows = list(units.values("id", "name"))
-    initiatives = portfolio_initiatives(units=units)
+    unit_ids = [row["id"] for row in unit_rows]
+    initiatives = portfolio_initiatives(units=unit_ids)
     committed = initiatives.filter(state__in=COMMITTED)
 
     by_state = dict.fromkeys(State.values, 0)
@@ -225,17 +347,14 @@ def portfolio(*, user: UserLike, units: QuerySet[BusinessUnit]) -> dict[str, Any
         .annotate(total=Sum("budget"))
         .order_by("-total", "goals__title")
     )
-    active_goal = StrategicGoal.objects.filter(initiatives=OuterRef("pk"), active=True)
     totals = committed.aggregate(
-        total=Sum("budget"), aligned=Sum("budget", filter=Q(Exists(active_goal)))
+        total=Sum("budget"), aligned=Sum("budget", filter=serves_active_goal())
     )
     total = totals["total"] or Decimal(0)
     aligned = totals["aligned"] or Decimal(0)
-    without_goal = list(
-        initiatives.filter(goals__isnull=True)
-        .select_related("business_unit")
-        .order_by("created_at", "id")
-    )
+    without_goal = initiatives.filter(without_goal_condition())
+    awaiting = portfolio_initiatives(units=unit_ids).filter(awaiting_decision_condition(user=user))
+    single = business_unit
     return {
         "business_units": unit_rows,
         "counts_by_state": by_state,
@@ -255,9 +374,17 @@ def portfolio(*, user: UserLike, units: QuerySet[BusinessUnit]) -> dict[str, Any
         ],
         "aligned_budget": aligned,
         "aligned_share": (aligned / total).quantize(Decimal("0.0001")) if total else None,
-        "without_goal": without_goal,
-        "awaiting_decision": awaiting_decision(user=user, units=units),
-        "overdue": overdue_items(units=units),
+        "without_goal": list(
+            without_goal.select_related("business_unit").order_by("created_at", "id")[:LIST_SIZE]
+        ),
+        "without_goal_count": without_goal.count(),
+        "without_goal_url": _list_url("without_goal", single),
+        "awaiting_decision": awaiting_decision(user=user, units=unit_ids),
+        "awaiting_decision_count": awaiting.count(),
+        "awaiting_decision_url": _list_url("awaiting", single),
+        "overdue": overdue_items(units=unit_ids),
+        "overdue_count": _overdue(unit_ids).count(),
+        "overdue_url": _list_url("overdue", single),
         "policy_coverage": policy_coverage(units=units),
         "exceptions_expiring": expiring_exceptions(units=units),
     }

@@ -54,7 +54,9 @@ def portfolio(request: HtmxHttpRequest) -> HttpResponse:
             raise Http404("No such business unit in your portfolio.")
         unit = form.cleaned_data["business_unit"]
         units = selectors.portfolio_units(user=request.user, business_unit=unit.pk)
-    data = selectors.portfolio(user=request.user, units=units)
+    data = selectors.portfolio(
+        user=request.user, units=units, business_unit=unit.pk if unit is not None else None
+    )
     states = [
         (state, STATE_LABELS[state], count) for state, count in data["counts_by_state"].items()
     ]

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from governance.models import BusinessUnit
 from maturity import selectors
 
 
@@ -12,12 +11,9 @@ class Command(BaseCommand):
     help = "Print each unit's and the organization's maturity stage, and what the next stage needs."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        unit_rows = [
-            (unit.name, selectors.assess(unit=unit))
-            for unit in BusinessUnit.objects.order_by("name")
-        ]
-        units = [assessment for _name, assessment in unit_rows]
-        rows = [*unit_rows, ("Organization", selectors.assess(unit=None))]
+        found = selectors.overview()
+        unit_rows = [(a.unit.name if a.unit else "", a) for a in found.units]
+        rows = [*unit_rows, ("Organization", found.organization)]
         width = max(len(name) for name, _ in rows)
         self.stdout.write(f"{'Scope':<{width}}  {'Stage':<18}  Missing for the next stage")
         self.stdout.write(f"{'-' * width}  {'-' * 18}  {'-' * 40}")
@@ -27,7 +23,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{name:<{width}}  {stage:<18}  {missing}")
         self.stdout.write("")
         self.stdout.write("Units by stage, beside the published survey:")
-        bench = selectors.organization_benchmark(unit_assessments=units)
+        bench = found.benchmark
         for row in bench["distribution"]:
             survey = "" if row["survey_share"] is None else f"{row['survey_share']:.0%}"
             self.stdout.write(
