@@ -89,3 +89,19 @@ def check_broker(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
             )
         ]
     return []
+
+
+@register(deploy=True)
+def check_shared_cache(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
+    """In production, every app server process reads and clears one cache."""
+    if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+        return [
+            Warning(
+                "No DJANGO_CACHE_URL: each process keeps its own cache, so a change made "
+                "through one process may show in the maturity overview of another only "
+                "after an hour.",
+                hint="Set DJANGO_CACHE_URL to a Redis database every app server reaches.",
+                id="governance.W002",
+            )
+        ]
+    return []

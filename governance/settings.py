@@ -277,6 +277,18 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# The cache: what one process computes for all (the maturity overview, sign-in
+# rate limits) must be shared by every app server, so production sets a Redis
+# URL (e.g. redis://127.0.0.1:6379/1). Unset: each process keeps its own.
+_cache_url = env_secret("DJANGO_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        if _cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # Background jobs (governance.celery): notification email, the daily digests,
 # policy review reminders and audit checkpoints. Without a broker, a task runs in
 # the process that enqueued it, right after the commit (the demo, the tests).

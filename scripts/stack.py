@@ -154,6 +154,7 @@ def stack(prefix: str, **env: str) -> Iterator[Stack]:
         settings = production_env(
             DATABASE_URL=database_url,
             DJANGO_CELERY_BROKER_URL=REDIS_URL,
+            DJANGO_CACHE_URL=REDIS_URL,
             DJANGO_CELERY_QUEUE=queue,
             DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
             DJANGO_EMAIL_HOST="127.0.0.1",

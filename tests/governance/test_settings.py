@@ -100,6 +100,7 @@ DEPLOYED = PRODUCTION | {
     "DJANGO_SECURE_PROXY_SSL_HEADER": "on",
     "DATABASE_URL": "postgres://governance@db.example.org:5432/governance",
     "DJANGO_CELERY_BROKER_URL": "redis://redis.example.org:6379/0",
+    "DJANGO_CACHE_URL": "redis://redis.example.org:6379/1",
 }
 
 
@@ -203,3 +204,20 @@ def test_check_deploy_warns_when_no_broker_is_configured() -> None:
         timeout=120,
     )
     assert "governance.W001" in result.stderr
+
+
+def test_check_deploy_warns_when_no_shared_cache_is_configured() -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.pop("DATABASE_URL", None)
+    without_cache = {k: v for k, v in DEPLOYED.items() if k != "DJANGO_CACHE_URL"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=environment | without_cache,
+        check=False,
+        timeout=120,
+    )
+    assert "governance.W002" in result.stderr
+    assert "governance.W001" not in result.stderr
