@@ -2,12 +2,13 @@
 and saying nothing a stranger could use beyond which part is down.
 
 /healthz: the process answers (no database). /readyz: it can serve, i.e. the
-database answers, every migration is applied, and the broker (when one is
-configured) accepts a connection; otherwise 503 naming the failing part."""
+database answers, every migration is applied, and the broker and the shared
+cache (when configured) answer; otherwise 503 naming the failing part."""
 
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
@@ -62,10 +63,22 @@ def _broker() -> str | None:
     return None
 
 
+def _cache() -> str | None:
+    if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+        # No shared cache configured: each process keeps its own.
+        return None
+    try:
+        cache.get("readyz")
+    except Exception:
+        logger.warning("Readiness: the shared cache cannot be reached.", exc_info=True)
+        return "cache"
+    return None
+
+
 @never_cache
 @require_GET
 def readyz(request: HttpRequest) -> JsonResponse:
-    failing = [part for part in (_database(), _broker()) if part]
+    failing = [part for part in (_database(), _broker(), _cache()) if part]
     if failing:
         return JsonResponse({"status": "unavailable", "failing": failing}, status=503)
     return JsonResponse({"status": "ok"})

@@ -49,6 +49,25 @@ def test_readyz_names_the_broker_when_it_cannot_be_reached(
     assert response.json() == {"status": "unavailable", "failing": ["broker"]}
 
 
+def test_readyz_names_the_shared_cache_when_it_cannot_be_reached(
+    db: None, client: Client, settings: Any
+) -> None:
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/12",
+        }
+    }
+    try:
+        response = client.get("/readyz")
+    finally:
+        caches["default"].close()
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "failing": ["cache"]}
+
+
 def test_readyz_is_ready_with_a_reachable_broker(db: None, client: Client, settings: Any) -> None:
     if not redis_up():
         pytest.skip("Redis is not reachable on 127.0.0.1:6379")
