@@ -95,6 +95,11 @@ def drive(api: Api, servers: list[str], rounds: int) -> list[str]:
     marketing = next(u["id"] for u in units["results"] if u["name"] == "Marketing")
     status, goals = api.call(servers[0], "marketing_lead", "GET", "goals/")
     goal = goals["results"][0]["id"]
+    # A submitter first acknowledges the policies in force for the unit.
+    status, policies = api.call(servers[0], "marketing_lead", "GET", "policies/?page_size=200")
+    for policy in policies["results"]:
+        if policy["in_force"] and not policy["acknowledged"]:
+            api.call(servers[1], "marketing_lead", "POST", f"policies/{policy['id']}/acknowledge/")
     with ThreadPoolExecutor(CLIENTS) as pool:
         for number in range(rounds):
             here = servers[number % 2]
@@ -118,13 +123,16 @@ def drive(api: Api, servers: list[str], rounds: int) -> list[str]:
                 failures.append(f"round {number}: create answered {status}")
                 continue
             pk = created["id"]
-            api.call(
+            status, _ = api.call(
                 servers[1 - number % 2],
                 "marketing_lead",
                 "POST",
                 f"initiatives/{pk}/transitions/submit/",
                 {},
             )
+            if status != 200:
+                failures.append(f"round {number}: submit answered {status}")
+                continue
             api.call(here, "coe_analyst", "POST", f"initiatives/{pk}/transitions/start_review/", {})
 
             def attempt(client: int, pk: int = pk) -> tuple[int, str]:
