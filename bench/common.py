@@ -20,6 +20,10 @@ def setup() -> None:
     os.environ.setdefault("DJANGO_DEBUG", "false")
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost")
+    # Plain HTTP in process: no redirect to HTTPS, cookies sent without TLS.
+    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "off")
+    os.environ.setdefault("DJANGO_SESSION_COOKIE_SECURE", "off")
+    os.environ.setdefault("DJANGO_CSRF_COOKIE_SECURE", "off")
     import django
 
     django.setup()
