@@ -380,11 +380,7 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {k: v or None for k, v in _throttle_r
 REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES or None
 # The schema and its reference need a signed-in user unless this is on.
 API_DOCS_PUBLIC = env_bool("DJANGO_API_DOCS_PUBLIC", False)
-SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = (
-    ["rest_framework.permissions.AllowAny"]
-    if API_DOCS_PUBLIC
-    else ["rest_framework.permissions.IsAuthenticated"]
-)
+SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["governance.api.SchemaReaders"]
 
 # Sessions end this many hours after sign-in, whatever the activity.
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_HOURS", 8) * 3600

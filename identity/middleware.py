@@ -14,7 +14,14 @@ from governance import access
 
 # What a user who must set up MFA may still reach: setting it up, signing out,
 # the language switch and static files.
-_OPEN_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/logout/", "/i18n/", "/static/")
+_OPEN_PREFIXES = (
+    "/accounts/2fa/",
+    "/accounts/reauthenticate/",
+    "/accounts/logout/",
+    "/logout/",
+    "/i18n/",
+    "/static/",
+)
 
 
 def mfa_required(user: User) -> bool:
