@@ -268,7 +268,9 @@ MIDDLEWARE.insert(
 # Last, as django-axes requires: it turns a lockout into the 429 answer.
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("identity.context_processors.identity")
+TEMPLATES[0]["OPTIONS"]["context_processors"] += [  # type: ignore[index]
+    "identity.context_processors.identity"
+]
 
 AUTHENTICATION_BACKENDS = [
     # Counts failures and refuses locked-out sign-ins before any password check.
@@ -309,7 +311,9 @@ SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
 SOCIALACCOUNT_STORE_TOKENS = False
-SOCIALACCOUNT_PROVIDERS: dict[str, Any] = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": []}}
+SOCIALACCOUNT_PROVIDERS: dict[str, Any] = {
+    "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": []}
+}
 if OIDC_ISSUER:
     SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"] = [
         {
@@ -391,7 +395,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # inline script or style. Sign-in forms may go on to the provider.
 _form_action = [_CSP_SELF]
 if OIDC_ISSUER:
-    from urllib.parse import urlsplit as _urlsplit  # noqa: E402
+    from urllib.parse import urlsplit as _urlsplit
 
     _issuer = _urlsplit(OIDC_ISSUER)
     _form_action.append(f"{_issuer.scheme}://{_issuer.netloc}")

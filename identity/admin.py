@@ -44,7 +44,7 @@ class RoleMappingAdmin(admin.ModelAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "token_key", "user", "created", "expiry"]
     fields = ["name", "token_key", "user", "created", "expiry"]
-    readonly_fields = fields
+    readonly_fields = ["name", "token_key", "user", "created", "expiry"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -29,9 +29,7 @@ class IdentityConfig(AppConfig):
         registry.api_routes.register(
             "api-tokens", ApiRoute("auth/tokens", api.TokenViewSet, "api-tokens"), order=90
         )
-        registry.navigation.register(
-            "tokens", NavItem("identity:tokens", _("Account")), order=90
-        )
+        registry.navigation.register("tokens", NavItem("identity:tokens", _("Account")), order=90)
         registry.navigation.register(
             "role-mappings",
             NavItem("identity:role-mappings", _("Sign-in roles"), _may_map_roles),

@@ -18,7 +18,7 @@ class LockoutBackend(AxesStandaloneBackend):
     check; every sign-in over HTTP (the page, the admin, the token API) passes
     its request and is counted."""
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,
@@ -27,7 +27,7 @@ class LockoutBackend(AxesStandaloneBackend):
     ) -> AbstractBaseUser | None:
         if request is None:
             return None
-        return super().authenticate(request, username, password, **kwargs)  # type: ignore[no-any-return]
+        return super().authenticate(request, username, password, **kwargs)
 
 
 class LocalAccountBackend(AuthenticationBackend):
@@ -35,12 +35,12 @@ class LocalAccountBackend(AuthenticationBackend):
     (LOCAL_ACCOUNTS): then only single sign-on lets anyone in. Accounts made
     at single sign-on have no usable password, so they never pass here."""
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self, request: HttpRequest | None, **credentials: Any
     ) -> AbstractBaseUser | None:
         if not settings.LOCAL_ACCOUNTS:
             return None
-        return super().authenticate(request, **credentials)  # type: ignore[no-any-return]
+        return super().authenticate(request, **credentials)
 
 
 def attempted_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:

@@ -87,7 +87,7 @@ class ApiToken(AbstractAuthToken):
     """An API token: only a digest and a short prefix (`token_key`) are kept,
     the token itself is shown once. Every token has an expiry."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name: "models.CharField[str, str]" = models.CharField(_("name"), max_length=100)
 
     class Meta:
         ordering = ["-created"]

@@ -124,25 +124,26 @@ def sso_roles_sync(*, user: User, groups: Iterable[str]) -> dict[str, list[str]]
         )
     )
     with transaction.atomic():
-        held_org = set(OrganizationRole.objects.filter(user=user).values_list("role", flat=True))
-        for role in sorted(wanted_org - held_org):
-            org_services.organization_role_grant(actor=None, user=user, role=role)
-            granted.append(str(role))
-        for role in sorted(held_org - wanted_org):
-            org_services.organization_role_revoke(
-                actor=None, user=user, role=OrganizationRole.Role(role)
-            )
-            revoked.append(str(role))
+        held_org = {
+            OrganizationRole.Role(r)
+            for r in OrganizationRole.objects.filter(user=user).values_list("role", flat=True)
+        }
+        for org_role in sorted(wanted_org - held_org):
+            org_services.organization_role_grant(actor=None, user=user, role=org_role)
+            granted.append(str(org_role))
+        for org_role in sorted(held_org - wanted_org):
+            org_services.organization_role_revoke(actor=None, user=user, role=org_role)
+            revoked.append(str(org_role))
 
         held_units = dict(
             Membership.objects.filter(user=user).values_list("business_unit_id", "role")
         )
-        for unit_id, role in sorted(wanted_units.items()):
-            if held_units.get(unit_id) != role:
+        for unit_id, unit_role in sorted(wanted_units.items()):
+            if held_units.get(unit_id) != unit_role:
                 org_services.membership_set(
-                    actor=None, user=user, business_unit=units[unit_id], role=role
+                    actor=None, user=user, business_unit=units[unit_id], role=unit_role
                 )
-                granted.append(f"{role}:{units[unit_id].slug}")
+                granted.append(f"{unit_role}:{units[unit_id].slug}")
         for unit_id in sorted(set(held_units) - set(wanted_units)):
             org_services.membership_remove(actor=None, user=user, business_unit=units[unit_id])
             revoked.append(f"{held_units[unit_id]}:{units[unit_id].slug}")
@@ -198,7 +199,7 @@ def api_token_create(
             raise Conflict(
                 gettext("You already hold %(limit)s tokens: revoke one first.") % {"limit": limit}
             )
-        ttl: datetime.timedelta = settings.REST_KNOX["TOKEN_TTL"]
+        ttl = datetime.timedelta(hours=settings.API_TOKEN_TTL_HOURS)
         if session_expiry is not None:
             ttl = min(ttl, max(session_expiry - timezone.now(), datetime.timedelta(0)))
         instance, token = ApiToken.objects.create(user=actor, expiry=ttl, name=name)

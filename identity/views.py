@@ -55,7 +55,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
         except Conflict as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, gettext("Token “%(name)s” created.") % {"name": instance.name})
+            messages.success(
+                request, gettext("Token “%(name)s” created.") % {"name": instance.name}
+            )
             form = TokenForm()
     live = ApiToken.objects.filter(user=user, expiry__gt=timezone.now()).order_by("-created")
     return render(

@@ -39,7 +39,10 @@ def test_no_template_has_inline_script_style_or_handlers() -> None:
         if path.parts[-2] == "email":
             continue
         text = path.read_text()
-        if re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)|<style|\sstyle=|\son[a-z]+=|hx-on", text):
+        if re.search(
+            r"<script(?![^>]*\bsrc=)(?![^>]*application/json)|<style|\sstyle=|\son[a-z]+=|hx-on",
+            text,
+        ):
             offending.append(str(path.relative_to(TEMPLATES)))
     assert offending == []
 
@@ -125,7 +128,9 @@ def test_a_user_with_totp_needs_the_code_on_the_page_and_the_api(
     assert client.get("/").status_code == 200
 
     api = api_client(None)
-    no_code = api.post("/api/auth/token/", {"username": "coe_lead", "password": "pw"}, format="json")
+    no_code = api.post(
+        "/api/auth/token/", {"username": "coe_lead", "password": "pw"}, format="json"
+    )
     assert no_code.status_code == 400
     assert "otp" in no_code.json()
     assert Authenticator.objects.filter(user=org.coe_lead).exists()

@@ -72,7 +72,9 @@ def test_roles_absent_from_the_claim_are_revoked_each_as_an_audit_event(mapped: 
         AuditEvent.objects.filter(actor=None, event__endswith="removed").values_list(
             "event", flat=True
         )
-    ) | set(AuditEvent.objects.filter(event="organization_role.revoked").values_list("event", flat=True))
+    ) | set(
+        AuditEvent.objects.filter(event="organization_role.revoked").values_list("event", flat=True)
+    )
     assert names == {"membership.removed", "sponsorship.removed", "organization_role.revoked"}
 
 

@@ -46,7 +46,9 @@ def test_tokens_are_stored_only_as_a_digest(org: Org) -> None:
 
 def test_a_token_past_its_expiry_answers_401(org: Org) -> None:
     token = _sign_in("old").json()["token"]
-    ApiToken.objects.filter(name="old").update(expiry=timezone.now() - datetime.timedelta(seconds=1))
+    ApiToken.objects.filter(name="old").update(
+        expiry=timezone.now() - datetime.timedelta(seconds=1)
+    )
     response = _call(token)
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Token")
@@ -67,7 +69,8 @@ def test_the_api_lists_only_your_own_tokens_without_the_secret(org: Org) -> None
     _sign_in("theirs", username="sales_lead")
     listed = api_client(org.marketing_lead).get("/api/auth/tokens/").json()["results"]
     names = {t["name"] for t in listed}
-    assert "mine" in names and "theirs" not in names
+    assert "mine" in names
+    assert "theirs" not in names
     assert all("token" not in t and "digest" not in t for t in listed)
 
 
