@@ -8,7 +8,6 @@ from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -20,7 +19,7 @@ from rest_framework.views import APIView
 
 from governance.requests import signed_in_user
 from governance.signals import TOKEN
-from identity import services
+from identity import selectors, services
 from identity.middleware import mfa_required
 from identity.models import ApiToken
 
@@ -105,9 +104,7 @@ class TokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Gen
     def get_queryset(self) -> QuerySet[ApiToken]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator
             return ApiToken.objects.none()
-        return ApiToken.objects.filter(
-            user=signed_in_user(self.request), expiry__gt=timezone.now()
-        ).order_by("-created")
+        return selectors.live_tokens(user=signed_in_user(self.request))
 
     def perform_destroy(self, instance: ApiToken) -> None:
         services.api_token_revoke(actor=signed_in_user(self.request), token=instance)

@@ -9,13 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from governance.errors import Conflict
 from governance.requests import signed_in_user
-from identity import services
+from identity import selectors, services
 from identity.forms import RoleMappingForm, TokenForm
 from identity.models import ApiToken, RoleMapping
 
@@ -59,7 +58,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 request, gettext("Token “%(name)s” created.") % {"name": instance.name}
             )
             form = TokenForm()
-    live = ApiToken.objects.filter(user=user, expiry__gt=timezone.now()).order_by("-created")
+    live = selectors.live_tokens(user=user)
     return render(
         request,
         "identity/token_list.html",
@@ -101,7 +100,7 @@ def role_mappings(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, gettext("Mapping added."))
             return redirect("identity:role-mappings")
-    mappings = RoleMapping.objects.select_related("business_unit")
+    mappings = selectors.role_mappings()
     return render(
         request,
         "identity/rolemapping_list.html",
