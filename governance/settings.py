@@ -368,19 +368,26 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "knox.auth.TokenAuthentication",
     "rest_framework.authentication.SessionAuthentication",
 ]
-# API throttling per caller (DRF), as "<number>/<second|minute|hour|day>";
-# empty: no limit of that kind. The token sign-in has its own, by address.
+
+
+# API throttling per caller (DRF), as "<number>/<second|minute|hour|day>", or
+# "off" for no limit of that kind. The token sign-in has its own, by address.
+def _rate(name: str, default: str) -> str | None:
+    raw = env_str(name, "") or default
+    return None if raw.strip().lower() == "off" else raw
+
+
 _throttle_rates = {
-    "anon": env_str("DJANGO_API_THROTTLE_ANON", "60/minute"),
-    "user": env_str("DJANGO_API_THROTTLE_USER", "1200/minute"),
-    "login": env_str("DJANGO_API_THROTTLE_LOGIN", "30/minute"),
+    "anon": _rate("DJANGO_API_THROTTLE_ANON", "60/minute"),
+    "user": _rate("DJANGO_API_THROTTLE_USER", "1200/minute"),
+    "login": _rate("DJANGO_API_THROTTLE_LOGIN", "30/minute"),
 }
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
     f"rest_framework.throttling.{kind.capitalize()}RateThrottle"
     for kind in ("anon", "user")
     if _throttle_rates[kind]
 ]
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {k: v or None for k, v in _throttle_rates.items()}
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = _throttle_rates
 REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES or None
 # The schema and its reference need a signed-in user unless this is on.
 API_DOCS_PUBLIC = env_bool("DJANGO_API_DOCS_PUBLIC", False)

@@ -77,3 +77,26 @@ def test_fewer_failures_than_the_limit_still_let_the_right_password_in(
         _page_attempt(client, "wrong")
     response = _page_attempt(client, "pw")
     assert response.status_code == 302
+
+
+def test_the_token_sign_in_is_throttled_per_address(org: Org, monkeypatch: Any) -> None:
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"login": "3/minute"})
+    for _ in range(3):
+        assert _api_attempt("pw").status_code == 200
+    assert _api_attempt("pw").status_code == 429
+    assert _api_attempt("pw", ip="10.0.3.3").status_code == 200
+
+
+def test_the_api_is_throttled_per_user(org: Org, monkeypatch: Any) -> None:
+    from rest_framework.throttling import UserRateThrottle
+
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "2/minute", "anon": None})
+    client = api_client(org.auditor)
+    assert client.get("/api/goals/").status_code == 200
+    assert client.get("/api/goals/").status_code == 200
+    throttled = client.get("/api/goals/")
+    assert throttled.status_code == 429
+    assert throttled["Retry-After"]
+    assert api_client(org.coe_lead).get("/api/goals/").status_code == 200

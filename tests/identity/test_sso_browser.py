@@ -19,7 +19,7 @@ from governance.models import AuditEvent, Membership, OrganizationRole
 from identity import services
 from identity.models import MappedRole
 from sponsors.models import Sponsorship
-from tests.browser import DESKTOP, assert_accessible, shoot
+from tests.browser import DESKTOP, assert_accessible, shoot, watch_content_security_policy
 from tests.conftest import Org
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -101,6 +101,8 @@ def test_a_provider_user_signs_in_and_holds_the_mapped_roles(
     context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
     context.set_default_timeout(15_000)
     page = context.new_page()
+    blocked: list[str] = []
+    watch_content_security_policy(page, blocked)
 
     page.goto("/login/")
     assert "script-src 'self'" in (page.request.get("/login/").headers["content-security-policy"])
@@ -125,6 +127,7 @@ def test_a_provider_user_signs_in_and_holds_the_mapped_roles(
     assert synced.new["groups"] == ["coe-leads", "marketing-leads", "sales-sponsors", "unmapped"]
     granted = AuditEvent.objects.get(event="organization_role.granted", new__user="alice")
     assert granted.actor is None
+    assert blocked == []
     context.close()
 
 
