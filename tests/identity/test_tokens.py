@@ -107,3 +107,27 @@ def test_more_tokens_than_the_limit_answer_409(org: Org, settings: Any) -> None:
     assert _sign_in("a").status_code == 200
     assert _sign_in("b").status_code == 200
     assert _sign_in("c").status_code == 409
+
+
+def test_a_single_sign_on_users_token_ends_with_their_session(org: Org) -> None:
+    from allauth.socialaccount.models import SocialAccount
+
+    SocialAccount.objects.create(user=org.marketing_lead, provider="corp", uid="ml")
+    client = signed_in(org.marketing_lead)
+    session = client.session
+    session.set_expiry(3600)
+    session.save()
+    client.post("/account/tokens/", {"name": "sso"})
+    expiry = ApiToken.objects.get(name="sso").expiry
+    assert expiry <= timezone.now() + datetime.timedelta(hours=1, seconds=5)
+
+
+def test_a_session_past_its_lifetime_signs_the_user_out(org: Org, settings: Any) -> None:
+    client = signed_in(org.marketing_lead)
+    assert client.get("/").status_code == 200
+    session = client.session
+    session.set_expiry(-1)
+    session.save()
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
