@@ -14,6 +14,7 @@ class IdentityConfig(AppConfig):
         from governance.registry import ApiRoute, NavItem
         from identity import (
             api,
+            checks,  # noqa: F401  (registers the system checks)
             schema,  # noqa: F401  (describes knox's token authentication)
             signals,  # noqa: F401  (roles at single sign-on, MFA audit)
         )

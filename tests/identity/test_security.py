@@ -144,3 +144,23 @@ def test_local_accounts_can_be_switched_off(org: Org, settings: Any, client: Cli
     assert response.status_code == 400
     assert not client.login(username="coe_lead", password="pw")
     assert 'name="password"' not in client.get("/login/").content.decode()
+
+
+def test_single_sign_on_without_client_credentials_is_refused(settings: Any) -> None:
+    from identity.checks import check_single_sign_on
+
+    settings.DEBUG = True
+    settings.OIDC_ISSUER = "https://login.example.org"
+    settings.OIDC_CLIENT_ID = ""
+    assert [m.id for m in check_single_sign_on()] == ["identity.E001"]
+    settings.OIDC_ISSUER = ""
+    settings.LOCAL_ACCOUNTS = False
+    assert [m.id for m in check_single_sign_on()] == ["identity.E002"]
+
+
+def test_a_per_process_cache_in_production_is_warned_of(settings: Any) -> None:
+    from identity.checks import check_single_sign_on
+
+    settings.DEBUG = False
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert [m.id for m in check_single_sign_on()] == ["identity.W001"]
