@@ -265,6 +265,10 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("allauth.account.middleware.AccountMiddleware") + 1,
     "identity.middleware.RequireMfaMiddleware",
 )
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("identity.middleware.RequireMfaMiddleware"),
+    "identity.middleware.SessionLifetimeMiddleware",
+)
 # Last, as django-axes requires: it turns a lockout into the 429 answer.
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 
@@ -393,7 +397,8 @@ REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES or None
 API_DOCS_PUBLIC = env_bool("DJANGO_API_DOCS_PUBLIC", False)
 SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["governance.api.SchemaReaders"]
 
-# Sessions end this many hours after sign-in, whatever the activity.
+# Sessions end this many hours after sign-in, whatever the activity
+# (identity.middleware.SessionLifetimeMiddleware).
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_HOURS", 8) * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,11 +1,14 @@
 """MFA required, enforced on the server."""
 
+import time
 from collections.abc import Callable
 
 from allauth.mfa.utils import is_mfa_enabled
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth.models import User
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -54,4 +57,25 @@ class RequireMfaMiddleware:
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=403)
             return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+
+SIGNED_IN_AT = "identity.signed_in_at"
+
+
+class SessionLifetimeMiddleware:
+    """A session ends SESSION_COOKIE_AGE after sign-in, however active it is
+    (Django's own expiry moves forward whenever the session is saved). The
+    time of sign-in is stamped by identity.signals."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            signed_in_at = request.session.setdefault(SIGNED_IN_AT, now)
+            if now - float(signed_in_at) > settings.SESSION_COOKIE_AGE:
+                logout(request)
+                return redirect_to_login(request.get_full_path())
         return self.get_response(request)

@@ -1,6 +1,7 @@
 """Receivers: a single sign-on brings the roles of the provider's groups; MFA
 set up or removed is an audit event."""
 
+import time
 from typing import Any
 
 from allauth.account.signals import user_logged_in
@@ -9,11 +10,13 @@ from allauth.mfa.signals import authenticator_added, authenticator_removed
 from allauth.socialaccount.models import SocialLogin
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.contrib.auth.signals import user_logged_in as django_user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
 
 from governance import audit
 from identity import services
+from identity.middleware import SIGNED_IN_AT
 
 
 def provider_claims(sociallogin: SocialLogin) -> dict[str, Any]:
@@ -37,6 +40,14 @@ def sync_roles_at_sso(sender: Any, request: Any, user: User, **kwargs: Any) -> N
     if sociallogin is None:
         return
     services.sso_roles_sync(user=user, groups=provider_groups(sociallogin))
+
+
+@receiver(django_user_logged_in, dispatch_uid="identity.stamp_sign_in")
+def stamp_sign_in(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
+    """The time of sign-in, from which the session's lifetime counts."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SIGNED_IN_AT] = time.time()
 
 
 @receiver(authenticator_added, dispatch_uid="identity.audit_mfa_added")

@@ -131,3 +131,17 @@ def test_a_session_past_its_lifetime_signs_the_user_out(org: Org, settings: Any)
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
+
+
+def test_an_active_session_still_ends_its_lifetime_after_sign_in(org: Org, settings: Any) -> None:
+    from identity.middleware import SIGNED_IN_AT
+
+    client = signed_in(org.marketing_lead)
+    assert client.get("/").status_code == 200
+    session = client.session
+    session[SIGNED_IN_AT] = session[SIGNED_IN_AT] - settings.SESSION_COOKIE_AGE - 1
+    session.save()
+    response = client.get("/initiatives/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+    assert client.get("/").status_code == 302
