@@ -244,7 +244,9 @@ class TwoPersonRuleSerializer(serializers.Serializer):
 
     enabled = serializers.BooleanField()
     reason = serializers.CharField(max_length=2000)
-    changed_by = serializers.CharField(source="changed_by.username", read_only=True, default=None)
+    changed_by = serializers.CharField(
+        source="changed_by.username", read_only=True, default=None, allow_null=True
+    )
     changed_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
