@@ -361,6 +361,9 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 # API tokens (django-rest-knox): several per user, named, stored as a digest,
 # each with an expiry.
 KNOX_TOKEN_MODEL = "identity.ApiToken"
+# knox's own token table is replaced by identity's: its migrations would still
+# create it (with a key to the users, which then blocks emptying that table).
+MIGRATION_MODULES = {"knox": None}
 API_TOKEN_TTL_HOURS = env_int("DJANGO_API_TOKEN_TTL_HOURS", 10)
 REST_KNOX = {
     "TOKEN_TTL": _datetime.timedelta(hours=API_TOKEN_TTL_HOURS),

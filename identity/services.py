@@ -203,10 +203,11 @@ def api_token_create(
         if session_expiry is not None:
             ttl = min(ttl, max(session_expiry - timezone.now(), datetime.timedelta(0)))
         instance, token = ApiToken.objects.create(user=actor, expiry=ttl, name=name)
+        # Recorded on the holder: a token's own key is its digest, kept out of the log.
         audit.record(
             audit.Event.API_TOKEN_CREATED,
             actor=actor,
-            obj=instance,
+            obj=actor,
             new={"name": instance.name, "token_key": instance.token_key, "expiry": instance.expiry},
         )
     return instance, token
@@ -220,7 +221,7 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> None:
         audit.record(
             audit.Event.API_TOKEN_REVOKED,
             actor=actor,
-            obj=token,
+            obj=actor,
             old={"name": token.name, "token_key": token.token_key, "expiry": token.expiry},
         )
         token.delete()
