@@ -63,6 +63,18 @@ class IsAuthenticatedActiveUser(permissions.BasePermission):
         return bool(user and user.is_authenticated and user.is_active)
 
 
+class SchemaReaders(permissions.BasePermission):
+    """Who may read the OpenAPI schema and its reference: signed-in users,
+    or everyone when API_DOCS_PUBLIC is on."""
+
+    def has_permission(self, request: Request, view: "APIView") -> bool:
+        from django.conf import settings
+
+        return bool(settings.API_DOCS_PUBLIC) or IsAuthenticatedActiveUser().has_permission(
+            request, view
+        )
+
+
 class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"

@@ -91,6 +91,13 @@ class Event(StrEnum):
     NOTIFICATIONS_CHANGED = "notifications.changed"
     MATURITY_ASSESSED = "maturity.assessed"
     MATURITY_CRITERION_CHANGED = "maturity.criterion_changed"
+    ROLE_MAPPING_CREATED = "role_mapping.created"
+    ROLE_MAPPING_DELETED = "role_mapping.deleted"
+    SSO_ROLES_SYNCED = "auth.sso_roles_synced"
+    API_TOKEN_CREATED = "api_token.created"
+    API_TOKEN_REVOKED = "api_token.revoked"
+    MFA_ACTIVATED = "auth.mfa_activated"
+    MFA_DEACTIVATED = "auth.mfa_deactivated"
 
 
 Actor = User | AnonymousUser | None

@@ -65,4 +65,9 @@ class ApiSchema(AutoSchema):
             )
             answers["413"] = _error("The request body is too large.", _DETAIL)
             answers["415"] = _error("The request body's media type is not accepted.", _DETAIL)
+        if public and writes:
+            # A public write is a sign-in: refused when the account's role needs MFA first.
+            answers["403"] = _error("Signed in, but not allowed to do this.", _DETAIL)
+        # Throttled (REST_FRAMEWORK throttle rates), or sign-in locked out for a while.
+        answers["429"] = _error("Too many requests: wait as Retry-After says.", _DETAIL)
         return answers

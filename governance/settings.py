@@ -371,3 +371,200 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# --- Identity: single sign-on, local accounts with MFA, throttled sign-in, ---
+# --- expiring API tokens, session lifetime, Content-Security-Policy.       ---
+# (README "Identity" explains each setting.)
+import datetime as _datetime  # noqa: E402
+from typing import Any  # noqa: E402
+
+from csp.constants import NONE as _CSP_NONE  # noqa: E402
+from csp.constants import SELF as _CSP_SELF  # noqa: E402
+
+INSTALLED_APPS.remove("rest_framework.authtoken")
+INSTALLED_APPS += [
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
+    "axes",
+    "knox",
+    "csp",
+    "identity",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "allauth.account.middleware.AccountMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("allauth.account.middleware.AccountMiddleware") + 1,
+    "identity.middleware.RequireMfaMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("identity.middleware.RequireMfaMiddleware"),
+    "identity.middleware.SessionLifetimeMiddleware",
+)
+# Last, as django-axes requires: it turns a lockout into the 429 answer.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+
+TEMPLATES[0]["OPTIONS"]["context_processors"] += [  # type: ignore[index]
+    "identity.context_processors.identity"
+]
+
+AUTHENTICATION_BACKENDS = [
+    # Counts failures and refuses locked-out sign-ins before any password check.
+    "identity.backends.LockoutBackend",
+    # Local accounts (refuses every password when LOCAL_ACCOUNTS is off).
+    "identity.backends.LocalAccountBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+
+# Local accounts (user name and password, with MFA). Off: only single sign-on.
+LOCAL_ACCOUNTS = env_bool("DJANGO_LOCAL_ACCOUNTS", True)
+# Require TOTP for local accounts of CoE leads, auditors and staff.
+MFA_REQUIRED = env_bool("DJANGO_MFA_REQUIRED", False)
+
+# Single sign-on with one OpenID Connect provider, on when the issuer is set.
+OIDC_ISSUER = env_str("DJANGO_OIDC_ISSUER", "").rstrip("/")
+OIDC_CLIENT_ID = env_str("DJANGO_OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = env_secret("DJANGO_OIDC_CLIENT_SECRET", "")
+OIDC_PROVIDER_NAME = env_str("DJANGO_OIDC_PROVIDER_NAME", "Company sign-in")
+# The claim that lists the user's groups at the provider (mapped to roles in the product).
+OIDC_GROUPS_CLAIM = env_str("DJANGO_OIDC_GROUPS_CLAIM", "groups")
+OIDC_PROVIDER_ID = "corp"
+
+ACCOUNT_ADAPTER = "identity.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "identity.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_REDIRECT_URL = "login"
+# Signed-in sessions last SESSION_COOKIE_AGE (below), not until the browser closes.
+ACCOUNT_SESSION_REMEMBER = True
+# One lockout policy (django-axes, below): allauth's own failure limit is off.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+SOCIALACCOUNT_ONLY = not LOCAL_ACCOUNTS
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# Never match a provider's user to a local account by email (account takeover).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS: dict[str, Any] = {
+    "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": []}
+}
+if OIDC_ISSUER:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"] = [
+        {
+            "provider_id": OIDC_PROVIDER_ID,
+            "name": OIDC_PROVIDER_NAME,
+            "client_id": OIDC_CLIENT_ID,
+            "secret": OIDC_CLIENT_SECRET,
+            "settings": {"server_url": OIDC_ISSUER, "fetch_userinfo": True},
+        }
+    ]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env_str("DJANGO_MFA_TOTP_ISSUER", "Social Business Governance")
+# Local accounts have no verified email (the organization creates them).
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+MFA_ADAPTER = "identity.adapters.MfaAdapter"
+# TOTP secrets are encrypted with a key derived from this (unset: DJANGO_SECRET_KEY,
+# so changing that key then means setting up MFA again).
+MFA_SECRET_KEY = env_secret("DJANGO_MFA_SECRET_KEY", "")
+
+# Sign-in lockout (django-axes): after LOGIN_FAILURE_LIMIT failures in a row for
+# an account, or from a source address, sign-in answers 429 for the cool-off.
+LOGIN_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 10)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_HANDLER = "identity.backends.LockoutHandler"
+AXES_COOLOFF_TIME = _datetime.timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout do not extend it: it ends a cool-off after the last counted failure.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_CALLABLE = "identity.views.locked_out"
+AXES_USERNAME_CALLABLE = "identity.backends.attempted_username"
+# Proxies in front of the server that append to X-Forwarded-For (0: none, and
+# the header is ignored, as a client can set it).
+NUM_PROXIES = env_int("DJANGO_NUM_PROXIES", 0)
+AXES_IPWARE_PROXY_COUNT = NUM_PROXIES or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if NUM_PROXIES else ["REMOTE_ADDR"]
+)
+
+# API tokens (django-rest-knox): several per user, named, stored as a digest,
+# each with an expiry.
+KNOX_TOKEN_MODEL = "identity.ApiToken"
+# knox's own token table is replaced by identity's: its migrations would still
+# create it (with a key to the users, which then blocks emptying that table).
+MIGRATION_MODULES = {"knox": None}
+API_TOKEN_TTL_HOURS = env_int("DJANGO_API_TOKEN_TTL_HOURS", 10)
+REST_KNOX = {
+    "TOKEN_TTL": _datetime.timedelta(hours=API_TOKEN_TTL_HOURS),
+    "TOKEN_LIMIT_PER_USER": env_int("DJANGO_API_TOKEN_LIMIT_PER_USER", 10),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "knox.auth.TokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
+
+
+# API throttling per caller (DRF), as "<number>/<second|minute|hour|day>", or
+# "off" for no limit of that kind. The token sign-in has its own, by address.
+def _rate(name: str, default: str) -> str | None:
+    raw = env_str(name, "") or default
+    return None if raw.strip().lower() == "off" else raw
+
+
+_throttle_rates = {
+    "anon": _rate("DJANGO_API_THROTTLE_ANON", "60/minute"),
+    "user": _rate("DJANGO_API_THROTTLE_USER", "1200/minute"),
+    "login": _rate("DJANGO_API_THROTTLE_LOGIN", "30/minute"),
+}
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    f"rest_framework.throttling.{kind.capitalize()}RateThrottle"
+    for kind in ("anon", "user")
+    if _throttle_rates[kind]
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = _throttle_rates
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES or None
+# The schema and its reference need a signed-in user unless this is on.
+API_DOCS_PUBLIC = env_bool("DJANGO_API_DOCS_PUBLIC", False)
+SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["governance.api.SchemaReaders"]
+
+# Sessions end this many hours after sign-in, whatever the activity
+# (identity.middleware.SessionLifetimeMiddleware).
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_HOURS", 8) * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Content-Security-Policy: scripts and styles from our own origin only, no
+# inline script or style. Sign-in forms may go on to the provider.
+_form_action = [_CSP_SELF]
+if OIDC_ISSUER:
+    from urllib.parse import urlsplit as _urlsplit
+
+    _issuer = _urlsplit(OIDC_ISSUER)
+    _form_action.append(f"{_issuer.scheme}://{_issuer.netloc}")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_CSP_SELF],
+        "script-src": [_CSP_SELF],
+        "style-src": [_CSP_SELF],
+        "img-src": [_CSP_SELF, "data:"],
+        "font-src": [_CSP_SELF],
+        "connect-src": [_CSP_SELF],
+        "object-src": [_CSP_NONE],
+        "base-uri": [_CSP_SELF],
+        "frame-ancestors": [_CSP_NONE],
+        "form-action": _form_action,
+    }
+}

@@ -54,18 +54,32 @@ def people(browser: Browser, live_server: Any) -> Iterator[Callable[..., Page]]:
     """`people(username)`: a signed-in page for that user, each in a browser
     context of their own (separate cookies)."""
     contexts: list[BrowserContext] = []
+    blocked: list[str] = []
 
     def open_as(username: str, language: str = "en-US") -> Page:
         context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, locale=language)
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()
+        watch_content_security_policy(page, blocked)
         sign_in(page, username)
         return page
 
     yield open_as
     for context in contexts:
         context.close()
+    assert blocked == [], f"The Content-Security-Policy blocked: {blocked}"
+
+
+def watch_content_security_policy(page: Page, blocked: list[str]) -> None:
+    """Collect what the page's Content-Security-Policy refused (Chromium reports
+    each refusal on the console), so that a test fails on it."""
+
+    def on_console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            blocked.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
 
 
 def sign_in(page: Page, username: str, password: str = "pw") -> None:

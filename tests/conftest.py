@@ -11,15 +11,16 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.db import connection
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from governance import audit_guard
 from governance import services as org_services
 from governance.models import BusinessUnit, Membership, OrganizationRole, StrategicGoal
+from identity.models import ApiToken
 from initiatives import services as workflow
 from initiatives.models import Initiative
 from sponsors import services as sponsors
@@ -88,6 +89,12 @@ def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # No checkpoint file unless a test asks for one (tmp_path).
     settings.AUDIT_CHECKPOINT_FILE = ""
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles() -> None:
+    """DRF throttles and allauth's rate limits count in the cache: start each test afresh."""
+    cache.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -243,11 +250,16 @@ def signed_in(user: AbstractBaseUser) -> Client:
     return client
 
 
+def api_token(user: AbstractBaseUser) -> str:
+    """A new API token of the user (the plain token, as the sign-in returns it)."""
+    _instance, token = ApiToken.objects.create(user=user, name="tests")
+    return token
+
+
 def api_client(user: AbstractBaseUser | None) -> APIClient:
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

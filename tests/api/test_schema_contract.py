@@ -17,7 +17,6 @@ from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -25,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.conftest import Org, bring_to
+from tests.conftest import Org, api_token, bring_to
 
 ROLES = ("coe_lead", "marketing_lead", "auditor")
 # Examples per operation and role; `SCHEMA_EXAMPLES=1000 pytest tests/api` digs deeper.
@@ -57,7 +56,7 @@ def tokens(org: Org) -> Iterator[dict[str, str]]:
     # transaction, so the end of a request must not close the connection.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield {role: Token.objects.get_or_create(user=org.people[role])[0].key for role in ROLES}
+    yield {role: api_token(org.people[role]) for role in ROLES}
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 

@@ -5,7 +5,7 @@ import inspect
 
 import pytest
 
-APPS = ("initiatives", "policies", "sponsors", "maturity")
+APPS = ("initiatives", "policies", "sponsors", "maturity", "identity")
 
 
 @pytest.mark.parametrize("app", APPS)

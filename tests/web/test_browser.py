@@ -52,7 +52,7 @@ def test_a_wrong_password_shows_a_message(org: Org, browser: Browser, live_serve
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
     sign_in(page, "coe_lead", "wrong")
-    expect(page.get_by_role("alert")).to_contain_text("correct username and password")
+    expect(page.get_by_role("alert")).to_contain_text("password you specified are not correct")
     assert_accessible(page)
     shoot(page, "sign-in-failed")
     context.close()

@@ -33,13 +33,13 @@ def test_every_page_requires_sign_in(org: Org, client: Client, path: str) -> Non
 
 
 def test_sign_in_with_a_wrong_password_shows_a_message(org: Org, client: Client) -> None:
-    response = client.post("/login/", {"username": "coe_lead", "password": "wrong"})
+    response = client.post("/login/", {"login": "coe_lead", "password": "wrong"})
     assert response.status_code == 200
-    assert "Please enter a correct username and password" in response.content.decode()
+    assert "username and/or password you specified are not correct" in response.content.decode()
 
 
 def test_sign_in_lands_on_the_home_page(org: Org, client: Client) -> None:
-    response = client.post("/login/", {"username": "coe_lead", "password": "pw"}, follow=True)
+    response = client.post("/login/", {"login": "coe_lead", "password": "pw"}, follow=True)
     assert response.redirect_chain[-1][0] == "/"
     assert "Review queue" in response.content.decode()
 
