@@ -403,10 +403,8 @@ def object_codenames(user: UserLike, obj: Model) -> frozenset[str]:
 def organization_rights(user: UserLike) -> frozenset[str]:
     """The organization-wide rights of the user's organization roles, in one
     query. Superuser status gives nothing here, by design."""
-    if not user.is_authenticated or not user.is_active:
-        return frozenset()
     rights: set[str] = set()
-    for role in OrganizationRole.objects.filter(user_id=user.pk).values_list("role", flat=True):
+    for role in organization_roles(user):
         rights |= ROLE_PERMISSIONS[_ORGANIZATION_ROLES[OrganizationRole.Role(role)]].get(
             ORGANIZATION, frozenset()
         )
@@ -414,12 +412,18 @@ def organization_rights(user: UserLike) -> frozenset[str]:
 
 
 def organization_roles(user: UserLike) -> frozenset[str]:
-    """The organization-wide roles (OrganizationRole.Role values) the user holds."""
+    """The organization-wide roles (OrganizationRole.Role values) the user holds,
+    in one query; kept on the user object until the next write (see `unit_rights`)."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
-    return frozenset(
+    cached = getattr(user, "_organization_roles_cache", None)
+    if cached is not None and cached[0] == _generation[0]:
+        return frozenset(cached[1])
+    roles = frozenset(
         OrganizationRole.objects.filter(user_id=user.pk).values_list("role", flat=True)
     )
+    user._organization_roles_cache = (_generation[0], roles)  # type: ignore[attr-defined]
+    return roles
 
 
 def is_auditor_or_coe_lead(user: UserLike) -> bool:

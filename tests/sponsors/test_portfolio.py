@@ -175,7 +175,9 @@ def test_portfolio_queries_do_not_grow_with_the_portfolio(org: Org) -> None:
 
     small, large = measure(10), measure(1000)
     assert small == large
-    assert large <= 20
+    # 19 for the portfolio, and 2 for the token: knox reads the token, then the
+    # holder's other tokens to clear the expired ones.
+    assert large <= 21
 
 
 def _published(org: Org, units: list) -> Any:
