@@ -121,10 +121,10 @@ class Stack:
         """The demo organization (forced: DEBUG is off), and an API token per user."""
         manage("seed_demo", "--force", "-v", "0", env=self.env, quiet=True)
         code = (
-            "import json; from rest_framework.authtoken.models import Token; "
+            "import json; from identity.services import api_token_create; "
             "from django.contrib.auth import get_user_model; "
             f"users = get_user_model().objects.filter(username__in={list(USERS)!r}); "
-            "print(json.dumps({u.username: Token.objects.get_or_create(user=u)[0].key "
+            "print(json.dumps({u.username: api_token_create(actor=u, name='two-node')[1] "
             "for u in users}))"
         )
         out = manage("shell", "-v", "0", "-c", code, env=self.env, quiet=True)
