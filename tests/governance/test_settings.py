@@ -190,34 +190,27 @@ def run_shell(code: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_check_deploy_warns_when_no_broker_is_configured() -> None:
+def check_deploy_without(name: str) -> str:
+    """What `check --deploy` prints with the documented settings less `name`."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     environment.pop("DATABASE_URL", None)
-    without_broker = {k: v for k, v in DEPLOYED.items() if k != "DJANGO_CELERY_BROKER_URL"}
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env=environment | without_broker,
+        env=environment | {k: v for k, v in DEPLOYED.items() if k != name},
         check=False,
         timeout=120,
     )
-    assert "governance.W001" in result.stderr
+    return result.stderr
+
+
+def test_check_deploy_warns_when_no_broker_is_configured() -> None:
+    assert "governance.W001" in check_deploy_without("DJANGO_CELERY_BROKER_URL")
 
 
 def test_check_deploy_warns_when_no_shared_cache_is_configured() -> None:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    environment.pop("DATABASE_URL", None)
-    without_cache = {k: v for k, v in DEPLOYED.items() if k != "DJANGO_CACHE_URL"}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=environment | without_cache,
-        check=False,
-        timeout=120,
-    )
-    assert "governance.W002" in result.stderr
-    assert "governance.W001" not in result.stderr
+    printed = check_deploy_without("DJANGO_CACHE_URL")
+    assert "governance.W002" in printed
+    assert "governance.W001" not in printed
