@@ -6,13 +6,20 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from governance.forms import DateInput
 from governance.models import BusinessUnit, StrategicGoal
-from initiatives.models import EDITABLE_FIELDS, Audience, Function, Initiative, State
-from initiatives.selectors import SORTS
+from initiatives.models import (
+    AMENDABLE_FIELDS,
+    EDITABLE_FIELDS,
+    Audience,
+    Function,
+    Initiative,
+    State,
+)
+from initiatives.selectors import SORTS, TRANSITIONS
 
 # The label of every field a person sees, in forms and in the field history.
 FIELD_LABELS = {
@@ -127,6 +134,74 @@ class InitiativeForm(forms.ModelForm):
             self.add_error(None, error.messages)
 
 
+class AmendmentForm(forms.ModelForm):
+    """Propose an amendment: the amendable fields, prefilled with the current
+    values, and the reason. Only the fields whose value changes are proposed."""
+
+    audiences = forms.MultipleChoiceField(
+        choices=Audience.choices,
+        required=False,
+        label=FIELD_LABELS["audiences"],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    channels = ChannelsField(
+        required=False,
+        label=FIELD_LABELS["channels"],
+        help_text=_("Separated by commas, for example: Instagram, LinkedIn"),
+    )
+    reason = forms.CharField(
+        max_length=5000,
+        label=_("Why it should change"),
+        help_text=_("The reviewers read this first."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    class Meta:
+        model = Initiative
+        fields = list(AMENDABLE_FIELDS)
+        labels = FIELD_LABELS
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "goals": forms.CheckboxSelectMultiple,
+            "kpis": forms.Textarea(attrs={"rows": 3}),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+        }
+        localized_fields = ["budget"]
+
+    def __init__(self, data: Any = None, *, instance: Initiative, **kwargs: Any) -> None:
+        # The form checks a copy: an amendment changes nothing until it is approved.
+        super().__init__(data, instance=copy.copy(instance), **kwargs)
+        self.current = instance
+        goals = cast(forms.ModelMultipleChoiceField, self.fields["goals"])
+        # Active goals, and those the initiative serves already (kept unless unticked).
+        goals.queryset = StrategicGoal.objects.filter(
+            Q(active=True) | Q(pk__in=instance.goals.values("pk"))
+        )
+        # A summary can be changed, not cleared.
+        self.fields["summary"].required = True
+
+    def changes(self) -> dict[str, Any]:
+        """The proposed values of the fields that differ from the current ones."""
+        changed: dict[str, Any] = {}
+        for field in AMENDABLE_FIELDS:
+            new = self.cleaned_data[field]
+            if field == "goals":
+                if {g.pk for g in new} != set(self.current.goals.values_list("pk", flat=True)):
+                    changed[field] = list(new)
+            elif new != getattr(self.current, field):
+                changed[field] = new
+        return changed
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Show a service's ValidationError on the fields it names."""
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        else:
+            self.add_error(None, error.messages)
+
+
 class TransitionForm(forms.Form):
     """The comment, and the confirmation of a transition that cannot be undone."""
 
@@ -152,6 +227,62 @@ class TransitionForm(forms.Form):
             self.add_error("comment", _("A comment is required for this decision."))
         if self.needs_confirm and not data.get("confirm"):
             self.add_error("confirm", _("Tick the box to confirm."))
+        return data
+
+
+# The most items one bulk decision takes (the API's limit).
+BULK_MAX_ITEMS = 200
+
+
+class IdListField(forms.Field):
+    """The ids of the ticked items (checkboxes named alike)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        if not value:
+            return []
+        try:
+            return list(dict.fromkeys(int(v) for v in value))
+        except (TypeError, ValueError):
+            raise ValidationError(_("Choose initiatives from the list."), code="invalid") from None
+
+    def validate(self, value: Any) -> None:
+        if not value:
+            raise ValidationError(_("Select at least one initiative."), code="required")
+        if len(value) > BULK_MAX_ITEMS:
+            raise ValidationError(
+                _("Select at most %(max)d initiatives at once.") % {"max": BULK_MAX_ITEMS},
+                code="max",
+            )
+
+
+class BulkDecisionForm(forms.Form):
+    """One decision, with its comment, on the ticked initiatives."""
+
+    ids = IdListField(label=_("Initiatives"))
+    transition = forms.ChoiceField(label=_("Decision"))
+    comment = forms.CharField(
+        required=False,
+        max_length=5000,
+        label=_("Comment"),
+        help_text=_("Recorded with each decision. Required to request changes or to reject."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, decisions: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["transition"]).choices = [
+            ("", _("Choose a decision")),
+            *decisions,
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        name = data.get("transition")
+        if name and TRANSITIONS[name].comment_required and not data.get("comment", "").strip():
+            self.add_error("comment", _("A comment is required for this decision."))
         return data
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from governance import access, transitions
 from governance.transitions import Rule
-from initiatives.models import Amendment, Decision, Initiative, State
+from initiatives.models import PENDING_AMENDMENT_STATES, Amendment, Decision, Initiative, State
 from initiatives.scoring import with_scores
 
 UserLike = User | AnonymousUser
@@ -138,6 +138,16 @@ def last_approval(*, initiative: Initiative) -> Decision | None:
 
 def amendments_of(*, initiative: Initiative) -> QuerySet[Amendment]:
     return initiative.amendments.select_related("proposed_by").order_by("-created_at", "-id")
+
+
+def pending_amendment(*, initiative: Initiative) -> Amendment | None:
+    """The initiative's amendment under review, if any (there is at most one)."""
+    return (
+        amendments_of(initiative=initiative)
+        .filter(state__in=PENDING_AMENDMENT_STATES)
+        .select_related("initiative__business_unit", "initiative__owner")
+        .first()
+    )
 
 
 def visible_amendments(*, user: UserLike) -> QuerySet[Amendment]:

@@ -34,7 +34,17 @@ from initiatives.forms import (
     InitiativeForm,
     TransitionForm,
 )
-from initiatives.models import Audience, Function, Initiative, Risk, State
+from initiatives.models import (
+    AMENDABLE_FIELDS,
+    AMENDABLE_STATES,
+    Amendment,
+    Audience,
+    Decision,
+    Function,
+    Initiative,
+    Risk,
+    State,
+)
 
 PAGE_SIZE = 25
 QUEUE_PAGE_SIZE = 25
@@ -133,33 +143,46 @@ def initiative_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _history(initiative: Initiative) -> list[dict[str, Any]]:
-    """Each history row, newest first, with what changed against the one before."""
-    records = list(initiative.history.select_related("history_user").order_by("history_id"))
-    goal_names = dict(StrategicGoal.objects.values_list("pk", "title"))
-    choice_labels = {
+def _labels_of_choices() -> dict[str, dict[str, Any]]:
+    return {
         "state": dict(State.choices),
         "risk": dict(Risk.choices),
         "audiences": dict(Audience.choices),
         "functions": dict(Function.choices),
     }
 
+
+def _show(field: str, value: Any, goal_names: dict[int, str]) -> str:
+    """A field's value as people read it: labels for choices, goal titles,
+    localized numbers and dates, a dash for nothing."""
+    if value in (None, "", []):
+        return "—"
+    if field == "goals":
+        ids = [row["strategicgoal"] if isinstance(row, dict) else row for row in value]
+        return ", ".join(str(goal_names.get(pk, pk)) for pk in ids)
+    if field == "budget" and isinstance(value, str):
+        value = Decimal(value)
+    if field in ("start_date", "end_date") and isinstance(value, str):
+        value = datetime.date.fromisoformat(value)
+    if isinstance(value, Decimal):
+        return formats.number_format(value, decimal_pos=2, force_grouping=True)
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "DATE_FORMAT")
+    labels = _labels_of_choices().get(field)
+    if isinstance(value, list):
+        return ", ".join(str(labels.get(v, v) if labels else v) for v in value)
+    if labels:
+        return str(labels.get(value, value))
+    return str(value)
+
+
+def _history(initiative: Initiative) -> list[dict[str, Any]]:
+    """Each history row, newest first, with what changed against the one before."""
+    records = list(initiative.history.select_related("history_user").order_by("history_id"))
+    goal_names = dict(StrategicGoal.objects.values_list("pk", "title"))
+
     def show(field: str, value: Any) -> str:
-        if value in (None, "", []):
-            return "—"
-        if field == "goals":
-            ids = [row["strategicgoal"] if isinstance(row, dict) else row for row in value]
-            return ", ".join(str(goal_names.get(pk, pk)) for pk in ids)
-        if isinstance(value, Decimal):
-            return formats.number_format(value, decimal_pos=2, force_grouping=True)
-        if isinstance(value, datetime.date):
-            return formats.date_format(value, "DATE_FORMAT")
-        labels = choice_labels.get(field)
-        if isinstance(value, list):
-            return ", ".join(str(labels.get(v, v) if labels else v) for v in value)
-        if labels:
-            return str(labels.get(value, value))
-        return str(value)
+        return _show(field, value, goal_names)
 
     rows = []
     previous = None
@@ -200,6 +223,77 @@ def _history(initiative: Initiative) -> list[dict[str, Any]]:
     return rows
 
 
+def _transition_button(t: transitions.Available, url: str, prefix: str = "") -> dict[str, Any]:
+    """What a transition's form on a page needs. `prefix` keeps the ids of
+    the forms of an initiative and of its amendment apart."""
+    return {
+        "name": t.name,
+        "id": f"{prefix}{t.name}",
+        "url": url,
+        "label": TRANSITION_LABELS[t.name],
+        # Amendments go through the same states, under the same names.
+        "target_label": dict(State.choices).get(t.target, t.target),
+        "comment_required": t.comment_required,
+        "confirm": t.name in CONFIRM_TRANSITIONS,
+        "danger": t.name in CONFIRM_TRANSITIONS,
+    }
+
+
+def _decision_label(decision: Decision) -> str:
+    label = TRANSITION_LABELS.get(decision.transition, decision.transition)
+    if decision.amendment_id is None:
+        return str(label)
+    return _("Amendment: %(decision)s") % {"decision": label}
+
+
+def amendment_diff(initiative: Initiative, amendment: Amendment) -> list[dict[str, Any]]:
+    """Field by field, what the amendment would change: the value of the
+    approved version (what the last approval pinned) and the proposed one."""
+    approval = selectors.last_approval(initiative=initiative)
+    approved: Any = approval.approved_version if approval else None
+    goal_names = dict(StrategicGoal.objects.values_list("pk", "title"))
+    rows = []
+    for field in AMENDABLE_FIELDS:
+        if field not in amendment.changes:
+            continue
+        if field == "goals":
+            old: Any = sorted(
+                approved.goals.values_list("strategicgoal_id", flat=True)
+                if approved is not None
+                else initiative.goals.values_list("pk", flat=True)
+            )
+        else:
+            old = getattr(approved if approved is not None else initiative, field)
+        rows.append(
+            {
+                "field": FIELD_LABELS[field],
+                "old": _show(field, old, goal_names),
+                "new": _show(field, amendment.changes[field], goal_names),
+            }
+        )
+    return rows
+
+
+def _amendment_context(
+    request: HttpRequest, initiative: Initiative, amendment: Amendment
+) -> dict[str, Any]:
+    """The pending amendment as the initiative's page shows it: its diff
+    against the approved version and the decisions the user may take on it."""
+    return {
+        "object": amendment,
+        "state_label": dict(State.choices).get(amendment.state, amendment.state),
+        "diff": amendment_diff(initiative, amendment),
+        "transitions": [
+            _transition_button(
+                t,
+                reverse("initiatives:amendment-transition", args=[amendment.pk, t.name]),
+                prefix="amendment-",
+            )
+            for t in transitions.available_transitions(request.user, amendment)
+        ],
+    }
+
+
 def _detail_context(
     request: HttpRequest, initiative: Initiative, rights: transitions.Rights | None = None
 ) -> dict[str, Any]:
@@ -207,19 +301,17 @@ def _detail_context(
     this request has read them already."""
     rights = rights if rights is not None else transitions.rights_of(request.user, initiative)
     available = [
-        {
-            "name": t.name,
-            "label": TRANSITION_LABELS[t.name],
-            "target_label": dict(State.choices).get(t.target, t.target),
-            "comment_required": t.comment_required,
-            "confirm": t.name in CONFIRM_TRANSITIONS,
-            "danger": t.name in CONFIRM_TRANSITIONS,
-        }
+        _transition_button(t, reverse("initiatives:transition", args=[initiative.pk, t.name]))
         for t in transitions.available_transitions(request.user, initiative, rights)
     ]
     decisions = list(selectors.decisions_of(initiative=initiative))
     submits = any(t["name"] == "submit" for t in available)
+    amendment = selectors.pending_amendment(initiative=initiative)
     return {
+        "amendment": _amendment_context(request, initiative, amendment) if amendment else None,
+        "can_amend": amendment is None
+        and initiative.state in AMENDABLE_STATES
+        and rights.has(access.LEAD),
         "initiative": initiative,
         "transitions": available,
         # Before the submit button: what the submitter attests, and what to do first.
@@ -228,7 +320,7 @@ def _detail_context(
             if submits
             else []
         ),
-        "decisions": [(d, TRANSITION_LABELS.get(d.transition, d.transition)) for d in decisions],
+        "decisions": [(d, _decision_label(d)) for d in decisions],
         "history": _history(initiative),
         "diagram": lifecycle(initiative.state),
         "can_edit": _can_edit(rights, initiative),
