@@ -39,6 +39,11 @@ class SponsorsConfig(AppConfig):
             NavItem("sponsors:portfolio", _("Portfolio"), selectors.has_portfolio),
             order=40,
         )
+        registry.navigation.register(
+            "scoring",
+            NavItem("sponsors:scoring", _("Scoring"), selectors.sets_scoring),
+            order=45,
+        )
         for order, key, route in [
             (
                 10,

@@ -1,5 +1,6 @@
 """Forms of the sponsor pages."""
 
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -7,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import BusinessUnit
+from initiatives.models import ScoringCriterion
 
 
 class PortfolioFilterForm(forms.Form):
@@ -21,3 +23,34 @@ class PortfolioFilterForm(forms.Form):
         field = cast(forms.ModelChoiceField, self.fields["business_unit"])
         field.queryset = units
         field.empty_label = _("All units")
+
+
+# Each criterion of the priority score, as people read it, and what scores high on it.
+CRITERIA = {
+    ScoringCriterion.Key.ALIGNMENT: (
+        _("Strategic alignment"),
+        _("Serves an active strategic goal."),
+    ),
+    ScoringCriterion.Key.IMPACT: (_("Expected impact"), _("A higher expected impact.")),
+    ScoringCriterion.Key.COST: (_("Cost"), _("A smaller budget.")),
+    ScoringCriterion.Key.RISK: (_("Risk"), _("A lower risk.")),
+    ScoringCriterion.Key.EFFORT: (_("Effort"), _("Less effort.")),
+}
+assert set(CRITERIA) == set(ScoringCriterion.Key)
+
+
+class ScoringWeightsForm(forms.Form):
+    """One weight per criterion: zero or more, two decimals. What counts is
+    each weight's share of their sum."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, (label, help_text) in CRITERIA.items():
+            self.fields[key] = forms.DecimalField(
+                label=label,
+                help_text=help_text,
+                min_value=Decimal(0),
+                max_digits=5,
+                decimal_places=2,
+                localize=True,
+            )

@@ -20,6 +20,7 @@ from governance import access
 from governance.models import (
     BusinessUnit,
     Membership,
+    OrganizationRole,
 )
 from initiatives.models import Decision, Initiative, State
 from initiatives.scoring import score_of, weights, with_scores
@@ -81,6 +82,15 @@ def portfolio_units(*, user: UserLike, business_unit: int | None = None) -> Quer
 def has_portfolio(*, user: UserLike) -> bool:
     """Whether the user oversees any unit, so that a portfolio page has something to show."""
     return bool(access.visible_unit_ids(user))
+
+
+def sets_scoring(*, user: UserLike) -> bool:
+    """Whether the navigation offers the scoring weights: to the CoE, who set
+    and apply them (the page itself is open to everyone signed in, as the API)."""
+    return bool(
+        access.organization_roles(user)
+        & {OrganizationRole.Role.COE_LEAD, OrganizationRole.Role.COE_MEMBER}
+    )
 
 
 def sponsor_unit_roles(*, user: User, unit_ids: list[int]) -> list[tuple[int, str]]:

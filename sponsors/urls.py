@@ -7,4 +7,5 @@ app_name = "sponsors"
 
 urlpatterns = [
     path("", views.portfolio, name="portfolio"),
+    path("scoring/", views.scoring_weights, name="scoring"),
 ]

@@ -4,16 +4,23 @@ same units (a unit outside the caller's portfolio is 404)."""
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from governance.requests import HtmxHttpRequest
+from governance import access
+from governance.models import OrganizationRole
+from governance.requests import HtmxHttpRequest, signed_in_user
+from initiatives import scoring
 from initiatives.models import State
-from sponsors import selectors
+from sponsors import selectors, services
 from sponsors.charts import amount, bar_chart, percent
-from sponsors.forms import PortfolioFilterForm
+from sponsors.forms import CRITERIA, PortfolioFilterForm, ScoringWeightsForm
 
 STATE_LABELS = dict(State.choices)
 
@@ -82,3 +89,44 @@ def portfolio(request: HtmxHttpRequest) -> HttpResponse:
         else "sponsors/portfolio.html"
     )
     return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scoring_weights(request: HttpRequest) -> HttpResponse:
+    """The weights of the priority score: everyone signed in reads them, as the
+    API answers them; the CoE lead changes them (403 for anyone else), through
+    the audited service. Invalid weights re-render with 400 and the message at
+    the field."""
+    current = scoring.weights()
+    is_lead = OrganizationRole.Role.COE_LEAD in access.organization_roles(request.user)
+    if request.method == "POST" and not is_lead:
+        raise PermissionDenied(_("Only the CoE lead sets the scoring weights."))
+    form = ScoringWeightsForm(request.POST or None, initial=current)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.scoring_weights_set(
+                    actor=signed_in_user(request),
+                    weights={key: form.cleaned_data[key] for key in CRITERIA},
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("The scoring weights were saved."))
+                return HttpResponseRedirect(reverse("sponsors:scoring"))
+    total = sum(current.values())
+    rows = [
+        {
+            "label": label,
+            "help": help_text,
+            "weight": current.get(key),
+            "share": percent(current[key] / total) if total and key in current else "—",
+        }
+        for key, (label, help_text) in CRITERIA.items()
+    ]
+    context = {"form": form if is_lead else None, "rows": rows}
+    return render(request, "sponsors/scoring_weights.html", context, status=status)
