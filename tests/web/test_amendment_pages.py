@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.urls import reverse
 
 from initiatives import services
@@ -269,3 +271,17 @@ def test_every_decision_button_has_a_comment_box_saying_whether_it_is_required(
         "Well argued."
     )
     assert "Well argued." in response.content.decode()
+
+
+def test_the_demo_shows_its_pending_amendment_on_the_initiative_page(
+    db: None, settings: Any
+) -> None:
+    settings.DEBUG = True  # the demo is seeded in development only
+    call_command("seed_demo", verbosity=0)
+    initiative = Initiative.objects.get(title="Employer brand stories")
+    analyst = get_user_model().objects.get(username="coe_analyst")
+    page = signed_in(analyst).get(detail_url(initiative)).content.decode()
+    assert "Amendment under review" in page
+    assert "<ins>Instagram, LinkedIn, TikTok</ins>" in page
+    amendment = Amendment.objects.get(initiative=initiative)
+    assert decide_url(amendment, "start_review") in page

@@ -63,9 +63,7 @@ def test_the_coe_analyst_decides_two_initiatives_at_once_and_reads_each_outcome(
     assert_accessible(analyst)
     shoot(analyst, "bulk-outcome")
 
-    assert {Initiative.objects.get(pk=i.pk).state for i in (first, second)} == {
-        "changes_requested"
-    }
+    assert {Initiative.objects.get(pk=i.pk).state for i in (first, second)} == {"changes_requested"}
     assert Initiative.objects.get(pk=untouched.pk).state == "in_review"
     assert set(
         Decision.objects.filter(transition="request_changes").values_list("comment", flat=True)
@@ -76,9 +74,7 @@ def test_the_coe_analyst_decides_two_initiatives_at_once_and_reads_each_outcome(
     expect(analyst.locator(".timeline")).to_contain_text("Please add the KPIs and a baseline.")
 
 
-def test_a_unit_lead_proposes_an_amendment_and_the_coe_approves_it(
-    org: Org, people: Any
-) -> None:
+def test_a_unit_lead_proposes_an_amendment_and_the_coe_approves_it(org: Org, people: Any) -> None:
     initiative = bring_to(org, "active", title="Employer brand stories", budget=Decimal(1000))
     lead = people("marketing_lead")
     lead.goto(f"/initiatives/{initiative.pk}/")
