@@ -269,6 +269,9 @@ class BulkDecisionForm(forms.Form):
         help_text=_("Recorded with each decision. Required to request changes or to reject."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    confirm = forms.BooleanField(
+        required=False, label=_("I confirm: a rejection cannot be undone.")
+    )
 
     def __init__(self, *args: Any, decisions: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -283,6 +286,8 @@ class BulkDecisionForm(forms.Form):
         name = data.get("transition")
         if name and TRANSITIONS[name].comment_required and not data.get("comment", "").strip():
             self.add_error("comment", _("A comment is required for this decision."))
+        if name in CONFIRM_TRANSITIONS and not data.get("confirm"):
+            self.add_error("confirm", _("Tick the box to confirm."))
         return data
 
 
