@@ -148,6 +148,8 @@ def exception_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status": _status(exception),
             "transitions": available,
             "barred": transitions.barred_reasons(request.user, exception, rights),
+            # One comment box for every decision: required if any requires it.
+            "comment_required": any(t["comment_required"] for t in available),
         },
     )
 

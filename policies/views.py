@@ -252,6 +252,8 @@ def _transitions_context(
                 "form": form,
             }
         )
+    # What cannot be undone comes last.
+    available.sort(key=lambda t: t["confirm"])
     return {
         "policy_transitions": available,
         "barred": transitions.barred_reasons(request.user, policy, rights),
