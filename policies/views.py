@@ -239,8 +239,10 @@ def _transitions_context(
     if not selectors.sees_all_policies(user=request.user):
         return {"policy_transitions": [], "barred": [], "can_edit": False}
     rights = transitions.rights_of(request.user, policy)
-    available = []
-    for transition in transitions.available_transitions(request.user, policy, rights):
+    available: list[dict[str, Any]] = []
+    allowed = transitions.available_transitions(request.user, policy, rights)
+    # What cannot be undone comes last.
+    for transition in sorted(allowed, key=lambda t: t.name in CONFIRM_TRANSITIONS):
         name = transition.name
         form = bound if bound is not None and bound.prefix == name else _transition_form(name)
         available.append(
@@ -252,8 +254,6 @@ def _transitions_context(
                 "form": form,
             }
         )
-    # What cannot be undone comes last.
-    available.sort(key=lambda t: t["confirm"])
     return {
         "policy_transitions": available,
         "barred": transitions.barred_reasons(request.user, policy, rights),
