@@ -254,3 +254,18 @@ def available_transitions(
                 Available(transition.name, target_of(obj, transition), rule_.comment_required)
             )
     return result
+
+
+def barred_reasons(user: UserLike, obj: Guarded, rights: Rights | None = None) -> list[str]:
+    """Why the user may not take transitions the state allows and their rights
+    would give them: the refusals of separation of duties, each once. A page
+    shows them where the buttons would be, so that nobody wonders."""
+    rights = rights if rights is not None else rights_of(user, obj)
+    reasons: list[str] = []
+    for transition in obj.get_available_state_transitions():  # type: ignore[attr-defined]
+        rule_: Rule = transition.custom["rule"]
+        answer = rights.authorize(transition.name)
+        held = rights.holding(rule_.rights) is not None
+        if not answer.allowed and held and answer.reason not in reasons:
+            reasons.append(str(answer.reason))
+    return reasons

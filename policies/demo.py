@@ -1,6 +1,7 @@
 """Demo policies for `seed_demo`: one per category, several with two or three
 published versions edited by different CoE members, one overdue for review,
-acknowledgments with partial coverage, one active and one expired exception.
+acknowledgments with partial coverage, one active and one expired exception,
+an exception awaiting the CoE lead's decision, and a draft not yet submitted.
 
 Every change goes through the services. Only dates are set directly afterwards
 (demo data only), so that the versions look published over the past year: the
@@ -359,6 +360,47 @@ def _seed_scheduled_version(user: Callable[[str], User]) -> None:
     )
 
 
+def _seed_draft(user: Callable[[str], User]) -> None:
+    """A policy the CoE analyst is still drafting: the CoE sees it, edits it
+    and submits it from its page; staff do not see it."""
+    if Policy.objects.filter(title=DRAFT_TITLE).exists():
+        return
+    services.policy_create(
+        actor=user("coe_analyst"),
+        title=DRAFT_TITLE,
+        category=Category.SOCIAL_MEDIA,
+        body=_body(
+            "# Live streaming",
+            "Live video reaches people as it happens, and cannot be taken back.",
+            "- Two people run every stream: one presents, one watches the comments.\n"
+            "- Streams of product news wait for the announcement.",
+        ),
+        business_units=list(BusinessUnit.objects.filter(name__in=["Marketing", "Communications"])),
+        change_reason="First draft",
+    )
+
+
+def _seed_pending_exception(user: Callable[[str], User]) -> None:
+    """An exception awaiting the CoE lead's decision (its requester may not decide)."""
+    initiative = Initiative.objects.get(title="Influencer pilot")
+    policy = Policy.objects.get(title="Disclosure of paid partnerships")
+    if PolicyException.objects.filter(initiative=initiative, policy=policy).exists():
+        return
+    services.exception_request(
+        actor=user("marketing_lead"),
+        initiative=initiative,
+        policy=policy,
+        reason=(
+            "The creators' platform adds its own paid-partnership label to every post; "
+            "during the pilot we ask to rely on it instead of adding #ad ourselves."
+        ),
+        expires_on=add_months(timezone.localdate(), 2),
+    )
+
+
+DRAFT_TITLE = "Live streaming"
+
+
 def seed_policies(user: Callable[[str], User]) -> None:
     """Create what is missing of the demo policies; safe to run again."""
     units = {unit.name: unit for unit in BusinessUnit.objects.all()}
@@ -382,3 +424,5 @@ def seed_policies(user: Callable[[str], User]) -> None:
         months=3,
         expired_days_ago=12,
     )
+    _seed_pending_exception(user)
+    _seed_draft(user)

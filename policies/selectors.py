@@ -499,6 +499,43 @@ def visible_exceptions(*, user: UserLike) -> QuerySet[PolicyException]:
     ).select_related("initiative", "policy", "requested_by", "decided_by")
 
 
+def exceptions_listed(
+    *, user: UserLike, state: str = "", policy_id: int | None = None
+) -> QuerySet[PolicyException]:
+    """The exceptions the user may see, newest request first, optionally of one
+    state or one policy; what a row shows is read with it (no query per row)."""
+    exceptions = visible_exceptions(user=user)
+    if state:
+        exceptions = exceptions.filter(state=state)
+    if policy_id is not None:
+        exceptions = exceptions.filter(policy_id=policy_id)
+    return exceptions.select_related("initiative__business_unit").order_by("-requested_at", "-id")
+
+
+def initiatives_for_exceptions(*, user: UserLike) -> QuerySet[Initiative]:
+    """The initiatives the user may ask an exception for: those they own and
+    those of the units they lead (services.exception_request decides)."""
+    if not user.is_authenticated:
+        return Initiative.objects.none()
+    lead_units = access.visible_unit_ids(user, access.LEAD)
+    return (
+        Initiative.objects.filter(business_unit_id__in=access.visible_unit_ids(user))
+        .filter(Q(owner_id=user.pk) | Q(business_unit_id__in=lead_units))
+        .select_related("business_unit")
+        .order_by("title", "id")
+    )
+
+
+def may_request_exceptions(*, user: UserLike) -> bool:
+    """Whether the user owns an initiative or leads a unit: who may ask for an exception."""
+    return initiatives_for_exceptions(user=user).exists()
+
+
+def policies_for_exceptions(*, user: UserLike) -> QuerySet[Policy]:
+    """The policies in force the user may see: what an exception may waive."""
+    return visible_policies(user=user).filter(HAS_VERSION_IN_FORCE).order_by("title", "id")
+
+
 def active_exceptions(*, today: datetime.date | None = None) -> QuerySet[PolicyException]:
     today = today or timezone.localdate()
     return PolicyException.objects.filter(state=ExceptionState.APPROVED, expires_on__gt=today)

@@ -1,6 +1,6 @@
-"""The policy pages. Thin: reads come from policies.selectors, the one write
-(acknowledging) goes through policies.services, the same functions the API
-calls. Who may see what is the API's answer: the CoE and auditors see every
+"""The policy pages. Thin: reads come from policies.selectors, every write
+(acknowledging, a policy's transitions) goes through policies.services, the
+same functions the API calls. Who may see what is the API's answer: the CoE and auditors see every
 policy, drafts and history included; staff and sponsors see the version in
 force of the policies that apply to their units."""
 
@@ -21,14 +21,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from governance import access
+from governance import access, transitions
 from governance.errors import Conflict
 from governance.models import BusinessUnit
 from governance.registry import Panel
 from governance.requests import HtmxHttpRequest, signed_in_user
 from policies import selectors, services
-from policies.forms import AsOfForm
+from policies.forms import AsOfForm, PublishForm, TransitionForm
 from policies.models import Acknowledgment, Category, Policy, PolicyVersion, State, TwoPersonRule
 from policies.rendering import render_markdown
 
@@ -141,6 +142,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
             "count": len(rows),
             "sees_all": sees_all,
             "is_staff": is_staff,
+            "can_draft": access.EDIT_POLICIES in access.organization_rights(request.user),
         },
     )
 
@@ -192,18 +194,83 @@ def _coverage(policy: Policy) -> list[dict[str, Any]]:
     return rows
 
 
-@login_required
-def policy_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    policy = _visible_or_404(request, pk)
+# What each transition's button says, and what the page says once it is done.
+TRANSITION_LABELS: "dict[str, StrPromise]" = {
+    "submit": gettext_lazy("Submit for review"),
+    "return_to_draft": gettext_lazy("Return to draft"),
+    "publish": gettext_lazy("Publish"),
+    "revise": gettext_lazy("Start a new version"),
+    "retire": gettext_lazy("Retire"),
+}
+assert set(TRANSITION_LABELS) == set(selectors.TRANSITIONS)
+TRANSITION_DONE: "dict[str, StrPromise]" = {
+    "submit": gettext_lazy("Submitted for review: a CoE lead who did not write it may publish it."),
+    "return_to_draft": gettext_lazy("Returned to draft for changes."),
+    "publish": gettext_lazy("Published as version %(version)s, in effect from %(day)s."),
+    "revise": gettext_lazy(
+        "A new version is open as a draft; the published version stays in force until "
+        "the next one is published."
+    ),
+    "retire": gettext_lazy("Retired: the policy is no longer in force."),
+}
+# Transitions whose result cannot be undone ask for an explicit confirmation.
+CONFIRM_TRANSITIONS = frozenset({"retire"})
+
+
+def _transition_form(name: str, data: Any = None) -> PublishForm | TransitionForm:
+    # Prefixed: several forms on one page, each field with its own id.
+    if name == "publish":
+        return PublishForm(data, prefix=name)
+    rule = selectors.TRANSITIONS[name]
+    return TransitionForm(
+        data,
+        prefix=name,
+        comment_required=rule.comment_required,
+        needs_confirm=name in CONFIRM_TRANSITIONS,
+    )
+
+
+def _transitions_context(
+    request: HttpRequest, policy: Policy, bound: PublishForm | TransitionForm | None = None
+) -> dict[str, Any]:
+    """The buttons the user may press now (the view decides, not the template),
+    and why a transition the state allows is barred for them (separation of
+    duties), so that the page can say so. `bound`: a form sent back with errors."""
+    if not selectors.sees_all_policies(user=request.user):
+        return {"policy_transitions": [], "barred": [], "can_edit": False}
+    rights = transitions.rights_of(request.user, policy)
+    available: list[dict[str, Any]] = []
+    allowed = transitions.available_transitions(request.user, policy, rights)
+    # What cannot be undone comes last.
+    for transition in sorted(allowed, key=lambda t: t.name in CONFIRM_TRANSITIONS):
+        name = transition.name
+        form = bound if bound is not None and bound.prefix == name else _transition_form(name)
+        available.append(
+            {
+                "name": name,
+                "label": TRANSITION_LABELS[name],
+                "target_label": STATE_LABELS.get(transition.target, transition.target),
+                "confirm": name in CONFIRM_TRANSITIONS,
+                "form": form,
+            }
+        )
+    return {
+        "policy_transitions": available,
+        "barred": transitions.barred_reasons(request.user, policy, rights),
+        "can_edit": policy.is_editable and rights.has(access.EDIT_POLICIES),
+    }
+
+
+def _detail_context(
+    request: HttpRequest, policy: Policy, bound: PublishForm | TransitionForm | None = None
+) -> dict[str, Any]:
     sees_all = selectors.sees_all_policies(user=request.user)
     as_of = _as_of_context(request, policy)
-    if request.htmx and request.htmx.target == "as-of-result":
-        return render(request, "policies/_as_of.html", {"policy": policy, **as_of})
     selectors.with_versions(policies=[policy])
     shown = _shown(policy, sees_all)
     versions = policy.versions.select_related("published_by").order_by("-version")
     in_force = getattr(policy, "in_force_version", None)
-    context = {
+    return {
         "policy": policy,
         "in_force_version": in_force,
         "upcoming_version": getattr(policy, "upcoming_version", None),
@@ -219,10 +286,90 @@ def policy_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "versions": versions,
         "sees_all": sees_all,
         "coverage": _coverage(policy) if sees_all and in_force is not None else None,
+        "may_request_exception": in_force is not None
+        and selectors.may_request_exceptions(user=request.user),
         **as_of,
         **_acknowledgment_context(request, policy),
+        **_transitions_context(request, policy, bound),
     }
-    return render(request, "policies/policy_detail.html", context)
+
+
+@login_required
+def policy_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    policy = _visible_or_404(request, pk)
+    if request.htmx and request.htmx.target == "as-of-result":
+        return render(
+            request,
+            "policies/_as_of.html",
+            {"policy": policy, **_as_of_context(request, policy)},
+        )
+    return render(request, "policies/policy_detail.html", _detail_context(request, policy))
+
+
+@login_required
+@require_POST
+def policy_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """Take a transition of the policy. 404 for a policy the user cannot see or
+    an unknown name, 403 for someone without the right; separation of duties,
+    a lost race or a wrong state is a message on the page, and invalid input
+    (an effective date in the past) re-renders the page with the message at
+    the field."""
+    policy = _visible_or_404(request, pk)
+    if name not in selectors.TRANSITIONS:
+        raise Http404
+    detail_url = reverse("policies:detail", args=[policy.pk])
+    rule = selectors.TRANSITIONS[name]
+    rights = transitions.rights_of(request.user, policy)
+    authorization = rights.authorize(name)
+    if not authorization.allowed:
+        if rights.holding(rule.rights) is None:
+            raise PermissionDenied(authorization.reason)
+        messages.error(request, str(authorization.reason))
+        return HttpResponseRedirect(detail_url)
+    form = _transition_form(name, request.POST)
+    if form.is_valid():
+        try:
+            policy = services.policy_transition(
+                actor=signed_in_user(request),
+                policy=policy,
+                name=name,
+                comment=form.cleaned_data["comment"],
+                effective_date=form.cleaned_data.get("effective_date"),
+            )
+        except PermissionDenied as refusal:
+            messages.error(request, str(refusal))
+            return HttpResponseRedirect(detail_url)
+        except (TransitionNotAllowed, ConcurrentTransition):
+            policy.refresh_from_db()
+            messages.error(
+                request,
+                _(
+                    "This action is no longer possible: the policy is now %(state)s. "
+                    "Someone may have acted before you; the page shows the current state."
+                )
+                % {"state": str(STATE_LABELS.get(policy.state, policy.state)).lower()},
+            )
+            return HttpResponseRedirect(detail_url)
+        except ValidationError as error:
+            if isinstance(form, PublishForm):
+                form.add_service_errors(error)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            done = TRANSITION_DONE[name]
+            if name == "publish":
+                assert policy.effective_date is not None
+                done = done % {  # type: ignore[assignment]
+                    "version": policy.version,
+                    "day": formats.date_format(policy.effective_date, "DATE_FORMAT"),
+                }
+            messages.success(request, str(done))
+            return HttpResponseRedirect(detail_url)
+    # Invalid input: the page again, with the message at the field and the input kept.
+    policy = _visible_or_404(request, pk)
+    return render(
+        request, "policies/policy_detail.html", _detail_context(request, policy, bound=form)
+    )
 
 
 @login_required

@@ -8,7 +8,14 @@ from django.core.management import call_command
 
 from governance.models import AuditEvent
 from policies import selectors
-from policies.models import Acknowledgment, Category, Policy, PolicyException, PolicyVersion
+from policies.models import (
+    Acknowledgment,
+    Category,
+    Policy,
+    PolicyException,
+    PolicyVersion,
+    State,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +42,12 @@ def test_seed_demo_adds_policies_with_history_coverage_and_exceptions(db: None) 
         AuditEvent.objects.count(),
     ) == counts
 
-    assert sorted(Policy.objects.values_list("category", flat=True)) == sorted(Category.values)
+    # One published policy per category, and one draft the CoE is still writing.
+    published = Policy.objects.exclude(state=State.DRAFT)
+    assert sorted(published.values_list("category", flat=True)) == sorted(Category.values)
+    assert list(Policy.objects.filter(state=State.DRAFT).values_list("title", flat=True)) == [
+        "Live streaming"
+    ]
     versions = Counter(PolicyVersion.objects.values_list("policy_id", flat=True))
     assert sum(1 for n in versions.values() if n >= 2) >= 3
     assert max(versions.values()) == 3
@@ -55,6 +67,8 @@ def test_seed_demo_adds_policies_with_history_coverage_and_exceptions(db: None) 
     assert any(unit["missing"] for unit in coverage)
 
     statuses = sorted(e.status for e in PolicyException.objects.all())
-    assert statuses == ["active", "expired"]
+    assert statuses == ["active", "expired", "requested"]
+    pending = PolicyException.objects.get(state="requested")
+    assert pending.requested_by.username == "marketing_lead"
 
     call_command("verify_audit", verbosity=0)
