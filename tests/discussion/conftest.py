@@ -1,12 +1,11 @@
 """Files of each kind the allow-list names (and some it refuses), made here in
-their real formats, and attachments stored in a temporary directory."""
+their real formats. Attachments are stored in each test's own directory
+(tests/conftest.py)."""
 
 import io
 import zipfile
-from pathlib import Path
 from typing import Any
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -31,13 +30,3 @@ XLSX = office("xl/workbook.xml")
 
 def upload(name: str, content: bytes, content_type: str = "application/octet-stream") -> Any:
     return SimpleUploadedFile(name, content, content_type=content_type)
-
-
-@pytest.fixture(autouse=True)
-def _attachments_in_tmp(settings: Any, tmp_path: Path) -> None:
-    settings.STORAGES = settings.STORAGES | {
-        "attachments": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "media", "base_url": None},
-        }
-    }
