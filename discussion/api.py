@@ -5,12 +5,13 @@ see the object; the services decide the rest."""
 
 from typing import Any
 
+from django.db.models import Model, QuerySet
 from django.http import FileResponse
 from django.urls import URLPattern, path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import GenericAPIView, ListCreateAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -53,20 +54,24 @@ class AttachmentSerializer(serializers.Serializer):
         return reverse("discussion-api-download", args=[attachment.pk])
 
 
-class CommentList(GenericAPIView[Comment]):
+class CommentList(ListCreateAPIView[Comment]):
+    """An object's comments, oldest first; POST adds one."""
+
     serializer_class = CommentSerializer
     parser_classes = [JSONParser, FormParser, MultiPartParser]
     slug = ""
 
-    def get(self, request: Request, pk: int) -> Response:
-        target = selectors.visible_target(user=request.user, slug=self.slug, pk=pk)
-        page = self.paginate_queryset(selectors.thread(target=target))
-        return self.get_paginated_response(CommentSerializer(page, many=True).data)
+    def _target(self) -> Model:
+        return selectors.visible_target(
+            user=self.request.user, slug=self.slug, pk=self.kwargs["pk"]
+        )
 
-    @extend_schema(responses={201: CommentSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def get_queryset(self) -> QuerySet[Comment]:
+        return selectors.thread(target=self._target())
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = signed_in_user(request)
-        target = selectors.visible_target(user=user, slug=self.slug, pk=pk)
+        target = self._target()
         serializer = CommentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         comment = services.comment_post(
@@ -91,22 +96,24 @@ class CommentDetail(GenericAPIView[Comment]):
         return Response(CommentSerializer(removed).data)
 
 
-class AttachmentList(GenericAPIView[Attachment]):
+class AttachmentList(ListCreateAPIView[Attachment]):
+    """An object's attachments, oldest first; POST (multipart, field `file`) adds one."""
+
     serializer_class = AttachmentSerializer
     parser_classes = [MultiPartParser, FormParser]
     slug = ""
 
-    def get(self, request: Request, pk: int) -> Response:
-        target = selectors.visible_target(user=request.user, slug=self.slug, pk=pk)
-        page = self.paginate_queryset(selectors.attachments_of(target=target))
-        return self.get_paginated_response(AttachmentSerializer(page, many=True).data)
+    def _target(self) -> Model:
+        return selectors.visible_target(
+            user=self.request.user, slug=self.slug, pk=self.kwargs["pk"]
+        )
 
-    @extend_schema(
-        request={"multipart/form-data": AttachmentSerializer}, responses={201: AttachmentSerializer}
-    )
-    def post(self, request: Request, pk: int) -> Response:
+    def get_queryset(self) -> QuerySet[Attachment]:
+        return selectors.attachments_of(target=self._target())
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = signed_in_user(request)
-        target = selectors.visible_target(user=user, slug=self.slug, pk=pk)
+        target = self._target()
         serializer = AttachmentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         attachment = services.attachment_add(
