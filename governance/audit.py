@@ -98,6 +98,10 @@ class Event(StrEnum):
     API_TOKEN_REVOKED = "api_token.revoked"
     MFA_ACTIVATED = "auth.mfa_activated"
     MFA_DEACTIVATED = "auth.mfa_deactivated"
+    COMMENT_POSTED = "comment.posted"
+    COMMENT_REMOVED = "comment.removed"
+    ATTACHMENT_UPLOADED = "attachment.uploaded"
+    ATTACHMENT_REMOVED = "attachment.removed"
 
 
 Actor = User | AnonymousUser | None

@@ -3,6 +3,7 @@
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "initiatives",
     "policies",
     "maturity",
+    "discussion",
 ]
 
 MIDDLEWARE = [
@@ -150,7 +152,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Our stylesheet and vendored scripts (htmx): nothing is loaded from a CDN.
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # With DEBUG off, collectstatic writes compressed copies under hashed names
     # that browsers may cache for ever; WhiteNoise serves them. With DEBUG on
@@ -162,6 +164,47 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Attachments: stored through Django's storage API under the "attachments"
+# alias. Local files under DJANGO_MEDIA_ROOT by default (no URL serves them:
+# downloads go through a view that checks who may see the object); a private
+# S3-compatible bucket when DJANGO_ATTACHMENT_STORAGE=s3 (django-storages).
+MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+ATTACHMENT_STORAGE_ALIAS = "attachments"
+ATTACHMENT_MAX_BYTES = env_int("DJANGO_ATTACHMENT_MAX_MB", 10) * 1024 * 1024
+ATTACHMENT_STORAGE = env_str("DJANGO_ATTACHMENT_STORAGE", "local")
+if ATTACHMENT_STORAGE == "local":
+    STORAGES["attachments"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
+    }
+elif ATTACHMENT_STORAGE == "s3":
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("DJANGO_ATTACHMENT_S3_BUCKET", ""),
+            "region_name": env_str("DJANGO_ATTACHMENT_S3_REGION", "") or None,
+            # For S3-compatible stores (MinIO, Ceph, R2...); empty for AWS.
+            "endpoint_url": env_str("DJANGO_ATTACHMENT_S3_ENDPOINT_URL", "") or None,
+            "access_key": env_secret("DJANGO_ATTACHMENT_S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_secret("DJANGO_ATTACHMENT_S3_SECRET_ACCESS_KEY", "") or None,
+            "location": env_str("DJANGO_ATTACHMENT_S3_PREFIX", "uploads"),
+            "signature_version": "s3v4",
+            # Private objects in a bucket with ACLs disabled; never overwrite.
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+        },
+    }
+    if not env_str("DJANGO_ATTACHMENT_S3_BUCKET", ""):
+        raise ImproperlyConfigured(
+            "DJANGO_ATTACHMENT_STORAGE=s3 needs DJANGO_ATTACHMENT_S3_BUCKET."
+        )
+else:
+    raise ImproperlyConfigured(
+        f"DJANGO_ATTACHMENT_STORAGE must be local or s3, not {ATTACHMENT_STORAGE!r}."
+    )
 
 # History rows are the record: the admin may show them but never revert to one
 # (a revert would be an edit that bypasses the services). Nothing prunes them:

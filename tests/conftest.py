@@ -6,6 +6,7 @@ and no member of ours; `outsider` belongs nowhere."""
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -89,6 +90,17 @@ def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # No checkpoint file unless a test asks for one (tmp_path).
     settings.AUDIT_CHECKPOINT_FILE = ""
+
+
+@pytest.fixture(autouse=True)
+def _attachments_in_tmp(settings: Any, tmp_path: Path) -> None:
+    """Attached files go to the test's own directory, not the project's media/."""
+    settings.STORAGES = settings.STORAGES | {
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media", "base_url": None},
+        }
+    }
 
 
 @pytest.fixture(autouse=True)

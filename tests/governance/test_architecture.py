@@ -5,7 +5,7 @@ import inspect
 
 import pytest
 
-APPS = ("initiatives", "policies", "sponsors", "maturity", "identity")
+APPS = ("initiatives", "policies", "sponsors", "maturity", "identity", "discussion")
 
 
 @pytest.mark.parametrize("app", APPS)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from discussion.demo import seed_discussion
 from governance import audit
 from governance import services as org
 from governance.models import (
@@ -363,6 +364,7 @@ class Command(BaseCommand):
         self.acknowledge_policies()
         self.seed_sponsor_features()
         self.seed_maturity()
+        seed_discussion(self.user)
 
     def acknowledge_policies(self) -> None:
         """The Customer Care and Human Resources leads keep up with every policy
