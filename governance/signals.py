@@ -27,6 +27,14 @@ from governance import audit, login_failures
 # rolls the whole transition back.
 transition_taken = Signal()
 
+# Sent by a service, inside its transaction, to tell people of something that
+# concerns them (a mention, a task, an incident). Arguments: recipients (an
+# iterable of users), actor (the user who caused it, or None), target (the
+# object it is about), event (a short dotted name, e.g. "comment.mentioned"),
+# text (one translatable sentence). The inbox app turns it into in-app
+# notifications and, where the recipient chose it, emails after commit.
+notify = Signal()
+
 # How the user logged in: a session (admin, browsable API) unless the sender says.
 SESSION = "session"
 TOKEN = "api_token"
