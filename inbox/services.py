@@ -188,4 +188,3 @@ def on_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
     language = registry.languages_of([user.pk]).get(user.pk)
     if language:
         request.session[SESSION_LANGUAGE] = language
-        translation.activate(language)

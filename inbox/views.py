@@ -129,9 +129,9 @@ def profile(request: HttpRequest) -> HttpResponse:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            language = preference.language or translation.get_language()
-            translation.activate(language)
-            messages.success(request, gettext("Your profile was saved."))
+            # Said in the language the pages come in from now on.
+            with translation.override(preference.language or translation.get_language()):
+                messages.success(request, gettext("Your profile was saved."))
             response = HttpResponseRedirect(reverse("inbox:profile"))
             if preference.language:
                 set_language_cookie(response, preference.language)
@@ -199,13 +199,11 @@ def delegations(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def delegation_end(request: HttpRequest, pk: int) -> HttpResponse:
-    """End a delegation: 404 for one the user neither gave nor received, 403
-    for the delegate, 409 for one already over."""
+    """End a delegation: 404 for one the user may not see (as the API), 403
+    for anyone but its sponsor, 409 for one already over."""
     user = signed_in_user(request)
     delegation = sponsor_selectors.delegations_for(user=user).filter(pk=pk).first()
-    if delegation is None or (
-        delegation.sponsor.user_id != user.pk and delegation.delegate_id != user.pk
-    ):
+    if delegation is None:
         raise Http404
     try:
         sponsor_services.delegation_end(actor=user, delegation=delegation)
