@@ -89,6 +89,8 @@ class Event(StrEnum):
     DELEGATION_USED = "delegation.used"
     SCORING_WEIGHTS_CHANGED = "scoring.weights_changed"
     NOTIFICATIONS_CHANGED = "notifications.changed"
+    USER_EMAIL_CHANGED = "user.email_changed"
+    USER_LANGUAGE_CHANGED = "user.language_changed"
     MATURITY_ASSESSED = "maturity.assessed"
     MATURITY_CRITERION_CHANGED = "maturity.criterion_changed"
     ROLE_MAPPING_CREATED = "role_mapping.created"

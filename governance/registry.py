@@ -36,6 +36,10 @@ class Registry(Generic[T]):
     def unregister(self, key: str) -> None:
         self._entries.pop(key, None)
 
+    def get(self, key: str) -> T | None:
+        entry = self._entries.get(key)
+        return None if entry is None else entry[1]
+
     def __iter__(self) -> Iterator[T]:
         ordered = sorted(self._entries.items(), key=lambda entry: (entry[1][0], entry[0]))
         return iter(item for _key, (_order, item) in ordered)
@@ -134,3 +138,61 @@ class Delegations(Protocol):
 
 
 delegations: Registry[Delegations] = Registry()
+
+
+# What waits for a user (the inbox)
+
+
+class TaskSource(Protocol):
+    """The tasks of one kind waiting for the user, as a values() queryset of
+    rows with exactly the columns of TASK_COLUMNS, unordered (the inbox unites
+    every source's rows in one query, orders them oldest first and pages them)."""
+
+    def __call__(self, *, user: User) -> QuerySet[Any]: ...
+
+
+# The columns of a task row, in this order: kind (the source's key), object_id,
+# label (what the task is about, e.g. the initiative's title), unit_name (or
+# None), waiting_since (when the wait began), on_behalf_of (the user name of
+# the sponsor a delegate decides for, or None), due_on (a date after which it
+# is overdue, or None), and link_model and link_id: the object whose page
+# the task opens (object_urls).
+TASK_COLUMNS = (
+    "kind",
+    "object_id",
+    "label",
+    "unit_name",
+    "waiting_since",
+    "on_behalf_of",
+    "due_on",
+    "link_model",
+    "link_id",
+)
+
+task_sources: Registry[TaskSource] = Registry()
+
+
+# Where an object is shown: model label ("initiatives.initiative") to a function
+# of the object id giving the URL of its page (for notifications and tasks).
+object_urls: Registry[Callable[[int], str]] = Registry()
+
+
+class Languages(Protocol):
+    """The language each of the users chose (user id to language code); users
+    who chose none are left out."""
+
+    def __call__(self, *, user_ids: list[int]) -> dict[int, str]: ...
+
+
+# Emails and notifications are rendered in their recipient's language (the
+# first registered source that knows it; otherwise the current language).
+user_languages: Registry[Languages] = Registry()
+
+
+def languages_of(user_ids: list[int]) -> dict[int, str]:
+    """The chosen language of each of the users who chose one."""
+    found: dict[int, str] = {}
+    for source in user_languages:
+        for user_id, language in source(user_ids=user_ids).items():
+            found.setdefault(user_id, language)
+    return found

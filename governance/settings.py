@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "policies",
     "maturity",
     "discussion",
+    "inbox",
 ]
 
 MIDDLEWARE = [
@@ -458,6 +459,15 @@ MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 TEMPLATES[0]["OPTIONS"]["context_processors"] += [  # type: ignore[index]
     "identity.context_processors.identity"
 ]
+# The header's counts of waiting tasks and unread notifications.
+TEMPLATES[0]["OPTIONS"]["context_processors"] += [  # type: ignore[index]
+    "inbox.context_processors.inbox"
+]
+# A user's chosen language becomes the session's on sign-in.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
+    "inbox.middleware.ChosenLanguageMiddleware",
+)
 
 AUTHENTICATION_BACKENDS = [
     # Counts failures and refuses locked-out sign-ins before any password check.

@@ -1,8 +1,9 @@
 """REST API for sponsors: the portfolio, its CSV export, delegations, the
-scoring weights and each user's notification switch."""
+scoring weights and each user's notification choices."""
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, StreamingHttpResponse
 from django.utils.translation import gettext
@@ -19,7 +20,7 @@ from governance.csv_export import csv_response
 from governance.requests import signed_in_user
 from initiatives.models import ScoringCriterion
 from sponsors import selectors, services
-from sponsors.models import Delegation, NotificationPreference
+from sponsors.models import Delegation, NotificationKind, NotificationPreference
 
 
 class _Item(serializers.Serializer):
@@ -236,23 +237,45 @@ class ScoringWeightsView(APIView):
 
 
 class NotificationSettingsSerializer(serializers.Serializer):
-    email_enabled = serializers.BooleanField()
+    """Email at all, email per kind, and the language of emails and notifications."""
+
+    email_enabled = serializers.BooleanField(required=False)
+    email_decisions = serializers.BooleanField(required=False)
+    email_reminders = serializers.BooleanField(required=False)
+    email_mentions = serializers.BooleanField(required=False)
+    language = serializers.ChoiceField(
+        choices=[("", ""), *settings.LANGUAGES], required=False, allow_blank=True
+    )
+
+
+def _notification_settings(preference: NotificationPreference | None) -> dict[str, Any]:
+    preference = preference or NotificationPreference()
+    return {
+        "email_enabled": preference.email_enabled,
+        **{f"email_{kind}": getattr(preference, f"email_{kind}") for kind in NotificationKind},
+        "language": preference.language,
+    }
 
 
 class NotificationSettingsView(APIView):
-    """The caller's own email notifications switch."""
+    """The caller's own notification choices (a PATCH changes the fields it names)."""
 
     @extend_schema(responses=NotificationSettingsSerializer)
     def get(self, request: Request) -> Response:
         preference = NotificationPreference.objects.filter(user=signed_in_user(request)).first()
-        enabled = preference.email_enabled if preference else True
-        return Response({"email_enabled": enabled})
+        return Response(_notification_settings(preference))
 
     @extend_schema(request=NotificationSettingsSerializer, responses=NotificationSettingsSerializer)
     def patch(self, request: Request) -> Response:
         body = NotificationSettingsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        data = body.validated_data
         preference = services.notifications_set(
-            actor=signed_in_user(request), email_enabled=body.validated_data["email_enabled"]
+            actor=signed_in_user(request),
+            email_enabled=data.get("email_enabled"),
+            kinds={
+                kind: data[f"email_{kind}"] for kind in NotificationKind if f"email_{kind}" in data
+            },
+            language=data.get("language"),
         )
-        return Response({"email_enabled": preference.email_enabled}, status=status.HTTP_200_OK)
+        return Response(_notification_settings(preference), status=status.HTTP_200_OK)

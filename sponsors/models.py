@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from governance.models import BusinessUnit
 
@@ -77,14 +78,34 @@ class Delegation(models.Model):
         return f"{self.sponsor} → {self.delegate} ({self.starts_on} to {self.ends_on})"
 
 
+class NotificationKind(models.TextChoices):
+    """What an email is about; each can be switched off on its own."""
+
+    DECISIONS = "decisions", _("Decisions and items awaiting my decision")
+    REMINDERS = "reminders", _("Reminders of overdue items")
+    MENTIONS = "mentions", _("Mentions of me")
+
+
 class NotificationPreference(models.Model):
+    """How a user is told of what concerns them: email at all, email per kind
+    (`email_<kind>`), and the language emails and notifications are written in
+    (blank: the site's language)."""
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
     )
     email_enabled = models.BooleanField(default=True)
+    email_decisions = models.BooleanField(default=True)
+    email_reminders = models.BooleanField(default=True)
+    email_mentions = models.BooleanField(default=True)
+    language = models.CharField(max_length=8, blank=True, choices=settings.LANGUAGES)
 
     def __str__(self) -> str:
         return f"{self.user}: {'on' if self.email_enabled else 'off'}"
+
+    def emails(self, kind: str) -> bool:
+        """Whether the user wants email of this kind."""
+        return self.email_enabled and bool(getattr(self, f"email_{NotificationKind(kind)}"))
 
 
 class ReminderLog(models.Model):

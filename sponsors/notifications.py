@@ -1,7 +1,12 @@
 """Email to whoever must act next, sent by a task after the decision commits. A
-failure to send is logged and retried, and never undoes or blocks the decision."""
+failure to send is logged and retried, and never undoes or blocks the decision.
+
+The same people hear of it in the app too: each act here also sends
+governance.signals.notify (with `email=False`: the email is sent from here,
+to those who did not switch this kind of email off)."""
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -11,17 +16,35 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from governance import mail
+from governance import mail, signals
 from governance.models import OrganizationRole
 from initiatives.models import Amendment, Decision, Initiative
+from sponsors.models import NotificationKind
 
 
-def reachable(users: QuerySet[User]) -> QuerySet[User]:
-    """Active users with an address who have not switched email off."""
+def reachable(users: QuerySet[User], kind: str = NotificationKind.DECISIONS) -> QuerySet[User]:
+    """Active users with an address who have not switched email, or email of
+    this kind (a NotificationKind), off."""
     return (
         users.filter(is_active=True)
         .exclude(email="")
         .exclude(notification_preference__email_enabled=False)
+        .exclude(**{f"notification_preference__email_{NotificationKind(kind)}": False})
+    )
+
+
+def tell(
+    *, recipients: Iterable[User], actor: User | None, target: Any, event: str, text: Any
+) -> None:
+    """The in-app side of an email sent from here (governance.signals.notify)."""
+    signals.notify.send(
+        sender=None,
+        recipients=recipients,
+        actor=actor,
+        target=target,
+        event=event,
+        text=text,
+        email=False,
     )
 
 
@@ -53,7 +76,7 @@ def send_after_commit(
     recipients: Iterable[User],
     template: str,
     context: dict[str, object],
-    subject: str,
+    subject: mail.Subject,
 ) -> None:
     """Render now, send after commit through the outbox (governance.mail): once
     per recipient and `key`, by a task; send failures are retried there and never
@@ -69,6 +92,17 @@ HEADLINES = {
     "owner": _("A decision was taken on your initiative."),
 }
 
+# The event of the in-app notification for each headline.
+EVENTS = {
+    "submit": "initiative.submitted",
+    "awaiting_sponsor": "initiative.awaiting_sponsor",
+    "owner": "initiative.decided",
+}
+
+
+def _subject(title: str, headline: Any) -> str:
+    return f"{title}: {headline}"
+
 
 def decision_made(*, initiative: Initiative, decision: Decision) -> None:
     """Tell whoever must act next, and the owner of every decision on their initiative."""
@@ -82,26 +116,43 @@ def decision_made(*, initiative: Initiative, decision: Decision) -> None:
     targets["owner"] = get_user_model().objects.filter(pk=initiative.owner_id)
     seen: set[int] = {actor_id}
     for key, users in targets.items():
-        recipients = [u for u in reachable(users) if u.pk not in seen]
-        seen |= {u.pk for u in recipients}
+        told = [u for u in users.filter(is_active=True) if u.pk not in seen]
+        seen |= {u.pk for u in told}
+        tell(
+            recipients=told,
+            actor=decision.actor,
+            target=initiative,
+            event=EVENTS[key],
+            text=HEADLINES[key],
+        )
+        mailed = {u.pk for u in reachable(users)}
         send_after_commit(
             key=f"decision:{decision.pk}:{key}",
-            recipients=recipients,
+            recipients=[u for u in told if u.pk in mailed],
             template="decision",
             context=context | {"headline": HEADLINES[key]},
-            subject=f"{initiative.title}: {HEADLINES[key]}",
+            subject=partial(_subject, initiative.title, HEADLINES[key]),
         )
 
 
 def amendment_proposed(*, amendment: Amendment) -> None:
     """The CoE reviews amendments as it reviews initiatives."""
+    title = amendment.initiative.title
+    tell(
+        recipients=[
+            u for u in coe_users().filter(is_active=True) if u.pk != amendment.proposed_by_id
+        ],
+        actor=amendment.proposed_by,
+        target=amendment.initiative,
+        event="amendment.proposed",
+        text=_("An amendment awaits CoE review."),
+    )
     send_after_commit(
         key=f"amendment:{amendment.pk}:proposed",
         recipients=[u for u in reachable(coe_users()) if u.pk != amendment.proposed_by_id],
         template="amendment",
         context={"amendment": amendment, "initiative": amendment.initiative},
-        subject=gettext("An amendment awaits CoE review: %(title)s")
-        % {"title": amendment.initiative.title},
+        subject=lambda: gettext("An amendment awaits CoE review: %(title)s") % {"title": title},
     )
 
 

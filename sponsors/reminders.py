@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from initiatives.models import Initiative, State
 from initiatives.selectors import COE_STATES, waiting, with_waiting
 from sponsors import notifications
-from sponsors.models import ReminderLog
+from sponsors.models import NotificationKind, ReminderLog
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -39,15 +39,15 @@ def digests(today: datetime.date) -> "dict[User, list[WithAnnotations[Initiative
             overdue.append(item)
     if not overdue:
         return {}
-    coe = list(notifications.reachable(notifications.coe_users()))
+    coe = list(notifications.coe_users().filter(is_active=True))
     by_unit: dict[int, list[User]] = {}
     result: dict[User, list[WithAnnotations[Initiative, Overdue]]] = defaultdict(list)
     for item in overdue:
         if item.state == State.AWAITING_SPONSOR:
             if item.business_unit_id not in by_unit:
                 by_unit[item.business_unit_id] = list(
-                    notifications.reachable(
-                        notifications.sponsors_and_delegates(item.business_unit_id)
+                    notifications.sponsors_and_delegates(item.business_unit_id).filter(
+                        is_active=True
                     )
                 )
             people = by_unit[item.business_unit_id]
@@ -60,23 +60,33 @@ def digests(today: datetime.date) -> "dict[User, list[WithAnnotations[Initiative
 
 
 def record_and_send(*, user: User, items: list[Any], day: datetime.date) -> bool:
-    """Send the user's digest unless today's was sent already. Runs inside a
-    transaction: the log row and the email (after commit) go together."""
+    """Send the user's digest unless today's was sent already: in the app, and
+    by email unless they switched reminders off. Runs inside a transaction: the
+    log row, the notification and the email (after commit) go together."""
     if ReminderLog.objects.filter(user=user, day=day).exists():
         return False
     ReminderLog.objects.create(user=user, day=day, items=len(items))
-    notifications.send_after_commit(
-        key=f"reminder:{day.isoformat()}",
-        recipients=[user],
-        template="reminder",
-        context={"items": items},
-        subject=ngettext(
+
+    def subject() -> str:
+        return ngettext(
             "%(count)d overdue review item awaits your decision",
             "%(count)d overdue review items await your decision",
             len(items),
-        )
-        % {"count": len(items)},
+        ) % {"count": len(items)}
+
+    notifications.tell(
+        recipients=[user], actor=None, target=None, event="reminder.overdue", text=subject
     )
+    if notifications.reachable(
+        User.objects.filter(pk=user.pk), NotificationKind.REMINDERS
+    ).exists():
+        notifications.send_after_commit(
+            key=f"reminder:{day.isoformat()}",
+            recipients=[user],
+            template="reminder",
+            context={"items": items},
+            subject=subject,
+        )
     return True
 
 

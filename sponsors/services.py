@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,6 +17,7 @@ from initiatives.models import ScoringCriterion
 from sponsors.models import (
     Delegation,
     ExecutiveSponsor,
+    NotificationKind,
     NotificationPreference,
     Sponsorship,
 )
@@ -101,13 +103,13 @@ def delegation_create(
         raise PermissionDenied(gettext("Only an executive sponsor can delegate their sign-off."))
     errors = {}
     if delegate.pk == actor.pk:
-        errors["delegate"] = "You cannot delegate to yourself."
+        errors["delegate"] = gettext("You cannot delegate to yourself.")
     elif not delegate.is_active:
-        errors["delegate"] = "This user is inactive."
+        errors["delegate"] = gettext("This user is inactive.")
     if ends_on < starts_on:
-        errors["ends_on"] = "The delegation ends before it starts."
+        errors["ends_on"] = gettext("The delegation ends before it starts.")
     elif ends_on < timezone.localdate():
-        errors["ends_on"] = "The delegation would be over already."
+        errors["ends_on"] = gettext("The delegation would be over already.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -187,17 +189,58 @@ def scoring_weights_set(*, actor: User, weights: dict[str, Decimal]) -> dict[str
     return {key: c.weight for key, c in sorted(current.items())}
 
 
-def notifications_set(*, actor: User, email_enabled: bool) -> NotificationPreference:
-    """Switch the actor's own email notifications on or off."""
+def notifications_set(
+    *,
+    actor: User,
+    email_enabled: bool | None = None,
+    kinds: dict[str, bool] | None = None,
+    language: str | None = None,
+) -> NotificationPreference:
+    """Change the actor's own notification choices: email at all, email per
+    kind (NotificationKind values) and the language of their emails and
+    notifications ("" for the site's). What is None stays as it is. Records
+    one audit event for the email choices and one for the language, each only
+    when it changes. Raises ValidationError for an unknown kind or language."""
+    kinds = kinds or {}
+    unknown = set(kinds) - set(NotificationKind.values)
+    if unknown:
+        raise ValidationError({key: gettext("Unknown kind of notification.") for key in unknown})
+    if language is not None and language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": gettext("Choose one of the languages offered.")})
     with transaction.atomic():
         preference, _ = NotificationPreference.objects.select_for_update().get_or_create(user=actor)
-        if preference.email_enabled != email_enabled:
-            preference.email_enabled = email_enabled
-            preference.save(update_fields=["email_enabled"])
+        wanted = {f"email_{kind}": bool(value) for kind, value in kinds.items()}
+        if email_enabled is not None:
+            wanted["email_enabled"] = email_enabled
+        changed = {
+            field: value for field, value in wanted.items() if getattr(preference, field) != value
+        }
+        old_language = preference.language
+        for field, value in changed.items():
+            setattr(preference, field, value)
+        if language is not None:
+            preference.language = language
+        if changed or preference.language != old_language:
+            preference.save()
+        if changed:
             audit.record(
-                audit.Event.NOTIFICATIONS_CHANGED,
+                audit.Event.NOTIFICATIONS_CHANGED, actor=actor, obj=preference, new=changed
+            )
+        if preference.language != old_language:
+            audit.record(
+                audit.Event.USER_LANGUAGE_CHANGED,
                 actor=actor,
                 obj=preference,
-                new={"email_enabled": email_enabled},
+                old={"language": old_language},
+                new={"language": preference.language},
             )
     return preference
+
+
+def languages(*, user_ids: list[int]) -> dict[int, str]:
+    """The language each of the users chose, for governance.registry.user_languages."""
+    return dict(
+        NotificationPreference.objects.filter(user_id__in=user_ids)
+        .exclude(language="")
+        .values_list("user_id", "language")
+    )

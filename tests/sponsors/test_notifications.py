@@ -99,10 +99,13 @@ def test_a_user_can_switch_emails_off(
     mailed_org: Org, django_capture_on_commit_callbacks: Any, smtp: Sink
 ) -> None:
     client = api_client(mailed_org.coe_member)
-    assert client.get("/api/me/notifications/").json() == {"email_enabled": True}
-    assert client.patch(
-        "/api/me/notifications/", {"email_enabled": False}, format="json"
-    ).json() == {"email_enabled": False}
+    assert client.get("/api/me/notifications/").json()["email_enabled"] is True
+    assert (
+        client.patch("/api/me/notifications/", {"email_enabled": False}, format="json").json()[
+            "email_enabled"
+        ]
+        is False
+    )
     initiative = propose(mailed_org)
     with django_capture_on_commit_callbacks(execute=True):
         services.initiative_transition(

@@ -140,11 +140,12 @@ def test_every_list_panel_and_dashboard_reads_a_fixed_number_of_queries(org: Org
 
 
 @pytest.mark.parametrize("who", ["marketing_member", "coe_lead", "sponsor"])
-def test_the_initiative_list_page_runs_at_most_ten_queries(org: Org, who: str) -> None:
+def test_the_initiative_list_page_runs_at_most_eleven_queries(org: Org, who: str) -> None:
     grow(org, 30)
     client = signed_in(org.people[who])
     client.get("/initiatives/")
-    assert queries_for(client, "/initiatives/") <= 10
+    # Ten for the page, one for the header's counts of tasks and unread notifications.
+    assert queries_for(client, "/initiatives/") <= 11
 
 
 def test_the_home_panels_show_a_page_and_link_to_the_rest(org: Org) -> None:

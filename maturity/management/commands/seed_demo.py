@@ -194,6 +194,21 @@ INITIATIVES: list[tuple[Any, ...]] = [
         ["submit", "start_review", ("reject", "Overlaps with the forum initiative.")],
     ),
     (
+        "Social listening hub",
+        "Marketing",
+        [0, 4],
+        ["customers"],
+        ["marketing", "product"],
+        ["X", "Instagram", "Reddit"],
+        65000,
+        "medium",
+        [
+            "submit",
+            "start_review",
+            ("approve", "Above the CMO's threshold: the sponsor signs off."),
+        ],
+    ),
+    (
         "Product launch live stream",
         "Product Development",
         [0, 4],
@@ -212,6 +227,7 @@ WAITING_SINCE_DAYS = {
     "Influencer pilot": 10,
     "Crisis response playbook": 12,
     "Social customer care desk": 8,
+    "Social listening hub": 2,
 }
 
 # Who takes each transition in the demo.

@@ -1,0 +1,40 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InboxConfig(AppConfig):
+    name = "inbox"
+    verbose_name = _("Inbox")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+        from django.urls import include, path
+
+        from governance import registry
+        from governance.signals import notify
+        from inbox import api, services, sources
+        from sponsors import services as sponsor_services
+
+        # Whatever concerns someone becomes a notification (and, where they
+        # chose it, an email), in the transaction of the act that caused it.
+        notify.connect(services.on_notify, dispatch_uid="inbox.notify")
+        # The language a user chose follows them into every new session.
+        user_logged_in.connect(services.on_login, dispatch_uid="inbox.language_on_login")
+        registry.user_languages.register(
+            "notification_preference", sponsor_services.languages, order=10
+        )
+
+        for order, (kind, source) in enumerate(sources.SOURCES.items()):
+            registry.task_sources.register(kind, source, order=10 * (order + 1))
+        for label, url in sources.OBJECT_URLS.items():
+            registry.object_urls.register(label, url, order=10)
+
+        registry.urls.register("inbox", path("", include("inbox.urls")), order=5)
+        registry.api_urls.register(
+            "my-tasks", path("api/me/tasks/", api.TasksView.as_view(), name="my-tasks"), order=14
+        )
+        registry.api_urls.register(
+            "my-inbox-notifications",
+            path("api/me/inbox/", api.NotificationsView.as_view(), name="my-inbox-notifications"),
+            order=15,
+        )

@@ -1,0 +1,3 @@
+from tests.sponsors.conftest import mailed_org
+
+__all__ = ["mailed_org"]
