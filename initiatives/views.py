@@ -25,7 +25,7 @@ from governance.errors import Conflict
 from governance.models import BusinessUnit, OrganizationRole, StrategicGoal
 from governance.registry import Panel
 from governance.requests import HtmxHttpRequest, signed_in_user
-from initiatives import preconditions, scoring, selectors, services
+from initiatives import outcomes, preconditions, scoring, selectors, services
 from initiatives.diagram import lifecycle
 from initiatives.forms import (
     CONFIRM_TRANSITIONS,
@@ -34,7 +34,7 @@ from initiatives.forms import (
     InitiativeForm,
     TransitionForm,
 )
-from initiatives.models import Audience, Function, Initiative, Risk, State
+from initiatives.models import Audience, Decision, Function, Initiative, Risk, State
 
 PAGE_SIZE = 25
 QUEUE_PAGE_SIZE = 25
@@ -61,22 +61,6 @@ TRANSITION_LABELS = {
     "withdraw": gettext_lazy("Withdraw"),
 }
 assert set(TRANSITION_LABELS) == set(selectors.TRANSITIONS)
-
-# What the page says once a transition is done.
-TRANSITION_DONE = {
-    "submit": gettext_lazy("Submitted for review."),
-    "start_review": gettext_lazy("Review started."),
-    "request_changes": gettext_lazy("Changes requested."),
-    "approve": gettext_lazy("Approved."),
-    "reject": gettext_lazy("Rejected."),
-    "sponsor_approve": gettext_lazy("Approved as sponsor."),
-    "sponsor_reject": gettext_lazy("Rejected as sponsor."),
-    "launch": gettext_lazy("Launched."),
-    "pause": gettext_lazy("Paused."),
-    "resume": gettext_lazy("Resumed."),
-    "complete": gettext_lazy("Completed."),
-    "withdraw": gettext_lazy("Withdrawn."),
-}
 
 
 def _visible_or_404(request: HttpRequest, pk: int) -> Initiative:
@@ -200,6 +184,23 @@ def _history(initiative: Initiative) -> list[dict[str, Any]]:
     return rows
 
 
+# Amendments move through the same states, by the same names.
+STATE_LABELS: dict[str, Any] = dict(State.choices)
+
+
+def _timeline_entry(decision: Decision) -> dict[str, Any]:
+    """One decision as the timeline shows it: the action, the states it left
+    and reached in the reader's language, and for whom a delegate decided."""
+    return {
+        "decision": decision,
+        "label": TRANSITION_LABELS.get(decision.transition, decision.transition),
+        "source": STATE_LABELS.get(decision.source, decision.source),
+        "target": STATE_LABELS.get(decision.target, decision.target),
+        "on_behalf_of": decision.on_behalf_of,
+        "amendment": decision.amendment_id is not None,
+    }
+
+
 def _detail_context(
     request: HttpRequest, initiative: Initiative, rights: transitions.Rights | None = None
 ) -> dict[str, Any]:
@@ -228,7 +229,7 @@ def _detail_context(
             if submits
             else []
         ),
-        "decisions": [(d, TRANSITION_LABELS.get(d.transition, d.transition)) for d in decisions],
+        "decisions": [_timeline_entry(d) for d in decisions],
         "history": _history(initiative),
         "diagram": lifecycle(initiative.state),
         "can_edit": _can_edit(rights, initiative),
@@ -374,7 +375,7 @@ def initiative_transition(request: HtmxHttpRequest, pk: int, name: str) -> HttpR
                 % {"action": TRANSITION_LABELS[name], "problem": _problem_text(error)},
             )
         else:
-            messages.success(request, TRANSITION_DONE[name])
+            messages.success(request, outcomes.outcome(initiative))
     if request.htmx:
         initiative = selectors.reread(initiative=initiative)
         return render(

@@ -78,15 +78,17 @@ def test_an_initiative_goes_from_proposal_to_sponsor_approval(org: Org, people: 
     initiative = Initiative.objects.get(title="Summer creator series")
     detail = f"/initiatives/{initiative.pk}/"
     take(lead, "Submit for review")
-    expect(lead.get_by_text("Submitted for review.")).to_be_visible()
+    expect(lead.get_by_text("Submitted; now awaits review by the CoE.")).to_be_visible()
 
     coe_member = people("coe_member")
     expect(coe_member.get_by_role("link", name="Summer creator series")).to_be_visible()
     coe_member.get_by_role("link", name="Summer creator series").click()
     take(coe_member, "Start review")
-    expect(coe_member.get_by_text("Review started.")).to_be_visible()
+    expect(coe_member.get_by_text("Review started; the CoE is now reviewing it.")).to_be_visible()
     take(coe_member, "Request changes", comment="Name the creators and the cadence.")
-    expect(coe_member.get_by_text("Changes requested.", exact=True)).to_be_visible()
+    expect(
+        coe_member.get_by_text("Changes requested; now back with the unit to edit and resubmit.")
+    ).to_be_visible()
 
     lead.goto(detail)
     lead.get_by_role("link", name="Edit").click()
@@ -94,14 +96,14 @@ def test_an_initiative_goes_from_proposal_to_sponsor_approval(org: Org, people: 
     lead.get_by_role("button", name="Save changes").click()
     expect(lead.get_by_text("Your changes were saved.")).to_be_visible()
     take(lead, "Submit for review")
-    expect(lead.get_by_text("Submitted for review.")).to_be_visible()
+    expect(lead.get_by_text("Submitted; now awaits review by the CoE.")).to_be_visible()
 
     coe_lead = people("coe_lead")
     coe_lead.goto(detail)
     take(coe_lead, "Start review")
-    expect(coe_lead.get_by_text("Review started.")).to_be_visible()
+    expect(coe_lead.get_by_text("Review started; the CoE is now reviewing it.")).to_be_visible()
     take(coe_lead, "Approve")
-    expect(coe_lead.get_by_text("Approved.", exact=True)).to_be_visible()
+    expect(coe_lead.get_by_text("Approved by the CoE; now awaits the sponsor.")).to_be_visible()
     expect(coe_lead.locator(".page-head .badge")).to_have_text("Awaiting sponsor")
 
     sponsor = people("sponsor")
@@ -155,7 +157,7 @@ def test_rejecting_asks_for_a_comment_and_a_confirmation(org: Org, people: Any) 
     expect(form.get_by_label("Comment")).to_have_attribute("required", "")
     expect(form.get_by_role("checkbox")).to_have_attribute("required", "")
     take(page, "Reject", comment="Out of scope this year.", confirm=True)
-    expect(page.get_by_text("Rejected.", exact=True)).to_be_visible()
+    expect(page.get_by_text("Rejected; the initiative is closed.")).to_be_visible()
 
 
 def test_the_interface_switches_to_german(org: Org, people: Any) -> None:

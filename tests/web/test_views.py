@@ -302,7 +302,7 @@ def test_htmx_transition_returns_the_updated_page_body(org: Org) -> None:
     body = response.content.decode()
     assert response.status_code == 200
     assert body.lstrip().startswith('<div id="initiative-body">')
-    assert "Review started." in body
+    assert "Review started; the CoE is now reviewing it." in body
     assert "<html" not in body
 
 
