@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from governance import access, transitions
+from governance import access, money, transitions
 from governance.errors import Conflict
 from governance.models import BusinessUnit, OrganizationRole, StrategicGoal
 from governance.registry import Panel
@@ -135,7 +135,7 @@ def _history(initiative: Initiative) -> list[dict[str, Any]]:
             ids = [row["strategicgoal"] if isinstance(row, dict) else row for row in value]
             return ", ".join(str(goal_names.get(pk, pk)) for pk in ids)
         if isinstance(value, Decimal):
-            return formats.number_format(value, decimal_pos=2, force_grouping=True)
+            return money.amount(value, decimals=2)
         if isinstance(value, datetime.date):
             return formats.date_format(value, "DATE_FORMAT")
         labels = choice_labels.get(field)

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from governance import money
 from governance.requests import HtmxHttpRequest
 from initiatives.models import State
 from sponsors import selectors
@@ -68,8 +69,8 @@ def portfolio(request: HtmxHttpRequest) -> HttpResponse:
         "data": data,
         "states": states,
         "initiative_count": amount(sum(data["counts_by_state"].values())),
-        "committed": amount(data["committed_budget"]),
-        "aligned": amount(data["aligned_budget"]),
+        "committed": money.amount(data["committed_budget"]),
+        "aligned": money.amount(data["aligned_budget"]),
         "aligned_percent": percent(data["aligned_share"]),
         "aligned_width": f"{float(data['aligned_share'] or 0) * 100:.2f}",
         "coverage": [(row, percent(row["share"])) for row in data["policy_coverage"]],

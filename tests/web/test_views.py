@@ -569,7 +569,7 @@ def test_history_shows_the_creation_and_goal_changes_by_name(org: Org) -> None:
     assert "<ins>Attract talent</ins>" in history
     created = history.split("<strong>Created</strong>")[1]
     assert "<ins>Careers week</ins>" in created
-    assert "<ins>1,000.00</ins>" in created
+    assert "<ins>€1,000.00</ins>" in created
 
 
 def test_sponsor_sees_how_long_an_item_has_waited_since_the_coe_approved_it(org: Org) -> None:
