@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from initiatives.models import Initiative
 from tests.browser import PHONE, SCREENSHOTS, assert_accessible
 from tests.conftest import Org, bring_to
 
@@ -38,4 +39,29 @@ def test_the_lifecycle_diagram_is_readable_at_375_px(org: Org, people: Any) -> N
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "lifecycle-phone.png"), full_page=True)
+    assert_accessible(page)
+
+
+def test_a_form_over_the_size_limit_keeps_its_text_and_says_why(
+    org: Org, people: Any, settings: Any
+) -> None:
+    settings.MAX_REQUEST_BYTES = 4000
+    page = people("marketing_member")
+    page.goto("/initiatives/new/")
+    text = "Weekly creator videos, with a plan for every week of the year. " * 80
+    page.get_by_label("Title").fill("Too long to send")
+    page.get_by_label("Summary").fill(text)
+    page.get_by_role("button", name="Create draft").click()
+
+    alert = page.locator(".form-too-large")
+    expect(alert).to_be_visible()
+    expect(alert).to_contain_text("This form is larger than the limit of 3.9")
+    expect(alert).to_contain_text("your text is still here")
+    expect(page.get_by_label("Summary")).to_have_value(text)
+    assert page.url.endswith("/initiatives/new/")
+    assert not Initiative.objects.filter(title="Too long to send").exists()
+    page.set_viewport_size(PHONE)
+    expect(alert).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "form-too-large-phone.png"))
     assert_accessible(page)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -14,6 +15,7 @@ from django.test import Client
 from django.utils import translation
 
 from governance import money
+from initiatives.models import Initiative
 from tests.conftest import Org, api_client, bring_to, signed_in
 
 
@@ -96,3 +98,62 @@ def test_the_api_refuses_a_currency_in_the_input(org: Org) -> None:
     )
     assert response.status_code == 400
     assert "currency" in response.json()
+
+
+def oversized_post(client: Client, path: str, text: str, **extra: Any) -> Any:
+    # Sent as a browser sends a form without files.
+    body = urlencode({"title": "Kept", "summary": text})
+    return client.post(path, body, content_type="application/x-www-form-urlencoded", **extra)
+
+
+def test_a_page_form_over_the_limit_gets_a_page_with_the_typed_text(
+    org: Org, settings: Any
+) -> None:
+    settings.MAX_REQUEST_BYTES = 2000
+    text = "Our plan <b>in detail</b>. " * 100
+    response = oversized_post(
+        signed_in(org.marketing_member),
+        "/initiatives/new/",
+        text,
+        headers={"referer": "http://testserver/initiatives/new/"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("text/html")
+    assert "Nothing was saved: the form was larger than the limit of 2.0\xa0KB." in body
+    assert ">Kept</textarea>" in body
+    assert "Our plan &lt;b&gt;in detail&lt;/b&gt;." in body
+    assert 'href="http://testserver/initiatives/new/"' in body
+    assert not Initiative.objects.filter(title="Kept").exists()
+
+
+def test_the_too_large_page_reads_in_the_readers_language(org: Org, settings: Any) -> None:
+    settings.MAX_REQUEST_BYTES = 2000
+    response = oversized_post(
+        Client(), "/initiatives/new/", "x" * 3000, headers={"accept-language": "it"}
+    )
+    assert "Troppo grande per essere salvato" in response.content.decode()
+
+
+def test_a_back_link_to_another_site_is_not_offered(org: Org, settings: Any) -> None:
+    settings.MAX_REQUEST_BYTES = 2000
+    response = oversized_post(
+        Client(), "/initiatives/new/", "x" * 3000, headers={"referer": "https://evil.example/"}
+    )
+    assert 'href="https://evil.example/"' not in response.content.decode()
+
+
+def test_an_api_request_over_the_limit_stays_json(org: Org, settings: Any) -> None:
+    settings.MAX_REQUEST_BYTES = 2000
+    response = api_client(org.marketing_member).post(
+        "/api/initiatives/", {"title": "x" * 3000}, format="json"
+    )
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request body exceeds 2000 bytes."}
+
+
+def test_every_page_tells_its_forms_the_limit(org: Org, settings: Any) -> None:
+    settings.MAX_REQUEST_BYTES = 2000
+    body = signed_in(org.marketing_member).get("/initiatives/new/").content.decode()
+    assert '<meta name="max-request-bytes" content="2000">' in body
+    assert '<script src="/static/js/form-limit.js" defer></script>' in body
