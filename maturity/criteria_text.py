@@ -53,8 +53,8 @@ CRITERIA_TEXT: dict[str, tuple[str, str]] = {
     ),
     "policies_acknowledged": (
         gettext_noop("Policies acknowledged"),
-        # xgettext:no-python-format
         gettext_noop(
+            # xgettext:no-python-format
             "At least 80 % of the unit's staff acknowledged the current versions of the policies that apply to them."
         ),
     ),
