@@ -226,6 +226,13 @@ COE_REVIEW_SLA_DAYS = env_int("DJANGO_COE_REVIEW_SLA_DAYS", 5)
 SPONSOR_SLA_DAYS = env_int("DJANGO_SPONSOR_SLA_DAYS", 3)
 # A budget at or above this counts as the highest cost in the priority score.
 SCORING_COST_REFERENCE = env_int("DJANGO_SCORING_COST_REFERENCE", 100_000)
+# The currency of every budget (ISO 4217 code): shown with each amount, given
+# with the API's budgets and in the exports.
+CURRENCY = env_str("DJANGO_CURRENCY", "EUR").strip().upper()
+if not (len(CURRENCY) == 3 and CURRENCY.isascii() and CURRENCY.isalpha()):
+    raise ImproperlyConfigured(
+        f"DJANGO_CURRENCY must be a three-letter ISO 4217 code, not {CURRENCY!r}."
+    )
 
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 import django_filters
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
@@ -84,6 +85,7 @@ class InitiativeSerializer(ReadOnlyFieldsGuard, ModelCleanMixin):
     score = serializers.SerializerMethodField()
     waiting_days = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
+    currency = serializers.SerializerMethodField()
 
     class Meta:
         model = Initiative
@@ -100,6 +102,7 @@ class InitiativeSerializer(ReadOnlyFieldsGuard, ModelCleanMixin):
             "overdue",
             "created_at",
             "updated_at",
+            "currency",
         ]
         read_only_fields = [
             "id",
@@ -110,6 +113,7 @@ class InitiativeSerializer(ReadOnlyFieldsGuard, ModelCleanMixin):
             "overdue",
             "created_at",
             "updated_at",
+            "currency",
         ]
         create_only_fields = ["business_unit"]
 
@@ -118,6 +122,12 @@ class InitiativeSerializer(ReadOnlyFieldsGuard, ModelCleanMixin):
         # The list reads the name with the rows (selectors.as_listed), not the user.
         listed = getattr(initiative, "owner_username", None)
         return listed if listed is not None else initiative.owner.get_username()
+
+    @extend_schema_field(
+        {"type": "string", "description": "The ISO 4217 code of `budget` (DJANGO_CURRENCY)."}
+    )
+    def get_currency(self, initiative: Initiative) -> str:
+        return settings.CURRENCY
 
     def get_score(self, initiative: Initiative) -> float | None:
         score = getattr(initiative, "score", None)

@@ -24,11 +24,40 @@ GRID: dict[str, tuple[int, int]] = {
     State.PAUSED: (5, 2),
     State.COMPLETED: (6, 1),
 }
-BOX_W, BOX_H = 156, 40
-COL_W, ROW_H = 174, 80
 MARGIN = 8
-WIDTH = MARGIN * 2 + COL_W * 6 + BOX_W
-HEIGHT = MARGIN * 2 + ROW_H * 2 + BOX_H
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Box sizes and spacing of one drawing. The narrow one turns the grid on
+    its side (columns become rows), so that on a phone the diagram reads top to
+    bottom at a legible size; turning a grid keeps edges from crossing."""
+
+    box_w: int
+    box_h: int
+    col_w: int
+    row_h: int
+    vertical: bool
+
+    def position(self, col: int, row: int) -> tuple[int, int]:
+        across, down = (row, col) if self.vertical else (col, row)
+        return MARGIN + across * self.col_w, MARGIN + down * self.row_h
+
+    @property
+    def size(self) -> tuple[int, int]:
+        cols = max(c for c, _r in GRID.values())
+        rows = max(r for _c, r in GRID.values())
+        across, down = (rows, cols) if self.vertical else (cols, rows)
+        return (
+            MARGIN * 2 + self.col_w * across + self.box_w,
+            MARGIN * 2 + self.row_h * down + self.box_h,
+        )
+
+
+WIDE = Layout(box_w=156, box_h=40, col_w=174, row_h=80, vertical=False)
+NARROW = Layout(box_w=124, box_h=34, col_w=132, row_h=58, vertical=True)
+BOX_W, BOX_H = WIDE.box_w, WIDE.box_h
+WIDTH, HEIGHT = WIDE.size
 
 
 @dataclass(frozen=True)
@@ -38,14 +67,16 @@ class Node:
     x: int
     y: int
     current: bool
+    w: int = BOX_W
+    h: int = BOX_H
 
     @property
     def cx(self) -> int:
-        return self.x + BOX_W // 2
+        return self.x + self.w // 2
 
     @property
     def cy(self) -> int:
-        return self.y + BOX_H // 2
+        return self.y + self.h // 2
 
 
 @dataclass(frozen=True)
@@ -72,26 +103,27 @@ def _edges() -> set[tuple[str, str]]:
 EDGES = frozenset(_edges())
 
 
-def _clip(dx: float, dy: float) -> float:
+def _clip(dx: float, dy: float, layout: Layout) -> float:
     """How far along (dx, dy) from a box's center its border lies."""
-    tx = (BOX_W / 2 + 3) / abs(dx) if dx else math.inf
-    ty = (BOX_H / 2 + 3) / abs(dy) if dy else math.inf
+    tx = (layout.box_w / 2 + 3) / abs(dx) if dx else math.inf
+    ty = (layout.box_h / 2 + 3) / abs(dy) if dy else math.inf
     return min(tx, ty)
 
 
-def lifecycle(current: str) -> dict[str, object]:
-    """The nodes and edges to draw, with `current` highlighted."""
+def _drawing(current: str, layout: Layout) -> dict[str, object]:
     labels = dict(State.choices)
-    nodes = {
-        state: Node(
+    nodes = {}
+    for state, (col, row) in GRID.items():
+        x, y = layout.position(col, row)
+        nodes[state] = Node(
             state=state,
             label=str(labels[state]),
-            x=MARGIN + col * COL_W,
-            y=MARGIN + row * ROW_H,
+            x=x,
+            y=y,
             current=state == current,
+            w=layout.box_w,
+            h=layout.box_h,
         )
-        for state, (col, row) in GRID.items()
-    }
     edges = []
     for source, target in sorted(EDGES):
         a, b = nodes[source], nodes[target]
@@ -100,7 +132,7 @@ def lifecycle(current: str) -> dict[str, object]:
         # A pair with edges both ways (pause and resume) is drawn as two parallel lines.
         shift = 5 if (target, source) in EDGES else 0
         ox, oy = -dy / length * shift, dx / length * shift
-        start, end = _clip(dx, dy), 1 - _clip(dx, dy)
+        start, end = _clip(dx, dy, layout), 1 - _clip(dx, dy, layout)
         edges.append(
             Edge(
                 x1=round(a.cx + dx * start + ox, 1),
@@ -109,12 +141,23 @@ def lifecycle(current: str) -> dict[str, object]:
                 y2=round(a.cy + dy * end + oy, 1),
             )
         )
+    width, height = layout.size
     return {
         "nodes": list(nodes.values()),
         "edges": edges,
-        "width": WIDTH,
-        "height": HEIGHT,
-        "box_w": BOX_W,
-        "box_h": BOX_H,
+        "width": width,
+        "height": height,
+        "box_w": layout.box_w,
+        "box_h": layout.box_h,
+    }
+
+
+def lifecycle(current: str) -> dict[str, object]:
+    """The nodes and edges to draw, with `current` highlighted: the wide
+    drawing, and under `narrow` the vertical one that narrow screens show."""
+    labels = dict(State.choices)
+    return {
+        **_drawing(current, WIDE),
+        "narrow": _drawing(current, NARROW),
         "current_label": str(labels.get(current, current)),
     }

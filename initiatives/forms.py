@@ -5,6 +5,7 @@ import copy
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -124,6 +125,10 @@ class InitiativeForm(forms.ModelForm):
             cast(forms.ModelChoiceField, self.fields["business_unit"]).queryset = units
         goals = cast(forms.ModelMultipleChoiceField, self.fields["goals"])
         goals.queryset = StrategicGoal.objects.filter(active=True)
+        if "budget" in self.fields:
+            self.fields["budget"].label = _("Budget (%(currency)s)") % {
+                "currency": settings.CURRENCY
+            }
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Show a service's ValidationError on the fields it names."""

@@ -20,12 +20,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from governance import access, transitions
+from governance import access, money, transitions
 from governance.errors import Conflict
 from governance.models import BusinessUnit, OrganizationRole, StrategicGoal
 from governance.registry import Panel
 from governance.requests import HtmxHttpRequest, signed_in_user
-from initiatives import preconditions, scoring, selectors, services
+from initiatives import outcomes, preconditions, scoring, selectors, services
 from initiatives.diagram import lifecycle
 from initiatives.forms import (
     CONFIRM_TRANSITIONS,
@@ -71,22 +71,6 @@ TRANSITION_LABELS = {
     "withdraw": gettext_lazy("Withdraw"),
 }
 assert set(TRANSITION_LABELS) == set(selectors.TRANSITIONS)
-
-# What the page says once a transition is done.
-TRANSITION_DONE = {
-    "submit": gettext_lazy("Submitted for review."),
-    "start_review": gettext_lazy("Review started."),
-    "request_changes": gettext_lazy("Changes requested."),
-    "approve": gettext_lazy("Approved."),
-    "reject": gettext_lazy("Rejected."),
-    "sponsor_approve": gettext_lazy("Approved as sponsor."),
-    "sponsor_reject": gettext_lazy("Rejected as sponsor."),
-    "launch": gettext_lazy("Launched."),
-    "pause": gettext_lazy("Paused."),
-    "resume": gettext_lazy("Resumed."),
-    "complete": gettext_lazy("Completed."),
-    "withdraw": gettext_lazy("Withdrawn."),
-}
 
 
 def _visible_or_404(request: HttpRequest, pk: int) -> Initiative:
@@ -165,7 +149,7 @@ def _show(field: str, value: Any, goal_names: dict[int, str]) -> str:
     if field in ("start_date", "end_date") and isinstance(value, str):
         value = datetime.date.fromisoformat(value)
     if isinstance(value, Decimal):
-        return formats.number_format(value, decimal_pos=2, force_grouping=True)
+        return money.amount(value, decimals=2)
     if isinstance(value, datetime.date):
         return formats.date_format(value, "DATE_FORMAT")
     labels = _labels_of_choices().get(field)
@@ -239,13 +223,6 @@ def _transition_button(t: transitions.Available, url: str, prefix: str = "") -> 
     }
 
 
-def _decision_label(decision: Decision) -> str:
-    label = TRANSITION_LABELS.get(decision.transition, decision.transition)
-    if decision.amendment_id is None:
-        return str(label)
-    return _("Amendment: %(decision)s") % {"decision": label}
-
-
 def amendment_diff(initiative: Initiative, amendment: Amendment) -> list[dict[str, Any]]:
     """Field by field, what the amendment would change: the value of the
     approved version (what the last approval pinned) and the proposed one."""
@@ -294,6 +271,23 @@ def _amendment_context(
     }
 
 
+# Amendments move through the same states, by the same names.
+STATE_LABELS: dict[str, Any] = dict(State.choices)
+
+
+def _timeline_entry(decision: Decision) -> dict[str, Any]:
+    """One decision as the timeline shows it: the action, the states it left
+    and reached in the reader's language, and for whom a delegate decided."""
+    return {
+        "decision": decision,
+        "label": TRANSITION_LABELS.get(decision.transition, decision.transition),
+        "source": STATE_LABELS.get(decision.source, decision.source),
+        "target": STATE_LABELS.get(decision.target, decision.target),
+        "on_behalf_of": decision.on_behalf_of,
+        "amendment": decision.amendment_id is not None,
+    }
+
+
 def _detail_context(
     request: HttpRequest, initiative: Initiative, rights: transitions.Rights | None = None
 ) -> dict[str, Any]:
@@ -320,7 +314,7 @@ def _detail_context(
             if submits
             else []
         ),
-        "decisions": [(d, _decision_label(d)) for d in decisions],
+        "decisions": [_timeline_entry(d) for d in decisions],
         "history": _history(initiative),
         "diagram": lifecycle(initiative.state),
         "can_edit": _can_edit(rights, initiative),
@@ -466,7 +460,7 @@ def initiative_transition(request: HtmxHttpRequest, pk: int, name: str) -> HttpR
                 % {"action": TRANSITION_LABELS[name], "problem": _problem_text(error)},
             )
         else:
-            messages.success(request, TRANSITION_DONE[name])
+            messages.success(request, outcomes.outcome(initiative))
     if request.htmx:
         initiative = selectors.reread(initiative=initiative)
         return render(

@@ -6,8 +6,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -84,9 +86,28 @@ def _row(assessment: selectors.Assessment, records: list[MaturityAssessment]) ->
     }
 
 
-@login_required
-def maturity_page(request: HttpRequest) -> HttpResponse:
-    """Everyone signed in sees the organization; units as far as they can see them."""
+def _questions() -> list[MaturityCriterion]:
+    return list(MaturityCriterion.objects.filter(active=True, kind=MaturityCriterion.Kind.SELF))
+
+
+def _unit_of(scope: str) -> BusinessUnit | None:
+    return None if scope == ORGANIZATION else BusinessUnit.objects.get(pk=int(scope))
+
+
+def _scope_name(unit: BusinessUnit | None) -> str:
+    return unit.name if unit else _("the organization")
+
+
+def _page(
+    request: HttpRequest,
+    *,
+    form: MaturityAnswersForm | None = None,
+    lowering: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The page. Everyone signed in sees the organization; units as far as
+    they can see them. The form is for one scope at a time (`?scope=`), with
+    that scope's latest answers ticked, or the submitted one shown again."""
     found = selectors.overview()
     assessments = found.units
     visible = set(access.visible_unit_ids(request.user))
@@ -99,9 +120,19 @@ def maturity_page(request: HttpRequest) -> HttpResponse:
         records.sort(key=lambda r: (r.at, r.pk))
     organization = found.organization
     scopes = _assessable(request.user)
-    questions = list(
-        MaturityCriterion.objects.filter(active=True, kind=MaturityCriterion.Kind.SELF)
-    )
+    scope = None
+    if form is None and scopes:
+        asked = request.GET.get("scope", "")
+        scope = asked if asked in dict(scopes) else scopes[0][0]
+        questions = _questions()
+        answers = selectors.latest_answers(unit=_unit_of(scope))
+        form = MaturityAnswersForm(
+            scopes=scopes,
+            questions=questions,
+            initial={"scope": scope} | {q.key: bool(answers.get(q.key)) for q in questions},
+        )
+    elif form is not None:
+        scope = form.data.get("scope")
     benchmark = found.benchmark
     return render(
         request,
@@ -114,28 +145,53 @@ def maturity_page(request: HttpRequest) -> HttpResponse:
                 if a.unit is not None and a.unit.pk in visible
             ],
             "benchmark": benchmark,
-            "form": MaturityAnswersForm(scopes=scopes, questions=questions) if scopes else None,
+            "form": form,
+            "scopes": scopes,
+            "scope": scope,
+            "scope_label": dict(scopes).get(scope or "", ""),
+            "lowering": lowering,
         },
+        status=status,
     )
+
+
+@login_required
+def maturity_page(request: HttpRequest) -> HttpResponse:
+    return _page(request)
 
 
 @login_required
 @require_POST
 def maturity_assess(request: HttpRequest) -> HttpResponse:
-    """Record the answers of a unit lead (their unit) or the CoE lead (any)."""
+    """Record the answers of a unit lead (their unit) or the CoE lead (any).
+    Answers that would lower the scope's stage are shown again with a warning
+    naming the stage before and after; they are recorded once confirmed."""
     scopes = _assessable(request.user)
     if not scopes:
         raise PermissionDenied
-    questions = list(
-        MaturityCriterion.objects.filter(active=True, kind=MaturityCriterion.Kind.SELF)
-    )
+    questions = _questions()
     form = MaturityAnswersForm(request.POST, scopes=scopes, questions=questions)
     if not form.is_valid():
         messages.error(request, _("Choose what to assess."))
         return redirect("maturity")
     scope = form.cleaned_data["scope"]
-    unit = None if scope == ORGANIZATION else BusinessUnit.objects.get(pk=int(scope))
+    unit = _unit_of(scope)
     answers = {q.key: bool(form.cleaned_data[q.key]) for q in questions}
+    if not form.cleaned_data["confirm_lower"]:
+        before = selectors.assess(unit=unit).stage
+        after = selectors.assess(
+            unit=unit, answers=selectors.latest_answers(unit=unit) | answers
+        ).stage
+        if after < before:
+            return _page(
+                request,
+                form=form,
+                lowering={
+                    "scope": _scope_name(unit),
+                    "before": selectors.STAGE_NAMES[before],
+                    "after": selectors.STAGE_NAMES[after],
+                },
+            )
     try:
         record = services.maturity_assessment_record(
             actor=signed_in_user(request), business_unit=unit, answers=answers
@@ -146,9 +202,6 @@ def maturity_assess(request: HttpRequest) -> HttpResponse:
     messages.success(
         request,
         _("Assessment recorded: %(scope)s is at %(stage)s.")
-        % {
-            "scope": unit.name if unit else _("the organization"),
-            "stage": selectors.STAGE_NAMES[record.stage],
-        },
+        % {"scope": _scope_name(unit), "stage": selectors.STAGE_NAMES[record.stage]},
     )
-    return redirect("maturity")
+    return HttpResponseRedirect(f"{reverse('maturity')}?{urlencode({'scope': scope})}")

@@ -321,6 +321,28 @@ def history_of(*, policy: Policy) -> QuerySet[Any]:
     )
 
 
+def version_records(*, policy: Policy, versions: Iterable[int]) -> dict[int, Any]:
+    """For each published version number asked for, the history row recorded
+    when that version was published (the first published row carrying the
+    number); numbers never published are absent."""
+    rows = (
+        history_of(policy=policy)
+        .filter(version__in=set(versions), state=State.PUBLISHED)
+        .order_by("-history_id")
+    )
+    # Newest first, so that the earliest row of each version is the one kept.
+    return {row.version: row for row in rows}
+
+
+def version_label(*, version: int, state: str) -> dict[str, Any]:
+    """What a history row says of its version: a published or retired row
+    carries the number it was published as; a draft or a draft in review is
+    the working text of the next version (never "version 0")."""
+    if state in (State.PUBLISHED, State.RETIRED):
+        return {"number": version, "draft_of": None}
+    return {"number": None, "draft_of": version + 1}
+
+
 def _units_of(row: Any) -> list[int]:
     rows = getattr(row, "unit_rows", None)
     if rows is None:
@@ -358,6 +380,7 @@ def history_page(*, rows: list[Any], predecessor: Any | None) -> list[dict[str, 
             {
                 "history_id": row.history_id,
                 "version": row.version,
+                "version_label": version_label(version=row.version, state=row.state),
                 "state": row.state,
                 "at": row.history_date,
                 "user": row.history_user.get_username() if row.history_user else None,

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -432,6 +432,10 @@ def policy_history(request: HttpRequest, pk: int) -> HttpResponse:
     for row in rows:
         row["state_label"] = STATE_LABELS.get(row["state"], row["state"])
         row["fields"] = ", ".join(str(FIELD_LABELS.get(f, f)) for f in row["changed_fields"])
+    published = selectors.version_records(
+        policy=policy, versions=[policy.version, policy.version - 1]
+    )
+    latest, previous = published.get(policy.version), published.get(policy.version - 1)
     return render(
         request,
         "policies/policy_history.html",
@@ -439,8 +443,9 @@ def policy_history(request: HttpRequest, pk: int) -> HttpResponse:
             "policy": policy,
             "page": page,
             "rows": rows,
-            "default_to": rows[0]["history_id"] if rows else None,
-            "default_from": rows[1]["history_id"] if len(rows) > 1 else None,
+            # Preselected: the latest published version against the one before.
+            "default_to": latest.history_id if latest else None,
+            "default_from": previous.history_id if previous else None,
         },
     )
 
@@ -448,12 +453,54 @@ def policy_history(request: HttpRequest, pk: int) -> HttpResponse:
 _MAX_HISTORY_ID = 2**31 - 1
 
 
-def _history_id(request: HttpRequest, name: str) -> int:
+def _number(request: HttpRequest, name: str) -> int:
     raw = request.GET.get(name, "")
     # Bounded so that the database's integer type never overflows (a 500).
     if not raw.isdigit() or int(raw) > _MAX_HISTORY_ID:
         raise Http404
     return int(raw)
+
+
+def _diff_url(policy: Policy, **query: int) -> str:
+    return f"{reverse('policies:diff', args=[policy.pk])}?{urlencode(query)}"
+
+
+def _version_text(row: Any) -> str:
+    label = selectors.version_label(version=row.version, state=row.state)
+    if label["number"] is not None:
+        return _("version %(number)s") % {"number": label["number"]}
+    return _("draft of version %(number)s") % {"number": label["draft_of"]}
+
+
+def _records_to_compare(request: HttpRequest, policy: Policy) -> tuple[Any, Any] | str:
+    """The two history rows the diff compares, or the address to go to instead.
+
+    `?from=1&to=3` are published version numbers; `?from_record=&to_record=`
+    are two history rows picked on the history page (a draft's edits have no
+    version number). Without either, the latest published version against the
+    one before it. An old address with record ids in from/to is sent on."""
+    if "from_record" in request.GET or "to_record" in request.GET:
+        ids = {_number(request, "from_record"), _number(request, "to_record")}
+        found = list(selectors.history_of(policy=policy).filter(history_id__in=ids))
+        if len(found) != len(ids):
+            raise Http404
+        found.sort(key=lambda row: row.history_id)
+        return found[0], found[-1]
+    if "from" not in request.GET and "to" not in request.GET:
+        if policy.version >= 2:
+            return _diff_url(policy, **{"from": policy.version - 1, "to": policy.version})
+        # Nothing published twice yet: the history shows what there is.
+        return reverse("policies:history", args=[policy.pk])
+    numbers = {_number(request, "from"), _number(request, "to")}
+    published = selectors.version_records(policy=policy, versions=numbers)
+    if len(published) == len(numbers):
+        # Either order in the address: the older version is the one compared from.
+        return published[min(numbers)], published[max(numbers)]
+    records = selectors.history_of(policy=policy).filter(history_id__in=numbers)
+    if len(numbers) == 2 and records.count() == 2:
+        low, high = sorted(numbers)
+        return _diff_url(policy, from_record=low, to_record=high)
+    raise Http404
 
 
 def _show(name: str, value: Any, units: dict[int, str]) -> str:
@@ -477,13 +524,10 @@ def policy_diff(request: HttpRequest, pk: int) -> HttpResponse:
     """Two recorded versions compared: each changed field, and the body word by word."""
     policy = _visible_or_404(request, pk)
     _require_all(request)
-    ids = {_history_id(request, "from"), _history_id(request, "to")}
-    found = list(selectors.history_of(policy=policy).filter(history_id__in=ids))
-    if len(found) != len(ids):
-        raise Http404
-    found.sort(key=lambda row: row.history_id)
-    # Either order in the address: the older row is always the one compared from.
-    older, newer = found[0], found[-1]
+    pair = _records_to_compare(request, policy)
+    if isinstance(pair, str):
+        return HttpResponseRedirect(pair)
+    older, newer = pair
     result = selectors.diff(older=older, newer=newer)
     unit_names = dict(BusinessUnit.objects.values_list("pk", "name"))
     changes = [
@@ -502,6 +546,8 @@ def policy_diff(request: HttpRequest, pk: int) -> HttpResponse:
             "policy": policy,
             "older": older,
             "newer": newer,
+            "older_version": _version_text(older),
+            "newer_version": _version_text(newer),
             "older_state": STATE_LABELS.get(older.state, older.state),
             "newer_state": STATE_LABELS.get(newer.state, newer.state),
             "changes": changes,

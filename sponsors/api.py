@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404, StreamingHttpResponse
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -73,6 +73,7 @@ class _ExpiringException(serializers.Serializer):
 
 
 class PortfolioSerializer(serializers.Serializer):
+    currency = serializers.SerializerMethodField()
     business_units = serializers.ListField(child=serializers.DictField())
     counts_by_state = serializers.DictField(child=serializers.IntegerField())
     committed_budget = serializers.DecimalField(max_digits=17, decimal_places=2)
@@ -93,6 +94,12 @@ class PortfolioSerializer(serializers.Serializer):
     overdue_url = serializers.CharField()
     policy_coverage = _Coverage(many=True)
     exceptions_expiring = _ExpiringException(many=True)
+
+    @extend_schema_field(
+        {"type": "string", "description": "The ISO 4217 code of every budget (DJANGO_CURRENCY)."}
+    )
+    def get_currency(self, data: Any) -> str:
+        return settings.CURRENCY
 
 
 _UNIT_PARAMETER = OpenApiParameter("business_unit", OpenApiTypes.INT, required=False)
@@ -135,6 +142,7 @@ EXPORT_COLUMNS = [
     "state",
     "owner",
     "budget",
+    "currency",
     "risk",
     "goals",
     "score",

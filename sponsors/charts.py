@@ -11,6 +11,8 @@ from decimal import Decimal
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from governance import money
+
 ROW_HEIGHT = 46
 LABEL_OFFSET = 16
 BAR_OFFSET = 24
@@ -41,7 +43,7 @@ class BarChart:
 
 
 def amount(value: Decimal | int | float) -> str:
-    """A budget figure in the reader's format, whole units with grouping."""
+    """A figure in the reader's format, whole units with grouping."""
     return formats.number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
 
 
@@ -50,7 +52,8 @@ def _short(label: str) -> str:
 
 
 def bar_chart(key: str, title: str, rows: Iterable[tuple[str, Decimal, bool]]) -> BarChart:
-    """A horizontal bar chart of (label, value, muted) rows, scaled to the largest value."""
+    """A horizontal bar chart of (label, budget, muted) rows, scaled to the
+    largest budget; each budget is shown with its currency."""
     rows = list(rows)
     largest = max((value for _label, value, _muted in rows), default=Decimal(0))
     bars = []
@@ -62,7 +65,7 @@ def bar_chart(key: str, title: str, rows: Iterable[tuple[str, Decimal, bool]]) -
                 label=label,
                 short_label=_short(label),
                 value=value,
-                shown=amount(value),
+                shown=money.amount(value),
                 width=f"{share:.2f}",
                 label_y=str(top + LABEL_OFFSET),
                 bar_y=str(top + BAR_OFFSET),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, When, Window
 from django.db.models.functions import Coalesce, RowNumber
@@ -232,6 +233,9 @@ def _export_chunk(chunk: list[tuple[Any, ...]], current: dict[str, Decimal]) -> 
             state,
             owner,
             budget,
+            # Every budget is in the one currency; the column repeats its code
+            # so that a row read alone still says what its amount means.
+            settings.CURRENCY,
             risk,
             "; ".join(title for title, _active in mine),
             f"{score:.1f}",

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from governance import access
+from governance import access, money
 from governance.models import OrganizationRole
 from governance.requests import HtmxHttpRequest, signed_in_user
 from initiatives import scoring
@@ -75,8 +75,8 @@ def portfolio(request: HtmxHttpRequest) -> HttpResponse:
         "data": data,
         "states": states,
         "initiative_count": amount(sum(data["counts_by_state"].values())),
-        "committed": amount(data["committed_budget"]),
-        "aligned": amount(data["aligned_budget"]),
+        "committed": money.amount(data["committed_budget"]),
+        "aligned": money.amount(data["aligned_budget"]),
         "aligned_percent": percent(data["aligned_share"]),
         "aligned_width": f"{float(data['aligned_share'] or 0) * 100:.2f}",
         "coverage": [(row, percent(row["share"])) for row in data["policy_coverage"]],

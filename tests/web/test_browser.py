@@ -78,15 +78,17 @@ def test_an_initiative_goes_from_proposal_to_sponsor_approval(org: Org, people: 
     initiative = Initiative.objects.get(title="Summer creator series")
     detail = f"/initiatives/{initiative.pk}/"
     take(lead, "Submit for review")
-    expect(lead.get_by_text("Submitted for review.")).to_be_visible()
+    expect(lead.get_by_text("Submitted; now awaits review by the CoE.")).to_be_visible()
 
     coe_member = people("coe_member")
     expect(coe_member.get_by_role("link", name="Summer creator series")).to_be_visible()
     coe_member.get_by_role("link", name="Summer creator series").click()
     take(coe_member, "Start review")
-    expect(coe_member.get_by_text("Review started.")).to_be_visible()
+    expect(coe_member.get_by_text("Review started; the CoE is now reviewing it.")).to_be_visible()
     take(coe_member, "Request changes", comment="Name the creators and the cadence.")
-    expect(coe_member.get_by_text("Changes requested.", exact=True)).to_be_visible()
+    expect(
+        coe_member.get_by_text("Changes requested; now back with the unit to edit and resubmit.")
+    ).to_be_visible()
 
     lead.goto(detail)
     lead.get_by_role("link", name="Edit").click()
@@ -94,23 +96,23 @@ def test_an_initiative_goes_from_proposal_to_sponsor_approval(org: Org, people: 
     lead.get_by_role("button", name="Save changes").click()
     expect(lead.get_by_text("Your changes were saved.")).to_be_visible()
     take(lead, "Submit for review")
-    expect(lead.get_by_text("Submitted for review.")).to_be_visible()
+    expect(lead.get_by_text("Submitted; now awaits review by the CoE.")).to_be_visible()
 
     coe_lead = people("coe_lead")
     coe_lead.goto(detail)
     take(coe_lead, "Start review")
-    expect(coe_lead.get_by_text("Review started.")).to_be_visible()
+    expect(coe_lead.get_by_text("Review started; the CoE is now reviewing it.")).to_be_visible()
     take(coe_lead, "Approve")
-    expect(coe_lead.get_by_text("Approved.", exact=True)).to_be_visible()
+    expect(coe_lead.get_by_text("Approved by the CoE; now awaits the sponsor.")).to_be_visible()
     expect(coe_lead.locator(".page-head .badge")).to_have_text("Awaiting sponsor")
 
     sponsor = people("sponsor")
     sponsor.get_by_role("link", name="Summer creator series").click()
     assert_accessible(sponsor)
     take(sponsor, "Approve as sponsor")
-    expect(sponsor.get_by_text("Approved as sponsor.")).to_be_visible()
+    expect(sponsor.get_by_text("Approved; now ready to launch.")).to_be_visible()
     expect(sponsor.locator(".page-head .badge")).to_have_text("Approved")
-    expect(sponsor.locator(".node-current text")).to_have_text("Approved")
+    expect(sponsor.locator(".diagram-wide .node-current text")).to_have_text("Approved")
     shoot(sponsor, "initiative-detail")
 
     assert list(
@@ -155,7 +157,7 @@ def test_rejecting_asks_for_a_comment_and_a_confirmation(org: Org, people: Any) 
     expect(form.get_by_label("Comment")).to_have_attribute("required", "")
     expect(form.get_by_role("checkbox")).to_have_attribute("required", "")
     take(page, "Reject", comment="Out of scope this year.", confirm=True)
-    expect(page.get_by_text("Rejected.", exact=True)).to_be_visible()
+    expect(page.get_by_text("Rejected; the initiative is closed.")).to_be_visible()
 
 
 def test_the_interface_switches_to_german(org: Org, people: Any) -> None:
@@ -305,7 +307,7 @@ def test_a_sponsor_opens_the_portfolio_from_the_home_page(org: Org, people: Any)
     page.get_by_role("link", name="Open your portfolio").click()
     expect(page).to_have_url(re.compile(r"/portfolio/$"))
     expect(page.get_by_role("heading", name="Portfolio", exact=True)).to_be_visible()
-    expect(page.locator('[data-figure="committed"]')).to_have_text("7,500")
+    expect(page.locator('[data-figure="committed"]')).to_have_text("€7,500")
     expect(page.get_by_role("img", name="Committed budget by business unit")).to_be_visible()
     awaiting = page.locator("#awaiting")
     expect(awaiting.get_by_role("link", name="Flagship launch")).to_be_visible()
@@ -322,11 +324,11 @@ def test_the_coe_lead_narrows_the_portfolio_to_one_unit(org: Org, people: Any) -
     bring_to(org, "in_review", title="Careers week")
     page = people("coe_lead")
     page.get_by_role("link", name="Portfolio", exact=True).click()
-    expect(page.locator('[data-figure="committed"]')).to_have_text("10,000")
+    expect(page.locator('[data-figure="committed"]')).to_have_text("€10,000")
     assert_accessible(page)
     shoot(page, "portfolio-coe-lead")
     page.get_by_label("Business unit", exact=True).select_option(label="Sales")
-    expect(page.locator('[data-figure="committed"]')).to_have_text("4,000")
+    expect(page.locator('[data-figure="committed"]')).to_have_text("€4,000")
     assert "business_unit=" in page.url
     with page.expect_download() as download:
         page.get_by_role("link", name="Export the initiatives as CSV").click()

@@ -2,6 +2,7 @@
 home panel of policies to acknowledge. Who sees what is the API's answer."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -249,7 +250,7 @@ def test_history_and_diff_are_for_the_coe_and_auditors(org: Org, persona: str, s
     newer, older = history_ids(policy)[:2]
     client = signed_in(org.people[persona])
     assert client.get(url("history", policy)).status_code == status
-    diff = client.get(url("diff", policy), {"from": older, "to": newer})
+    diff = client.get(url("diff", policy), {"from_record": older, "to_record": newer})
     assert diff.status_code == status
 
 
@@ -293,7 +294,7 @@ def test_diff_shows_changed_fields_and_highlights_changed_words(org: Org) -> Non
     ids = history_ids(policy)
     body = (
         signed_in(org.auditor)
-        .get(url("diff", policy), {"from": ids[-1], "to": ids[0]})
+        .get(url("diff", policy), {"from_record": ids[-1], "to_record": ids[0]})
         .content.decode()
     )
     assert "<del>warm.</del><ins>friendly.</ins>" in body
@@ -316,8 +317,12 @@ def test_diff_takes_the_two_records_in_either_order(org: Org) -> None:
     republish(org, policy, "New words.")
     ids = history_ids(policy)
     client = signed_in(org.coe_lead)
-    forward = client.get(url("diff", policy), {"from": ids[-1], "to": ids[0]}).content.decode()
-    backward = client.get(url("diff", policy), {"from": ids[0], "to": ids[-1]}).content.decode()
+    forward = client.get(
+        url("diff", policy), {"from_record": ids[-1], "to_record": ids[0]}
+    ).content.decode()
+    backward = client.get(
+        url("diff", policy), {"from_record": ids[0], "to_record": ids[-1]}
+    ).content.decode()
     assert "<del>Old</del><ins>New</ins>" in forward
     assert "<del>Old</del><ins>New</ins>" in backward
 
@@ -328,7 +333,7 @@ def test_diff_escapes_html_in_the_body(org: Org) -> None:
     ids = history_ids(policy)
     body = (
         signed_in(org.auditor)
-        .get(url("diff", policy), {"from": ids[-1], "to": ids[0]})
+        .get(url("diff", policy), {"from_record": ids[-1], "to_record": ids[0]})
         .content.decode()
     )
     assert "<script>alert" not in body
@@ -337,7 +342,13 @@ def test_diff_escapes_html_in_the_body(org: Org) -> None:
 
 
 @pytest.mark.parametrize(
-    "query", [{}, {"from": "x", "to": "1"}, {"from": "1", "to": "99999999999"}]
+    "query",
+    [
+        {"from": "x", "to": "1"},
+        {"from": "1", "to": "99999999999"},
+        {"from_record": "1"},
+        {"from_record": "1", "to_record": "99999999999"},
+    ],
 )
 def test_diff_with_missing_or_unknown_records_is_404(org: Org, query: dict[str, str]) -> None:
     policy = policy_in(org, "published")
@@ -347,7 +358,7 @@ def test_diff_with_missing_or_unknown_records_is_404(org: Org, query: dict[str, 
 def test_diff_refuses_a_record_of_another_policy(org: Org) -> None:
     policy = policy_in(org, "published")
     other = policy_in(org, "published", title="Other")
-    query = {"from": history_ids(policy)[0], "to": history_ids(other)[0]}
+    query = {"from_record": history_ids(policy)[0], "to_record": history_ids(other)[0]}
     assert signed_in(org.auditor).get(url("diff", policy), query).status_code == 404
 
 
@@ -420,3 +431,60 @@ def test_history_page_runs_a_constant_number_of_queries(org: Org) -> None:
     at_300 = [queries(path) for path in pages]
     print(f"history page queries at 20 versions: {at_20}; at 300: {at_300}")
     assert at_20 == at_300
+
+
+def three_versions(org: Org) -> Policy:
+    policy = policy_in(org, "published", body="First words.")
+    republish(org, policy, "Second words.")
+    # A version that changes only the title: the body stays as in version 2.
+    return republish(org, policy, "Second words.", title="Brand voice, third edition")
+
+
+def test_diff_takes_version_numbers(org: Org) -> None:
+    policy = three_versions(org)
+    body = signed_in(org.auditor).get(url("diff", policy), {"from": 1, "to": 3}).content.decode()
+    assert "<del>First</del><ins>Second</ins>" in body
+    assert "(version 1, Published)" in body
+    assert "(version 3, Published)" in body
+
+
+def test_diff_opens_on_the_latest_published_version_against_the_one_before(org: Org) -> None:
+    policy = three_versions(org)
+    client = signed_in(org.auditor)
+    response = client.get(url("diff", policy))
+    assert response.status_code == 302
+    assert response["Location"] == url("diff", policy) + "?from=2&to=3"
+    body = client.get(response["Location"]).content.decode()
+    assert "<ins>Brand voice, third edition</ins>" in body
+    assert "The body did not change." in body
+
+
+def test_diff_of_a_policy_published_once_opens_its_history(org: Org) -> None:
+    policy = policy_in(org, "published")
+    response = signed_in(org.auditor).get(url("diff", policy))
+    assert response["Location"] == url("history", policy)
+
+
+def test_an_old_diff_link_with_record_ids_is_sent_to_those_records(org: Org) -> None:
+    policy = three_versions(org)
+    ids = history_ids(policy)
+    old_link = {"from": ids[-1], "to": ids[0]}
+    response = signed_in(org.auditor).get(url("diff", policy), old_link)
+    assert response.status_code == 302
+    assert response["Location"] == (
+        url("diff", policy) + f"?from_record={ids[-1]}&to_record={ids[0]}"
+    )
+
+
+def test_history_never_shows_version_0_and_preselects_the_last_two_versions(org: Org) -> None:
+    policy = three_versions(org)
+    services.policy_transition(actor=org.coe_member, policy=policy, name="revise")
+    body = signed_in(org.auditor).get(url("history", policy)).content.decode()
+    cells = re.findall(r'<td class="num" data-label="Version">([^<]*)</td>', body)
+    assert "0" not in cells
+    assert "Draft of version 1" in cells
+    assert "Draft of version 4" in cells
+    published = selectors.version_records(policy=policy, versions=[2, 3])
+    assert f'name="from_record" value="{published[2].history_id}"' in body
+    assert re.search(rf'name="from_record" value="{published[2].history_id}"[^>]*checked', body)
+    assert re.search(rf'name="to_record" value="{published[3].history_id}"[^>]*checked', body)

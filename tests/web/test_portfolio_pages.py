@@ -75,8 +75,8 @@ def test_a_unit_outside_the_portfolio_is_404(org: Org) -> None:
 def test_the_page_shows_the_exact_totals_of_a_known_portfolio(org: Org, known: dict) -> None:
     body = signed_in(org.coe_lead).get("/portfolio/").content.decode()
     assert figure(body, "initiatives") == "7"
-    assert figure(body, "committed") == "10,000"
-    assert figure(body, "aligned") == "3,000"
+    assert figure(body, "committed") == "€10,000"
+    assert figure(body, "aligned") == "€3,000"
     assert figure(body, "aligned-share") == "30.0%"
     counts = {"approved": 1, "active": 2, "paused": 1, "draft": 1, "rejected": 1}
     for state, count in (counts | {"awaiting_sponsor": 1, "submitted": 0}).items():
@@ -91,7 +91,7 @@ def test_the_charts_are_inline_svg_with_the_figures(org: Org, known: dict) -> No
     assert "<script" not in body.split("<main")[1]
     units = re.search(r'<svg class="chart" role="img".*?</svg>', body, re.S).group(0)
     assert '<title id="chart-units-title">Committed budget by business unit</title>' in units
-    assert '<desc id="chart-units-desc">Marketing: 6,000; Sales: 4,000</desc>' in units
+    assert '<desc id="chart-units-desc">Marketing: €6,000; Sales: €4,000</desc>' in units
     # The largest bar fills the chart; the others are in proportion.
     assert re.findall(r'class="chart-bar" x="0" y="\d+" width="([\d.]+)%"', units) == [
         "100.00",
@@ -99,7 +99,7 @@ def test_the_charts_are_inline_svg_with_the_figures(org: Org, known: dict) -> No
     ]
     goals = body.split('id="chart-goals-desc">')[1].split("</desc>")[0]
     assert goals == (
-        "Retired goal (inactive): 4,000; Grow brand awareness: 3,000; Serve customers: 2,000"
+        "Retired goal (inactive): €4,000; Grow brand awareness: €3,000; Serve customers: €2,000"
     )
 
 
@@ -107,7 +107,7 @@ def test_the_sponsor_sees_what_awaits_their_decision_with_score_and_rank(
     org: Org, known: dict
 ) -> None:
     body = signed_in(org.sponsor).get("/portfolio/").content.decode()
-    assert figure(body, "committed") == "6,000"
+    assert figure(body, "committed") == "€6,000"
     assert figure(body, "aligned-share") == "50.0%"
     awaiting = body.split('id="awaiting"')[1].split("</section>")[0]
     assert f'href="/initiatives/{known["awaiting"].pk}/"' in awaiting
@@ -118,7 +118,7 @@ def test_the_sponsor_sees_what_awaits_their_decision_with_score_and_rank(
 def test_narrowing_to_one_unit_shows_its_figures_only(org: Org, known: dict) -> None:
     body = signed_in(org.coe_lead).get(f"/portfolio/?business_unit={org.sales.pk}")
     text = body.content.decode()
-    assert figure(text, "committed") == "4,000"
+    assert figure(text, "committed") == "€4,000"
     assert f'href="/api/portfolio/export.csv?business_unit={org.sales.pk}"' in text
 
 
@@ -129,7 +129,7 @@ def test_htmx_narrowing_returns_only_the_portfolio(org: Org, known: dict) -> Non
     )
     body = response.content.decode()
     assert "<html" not in body
-    assert figure(body, "committed") == "4,000"
+    assert figure(body, "committed") == "€4,000"
 
 
 def test_overdue_items_show_their_waiting_days(org: Org) -> None:
@@ -165,14 +165,14 @@ def test_numbers_are_in_the_readers_format(org: Org, known: dict) -> None:
     client = signed_in(org.coe_lead)
     client.post("/i18n/setlang/", {"language": "de", "next": "/"})
     body = client.get("/portfolio/").content.decode()
-    assert figure(body, "committed") == "10.000"
+    assert figure(body, "committed") == "10.000\xa0€"
     assert figure(body, "aligned-share") == "30,0 %"
-    assert "Marketing: 6.000; Sales: 4.000" in body
+    assert "Marketing: 6.000\xa0€; Sales: 4.000\xa0€" in body
     # The drawing's geometry is never localized.
     assert 'width="66.67%"' in body
     client.post("/i18n/setlang/", {"language": "it", "next": "/"})
     body = client.get("/portfolio/").content.decode()
-    assert figure(body, "committed") == "10.000"
+    assert figure(body, "committed") == "10.000\xa0€"
     assert figure(body, "aligned-share") == "30,0%"
 
 
@@ -216,6 +216,6 @@ def test_a_chart_shortens_long_labels_but_describes_them_whole() -> None:
     chart = bar_chart("c", "Budget", [(title, Decimal(0), False), ("Other", Decimal(0), True)])
     assert chart.bars[0].short_label.endswith("…")
     assert len(chart.bars[0].short_label) <= 26
-    assert chart.description == f"{title}: 0; Other: 0"
+    assert chart.description == f"{title}: €0; Other: €0"
     # Nothing committed: no bar has a length, and nothing divides by zero.
     assert [bar.width for bar in chart.bars] == ["0.00", "0.00"]
