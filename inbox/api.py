@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from governance.api import Pagination
 from governance.requests import signed_in_user
 from inbox import selectors
+from inbox.models import Notification
 
 
 class TaskSerializer(serializers.Serializer):
@@ -36,7 +37,10 @@ class TasksView(GenericAPIView):
 
     serializer_class = TaskSerializer
     pagination_class = Pagination
+    # Tasks are rows of several models, filtered by their sources alone.
+    filter_backends: list[Any] = []
 
+    @extend_schema(responses=TaskSerializer(many=True))
     def get(self, request: Request) -> Response:
         rows = self.paginate_queryset(selectors.tasks(user=signed_in_user(request)))
         assert rows is not None
@@ -61,8 +65,15 @@ class NotificationsView(GenericAPIView):
 
     serializer_class = NotificationSerializer
     pagination_class = Pagination
+    queryset = Notification.objects.none()
+    filter_backends: list[Any] = []
 
-    @extend_schema(responses=NotificationSerializer(many=True))
+    @extend_schema(
+        responses=NotificationSerializer(many=True),
+        parameters=[
+            OpenApiParameter("unread", bool, description="Only the notifications not read yet.")
+        ],
+    )
     def get(self, request: Request) -> Response:
         queryset = selectors.notifications_of(user=signed_in_user(request))
         if request.query_params.get("unread") in {"1", "true"}:
