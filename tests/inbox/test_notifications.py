@@ -164,3 +164,27 @@ def test_the_api_lists_the_callers_notifications_unread_first_filterable(org: Or
     unread = client.get("/api/me/inbox/?unread=1").json()
     assert [n["text"] for n in unread["results"]] == ["You were mentioned."]
     assert unread["results"][0]["url"].startswith("/initiatives/")
+
+
+def test_a_comment_mention_reaches_the_mentioned_persons_inbox_and_mail_in_their_language(
+    mailed_org: Org, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The whole path: a comment posted through the discussion service, its
+    @mention turned into a notification by the inbox, linked to the object,
+    and emailed in the reader's language."""
+    from discussion import services as discussion
+
+    org = mailed_org
+    initiative = bring_to(org, "draft")
+    sponsor_services.notifications_set(actor=org.coe_lead, language="de")
+    with django_capture_on_commit_callbacks(execute=True):
+        discussion.comment_post(
+            actor=org.marketing_member, target=initiative, body="@coe_lead, a look please?"
+        )
+    note = Notification.objects.get(recipient=org.coe_lead)
+    assert note.event == "comment.mentioned"
+    assert "hat Sie" in note.text
+    page = signed_in(org.coe_lead).get("/inbox/notifications/")
+    assert f"/initiatives/{initiative.pk}/" in page.content.decode()
+    mail = OutboundEmail.objects.get(to="coe_lead@example.com")
+    assert "hat Sie" in mail.subject + mail.body
