@@ -36,7 +36,7 @@ def _amendment_url(amendment: Amendment) -> str:
 
 
 def _exception_url(exception: PolicyException) -> str:
-    return reverse("initiatives:detail", args=[exception.initiative_id])
+    return reverse("policies:exception-detail", args=[exception.pk])
 
 
 def _may_attach_to_policy(user: User, policy: Any) -> bool:

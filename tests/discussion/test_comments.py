@@ -249,3 +249,28 @@ def test_thread_queries_are_the_same_at_10_and_1000_comments(org: Org) -> None:
     assert _queries(api, api_url("initiatives", short.pk)) == _queries(
         api, api_url("initiatives", long.pk)
     )
+
+
+def test_an_exceptions_discussion_is_on_its_own_page(org: Org) -> None:
+    from policies import services as policy_services
+    from tests.policies.conftest import policy_in
+
+    active = bring_to(org, "active")
+    policy = policy_in(org, "published", units=[org.marketing])
+    exception = policy_services.exception_request(
+        actor=org.people["marketing_lead"],
+        initiative=active,
+        policy=policy,
+        reason="A one-off event.",
+        expires_on=active.created_at.date().replace(year=active.created_at.year + 1),
+    )
+    services.comment_post(actor=org.people["coe_lead"], target=exception, body="Why now?")
+    page = signed_in(org.people["marketing_lead"]).get(
+        reverse("policies:exception-detail", args=[exception.pk])
+    )
+    assert page.status_code == 200
+    assert "Why now?" in page.content.decode()
+    thread = signed_in(org.people["marketing_lead"]).get(
+        reverse("discussion:thread", args=["exceptions", exception.pk])
+    )
+    assert reverse("policies:exception-detail", args=[exception.pk]) in thread.content.decode()
