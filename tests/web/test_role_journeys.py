@@ -174,7 +174,8 @@ def test_the_unit_lead_proposes_attaches_answers_resubmits_and_launches(
         lead.get_by_text(v.t("You acknowledged version %(version)s.", version=1))
     ).to_be_visible()
     check(lead, v)
-    lead.goto(f"/initiatives/{initiative.pk}/")
+    lead.goto("/")
+    lead.get_by_role("link", name="Creator series").first.click()
     files = lead.locator("#attachments")
     files.locator("input[type=file]").set_input_files(
         {"name": "Creator brief.pdf", "mimeType": "application/pdf", "buffer": PDF}
