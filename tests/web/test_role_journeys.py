@@ -25,6 +25,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from discussion import services as discussion
 from discussion.models import Attachment, Comment
 from governance import audit_verify
+from governance.models import AuditEvent
 from initiatives import services as workflow
 from initiatives.models import Decision, Initiative
 from policies import services as policy_services
@@ -128,6 +129,7 @@ def decide(page: Page, v: Variant, action: str, comment: str = "", confirm: bool
 
 
 def my_tasks(page: Page, v: Variant) -> Locator:
+    """Open the inbox from the header; its list of tasks."""
     page.get_by_role("link", name=re.compile("^" + re.escape(v.t("My tasks")))).click()
     expect(page.get_by_role("heading", name=v.t("My tasks"))).to_be_visible()
     return page.locator("#tasks")
@@ -490,11 +492,11 @@ def test_the_auditor_reads_an_object_history_exports_it_and_sees_the_chain_statu
     lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1 + len(expected)
     assert all("Creator series" in line for line in lines[1:])
+    assert all(any(event in line for line in lines[1:]) for event in expected)
 
 
 def initiative_events(initiative: Initiative) -> list[str]:
-    from governance.models import AuditEvent
-
+    """The names of every audit event recorded about the initiative."""
     return list(
         AuditEvent.objects.filter(
             object_type="initiatives.initiative", object_id=str(initiative.pk)
