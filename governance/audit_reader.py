@@ -26,7 +26,8 @@ from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
-from governance.audit import Event, object_label
+from governance.audit import object_label
+from governance.audit_display import event_choices, type_name
 from governance.csv_export import csv_response
 from governance.forms import DateInput
 from governance.models import AuditEvent
@@ -218,11 +219,12 @@ def _object_types() -> list[tuple[str, Any]]:
     """The object types offered, from the installed models: reading them from
     the log would scan every event on every view."""
     types = sorted({object_label(m) for m in apps.get_models() if _audited_model(m)})  # type: ignore[arg-type]
-    return [("", _("All types"))] + [(t, t) for t in types]
+    named = sorted(((t, type_name(t)) for t in types), key=lambda choice: str(choice[1]))
+    return [("", _("All types")), *named]
 
 
 def _event_names() -> list[tuple[str, Any]]:
-    return [("", _("All events"))] + [(e.value, e.value) for e in Event]
+    return [("", _("All events")), *event_choices()]
 
 
 class AuditEventFilter(django_filters.FilterSet):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import OrderBy
+from django.urls import reverse
 from django.utils import timezone
 
 from governance import access, transitions
@@ -285,3 +286,25 @@ def attention_condition(*, user: UserLike, attention: str) -> Q:
     if attention == "without_goal":
         return without_goal_condition()
     raise ValueError(attention)
+
+
+def _numeric(ids: list[str]) -> list[int]:
+    # Ids as the audit log records them (text); only numbers can be ours.
+    return [int(pk) for pk in ids if pk.isdigit() and len(pk) < 19]
+
+
+def initiative_audit_links(*, user: UserLike, ids: list[str]) -> dict[str, str]:
+    """The page of each initiative among `ids` that the user may see (the audit page's links)."""
+    found = Initiative.objects.filter(
+        pk__in=_numeric(ids), business_unit_id__in=access.visible_unit_ids(user)
+    ).values_list("pk", flat=True)
+    return {str(pk): reverse("initiatives:detail", args=[pk]) for pk in found}
+
+
+def amendment_audit_links(*, user: UserLike, ids: list[str]) -> dict[str, str]:
+    """For each amendment among `ids` that the user may see, its initiative's
+    page, where the amendment is shown."""
+    found = Amendment.objects.filter(
+        pk__in=_numeric(ids), initiative__business_unit_id__in=access.visible_unit_ids(user)
+    ).values_list("pk", "initiative_id")
+    return {str(pk): reverse("initiatives:detail", args=[initiative]) for pk, initiative in found}
