@@ -253,19 +253,22 @@ def seed(scale: float) -> None:
         audit.record_many(batch, actor=lead)
     log("initiative audit events", started)
 
+    # A CoE member writes each version and the lead publishes it: whoever
+    # wrote a version may not publish it (the two-person rule).
+    author = coe_members[0]
     policy = policy_services.policy_create(
-        actor=lead, title="Social media policy", category="social_media", body="Version 1"
+        actor=author, title="Social media policy", category="social_media", body="Version 1"
     )
     for n in range(n_versions):
         if n:
-            policy = policy_services.policy_transition(actor=lead, policy=policy, name="revise")
+            policy = policy_services.policy_transition(actor=author, policy=policy, name="revise")
             policy = policy_services.policy_update(
-                actor=lead,
+                actor=author,
                 policy=policy,
                 changes={"body": f"Version {n + 1}"},
                 change_reason="Yearly review",
             )
-        policy = policy_services.policy_transition(actor=lead, policy=policy, name="submit")
+        policy = policy_services.policy_transition(actor=author, policy=policy, name="submit")
         policy = policy_services.policy_transition(actor=lead, policy=policy, name="publish")
     log(f"a policy with {n_versions} versions", started)
 
