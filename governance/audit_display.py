@@ -18,7 +18,11 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -207,12 +211,18 @@ class Row:
     url: str | None
     history_url: str
     changes: list[Change] = field(default_factory=list)
+    # Read once here rather than through the template's lookups, cell by cell.
+    at_iso: str = ""
+    at_text: str = ""
+    actor: str = "—"
+    object_repr: str = ""
+    comment: str = ""
 
 
-def history_url(object_type: str, object_id: str) -> str:
+def history_url(object_type: str, object_id: str, *, base: str | None = None) -> str:
     """The audit page filtered to one object's whole history."""
     query = urlencode({"object_type": object_type, "object_id": object_id})
-    return f"{reverse('audit-log')}?{query}"
+    return f"{base or reverse('audit-log')}?{query}"
 
 
 def _recorded(value: Any) -> dict[str, Any]:
@@ -248,9 +258,13 @@ def rows(events: list[AuditEvent], *, user: UserLike) -> list[Row]:
             read[(key, json.dumps(value, sort_keys=True))] = text
 
     def shown(object_type: str, key: str, value: Any) -> str:
-        text = read.get((key, json.dumps(value, sort_keys=True)))
-        return text if text is not None else _value(object_type, key, value)
+        if key in pending:
+            text = read.get((key, json.dumps(value, sort_keys=True)))
+            if text is not None:
+                return text
+        return _value(object_type, key, value)
 
+    base = reverse("audit-log")
     result = []
     for event in events:
         old, new = _recorded(event.old), _recorded(event.new)
@@ -262,14 +276,88 @@ def rows(events: list[AuditEvent], *, user: UserLike) -> list[Row]:
             )
             for key in sorted(old.keys() | new.keys())
         ]
+        at = timezone.localtime(event.at)
         result.append(
             Row(
                 event=event,
                 name=event_name(event.event),
                 type_name=type_name(event.object_type),
                 url=urls.get((event.object_type, event.object_id)),
-                history_url=history_url(event.object_type, event.object_id),
+                history_url=history_url(event.object_type, event.object_id, base=base),
                 changes=changes,
+                at_iso=at.isoformat(),
+                at_text=date_format(at, "SHORT_DATETIME_FORMAT"),
+                actor=event.actor.get_username() if event.actor else "—",
+                object_repr=event.object_repr,
+                comment=event.comment,
             )
         )
     return result
+
+
+def _change_html(change: Change) -> SafeString:
+    old = format_html("<del>{}</del>", change.old) if change.old is not None else ""
+    arrow = " → " if change.old is not None and change.new is not None else ""
+    new = format_html("<ins>{}</ins>", change.new) if change.new is not None else ""
+    return format_html(
+        '<div><span class="muted">{}:</span> {}{}{}</div>', change.key, old, arrow, new
+    )
+
+
+def rows_html(rows: list[Row], *, with_history: bool) -> SafeString:
+    """The table rows of the audit page. Written here with format_html, as the
+    admin writes its result rows, rather than in the template: a page of 50
+    events would otherwise cost some 1,500 template lookups, the bulk of the
+    page's time."""
+    labels = {
+        key: str(label)
+        for key, label in {
+            "time": _("Time"),
+            "event": _("Event"),
+            "actor": _("Actor"),
+            "object": _("Object"),
+            "change": _("Change"),
+            "comment": _("Comment"),
+            "history": _("History"),
+        }.items()
+    }
+    parts = []
+    for row in rows:
+        name = (
+            format_html('<a href="{}">{}</a>', row.url, row.object_repr)
+            if row.url
+            else row.object_repr
+        )
+        history = (
+            format_html('<br><a class="muted" href="{}">{}</a>', row.history_url, labels["history"])
+            if with_history
+            else ""
+        )
+        parts.append(
+            format_html(
+                "<tr>"
+                '<td data-label="{}"><time datetime="{}">{}</time></td>'
+                '<td data-label="{}">{}</td>'
+                '<td data-label="{}">{}</td>'
+                '<td data-label="{}"><div><span class="muted">{}</span><br>{}{}</div></td>'
+                '<td class="change" data-label="{}"><div>{}</div></td>'
+                '<td data-label="{}">{}</td>'
+                "</tr>\n",
+                labels["time"],
+                row.at_iso,
+                row.at_text,
+                labels["event"],
+                row.name,
+                labels["actor"],
+                row.actor,
+                labels["object"],
+                row.type_name,
+                name,
+                history,
+                labels["change"],
+                mark_safe("".join(_change_html(change) for change in row.changes)),
+                labels["comment"],
+                row.comment,
+            )
+        )
+    return mark_safe("".join(parts))  # every part went through format_html

@@ -10,7 +10,7 @@ its last one. A moment is taken as given, `until` excluding it.
 import datetime
 import json
 from collections.abc import Collection
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import django_filters
@@ -29,7 +29,7 @@ from django_filters.fields import IsoDateTimeField
 from governance.audit import object_label
 from governance.audit_display import event_choices, type_name
 from governance.csv_export import csv_response
-from governance.forms import DateInput
+from governance.forms import DateInput, PlainSelect
 from governance.models import AuditEvent
 
 CSV_COLUMNS = [
@@ -215,11 +215,15 @@ def _audited_model(model: type[Model]) -> bool:
     )
 
 
+@cache
+def _audited_types() -> list[str]:
+    return sorted({object_label(m) for m in apps.get_models() if _audited_model(m)})  # type: ignore[arg-type]
+
+
 def _object_types() -> list[tuple[str, Any]]:
     """The object types offered, from the installed models: reading them from
     the log would scan every event on every view."""
-    types = sorted({object_label(m) for m in apps.get_models() if _audited_model(m)})  # type: ignore[arg-type]
-    named = sorted(((t, type_name(t)) for t in types), key=lambda choice: str(choice[1]))
+    named = sorted(((t, type_name(t)) for t in _audited_types()), key=lambda c: str(c[1]))
     return [("", _("All types")), *named]
 
 
@@ -234,14 +238,14 @@ class AuditEventFilter(django_filters.FilterSet):
     # Choices are offered on the page, but any text is accepted: the types
     # offered are those in the log, and an API caller may ask for any.
     object_type = django_filters.CharFilter(
-        label=_("Object type"), widget=forms.Select(choices=CallableChoiceIterator(_object_types))
+        label=_("Object type"), widget=PlainSelect(choices=CallableChoiceIterator(_object_types))
     )
     object_id = django_filters.CharFilter(widget=forms.HiddenInput)
     actor = django_filters.CharFilter(
         method="filter_actor", label=_("Actor (user name)"), max_length=150
     )
     event = django_filters.CharFilter(
-        label=_("Event"), widget=forms.Select(choices=CallableChoiceIterator(_event_names))
+        label=_("Event"), widget=PlainSelect(choices=CallableChoiceIterator(_event_names))
     )
     since = DayOrMomentFilter(method="filter_since", label=_("From"))
     until = DayOrMomentFilter(method="filter_until", label=_("Until"))

@@ -69,6 +69,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "form": filters.form,
             "page": page,
             "rows": rows,
+            "rows_html": audit_display.rows_html(rows, with_history=subject is None),
             "subject": subject,
             "query": query.urlencode(),
             "verification": AuditVerification.objects.order_by("-at", "-id").first(),

@@ -582,7 +582,12 @@ def may_acknowledge(*, user: UserLike, policy: Policy) -> bool:
 def policy_audit_links(*, user: UserLike, ids: list[str]) -> dict[str, str]:
     """The page of each policy among `ids` that the user may see (the audit page's links)."""
     numeric = [int(pk) for pk in ids if pk.isdigit() and len(pk) < 19]
-    found = visible_policies(user=user).filter(pk__in=numeric).values_list("pk", flat=True)
+    policies = Policy.objects.filter(pk__in=numeric)
+    if not sees_all_policies(user=user):
+        # visible_policies' rule, without the version it annotates.
+        units = access.visible_units(user)
+        policies = policies.filter(is_published()).filter(applying_to(units=units))
+    found = policies.values_list("pk", flat=True)
     return {str(pk): reverse("policies:detail", args=[pk]) for pk in found}
 
 
