@@ -28,6 +28,7 @@ from django.utils import timezone  # noqa: E402
 from governance import access, audit  # noqa: E402
 from governance import services as org  # noqa: E402
 from governance.models import Membership, OrganizationRole  # noqa: E402
+from initiatives import services as workflow  # noqa: E402
 from initiatives.models import Decision, Initiative, State  # noqa: E402
 from policies import services as policy_services  # noqa: E402
 from sponsors import services as sponsor_services  # noqa: E402
@@ -216,6 +217,8 @@ def seed(scale: float) -> None:
             " '1 day' - (d.id %% 600) * interval '1 minute'",
             [now],
         )
+    # The waits those decisions start, as the transition service would have kept them.
+    workflow.initiative_waits_refresh()
     log(f"{len(decisions)} decisions", started)
 
     # The owner's right on each initiative, granted as the product grants it,
