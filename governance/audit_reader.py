@@ -17,6 +17,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.apps import apps
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
@@ -115,7 +116,10 @@ def _chunks(values: QuerySet[Any]) -> Iterator[list[tuple[Any, ...]]]:
         while chunk := list(islice(rows, EXPORT_CHUNK_SIZE)):
             yield chunk
         return
-    sql, params = values.query.sql_with_params()
+    try:
+        sql, params = values.query.sql_with_params()
+    except EmptyResultSet:
+        return  # a query that selects nothing (an invalid filter)
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while chunk := cursor.fetchmany(EXPORT_CHUNK_SIZE):
