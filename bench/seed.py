@@ -28,6 +28,7 @@ from django.utils import timezone  # noqa: E402
 from governance import access, audit  # noqa: E402
 from governance import services as org  # noqa: E402
 from governance.models import Membership, OrganizationRole  # noqa: E402
+from initiatives import services as workflow  # noqa: E402
 from initiatives.models import Decision, Initiative, State  # noqa: E402
 from policies import services as policy_services  # noqa: E402
 from sponsors import services as sponsor_services  # noqa: E402
@@ -216,6 +217,8 @@ def seed(scale: float) -> None:
             " '1 day' - (d.id %% 600) * interval '1 minute'",
             [now],
         )
+    # The waits those decisions start, as the transition service would have kept them.
+    workflow.initiative_waits_refresh()
     log(f"{len(decisions)} decisions", started)
 
     # The owner's right on each initiative, granted as the product grants it,
@@ -253,19 +256,22 @@ def seed(scale: float) -> None:
         audit.record_many(batch, actor=lead)
     log("initiative audit events", started)
 
+    # A CoE member writes each version and the lead publishes it: whoever
+    # wrote a version may not publish it (the two-person rule).
+    author = coe_members[0]
     policy = policy_services.policy_create(
-        actor=lead, title="Social media policy", category="social_media", body="Version 1"
+        actor=author, title="Social media policy", category="social_media", body="Version 1"
     )
     for n in range(n_versions):
         if n:
-            policy = policy_services.policy_transition(actor=lead, policy=policy, name="revise")
+            policy = policy_services.policy_transition(actor=author, policy=policy, name="revise")
             policy = policy_services.policy_update(
-                actor=lead,
+                actor=author,
                 policy=policy,
                 changes={"body": f"Version {n + 1}"},
                 change_reason="Yearly review",
             )
-        policy = policy_services.policy_transition(actor=lead, policy=policy, name="submit")
+        policy = policy_services.policy_transition(actor=author, policy=policy, name="submit")
         policy = policy_services.policy_transition(actor=lead, policy=policy, name="publish")
     log(f"a policy with {n_versions} versions", started)
 

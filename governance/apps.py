@@ -24,7 +24,7 @@ class GovernanceConfig(AppConfig):
             registry,
             signals,  # audits logins and logouts
         )
-        from governance.registry import ApiRoute, NavItem
+        from governance.registry import ApiRoute, AuditObjectType, NavItem
         from governance.viewsets import (
             AuditEventViewSet,
             BusinessUnitViewSet,
@@ -61,6 +61,14 @@ class GovernanceConfig(AppConfig):
             order=60,
         )
         registry.home_panels.register("audit", pages.auditor_panel, order=50)
+        for label, name in [
+            ("governance.businessunit", _("Business unit")),
+            ("governance.strategicgoal", _("Strategic goal")),
+            ("governance.membership", _("Unit membership")),
+            ("governance.organizationrole", _("Organization role")),
+            ("auth.user", _("User")),
+        ]:
+            registry.audit_object_types.register(label, AuditObjectType(name), order=0)
         for order, route in [
             (10, ApiRoute("business-units", BusinessUnitViewSet, "business-unit")),
             (20, ApiRoute("goals", StrategicGoalViewSet, "goal")),

@@ -9,13 +9,15 @@ its last one. A moment is taken as given, `until` excluding it.
 
 import datetime
 import json
-from collections.abc import Collection
-from functools import lru_cache
+from collections.abc import Collection, Iterator
+from functools import cache, lru_cache
+from itertools import islice
 from typing import Any
 
 import django_filters
 from django import forms
 from django.apps import apps
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
@@ -26,9 +28,10 @@ from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
-from governance.audit import Event, object_label
-from governance.csv_export import csv_response
-from governance.forms import DateInput
+from governance.audit import object_label
+from governance.audit_display import event_choices, type_name
+from governance.csv_export import csv_response_chunked, text_cell
+from governance.forms import DateInput, PlainSelect
 from governance.models import AuditEvent
 
 CSV_COLUMNS = [
@@ -102,6 +105,27 @@ def _iso(at: datetime.datetime | str) -> str:
     return at if isinstance(at, str) else at.isoformat()
 
 
+def _chunks(values: QuerySet[Any]) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of a values_list query, EXPORT_CHUNK_SIZE at a time. On
+    PostgreSQL straight from a server-side cursor, as psycopg reads them:
+    every column is already text or a number, so Django's per-row conversion
+    would only cost time."""
+    connection = connections[values.db]
+    if connection.vendor != "postgresql":
+        rows = values.iterator(chunk_size=EXPORT_CHUNK_SIZE)
+        while chunk := list(islice(rows, EXPORT_CHUNK_SIZE)):
+            yield chunk
+        return
+    try:
+        sql, params = values.query.sql_with_params()
+    except EmptyResultSet:
+        return  # a query that selects nothing (an invalid filter)
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(EXPORT_CHUNK_SIZE):
+            yield chunk
+
+
 def export(selected: QuerySet[AuditEvent], filename: str) -> StreamingHttpResponse:
     """The events as a streamed CSV download, in the order of the chain: read
     as tuples (a server-side cursor on PostgreSQL), never as model instances."""
@@ -112,40 +136,43 @@ def export(selected: QuerySet[AuditEvent], filename: str) -> StreamingHttpRespon
     if connections[selected.db].vendor == "postgresql":
         selected = selected.annotate(at_text=RawSQL(_PG_ISO_AT, ()))
         columns[columns.index("at")] = "at_text"
-    tuples = selected.values_list(*columns).iterator(chunk_size=EXPORT_CHUNK_SIZE)
-    rows = (
-        (
-            seq,
-            pk,
-            _iso(at),
-            event,
-            actor or "",
-            object_type,
-            object_id,
-            object_repr,
-            _json_text(old),
-            _json_text(new),
-            comment,
-            prev_hash,
-            hash_,
-        )
-        for (
-            seq,
-            pk,
-            at,
-            event,
-            actor,
-            object_type,
-            object_id,
-            object_repr,
-            old,
-            new,
-            comment,
-            prev_hash,
-            hash_,
-        ) in tuples
+    values = selected.values_list(*columns)
+    chunks = (
+        [
+            (
+                seq,
+                pk,
+                _iso(at),
+                event,
+                text_cell(actor),
+                text_cell(object_type),
+                text_cell(object_id),
+                text_cell(object_repr),
+                text_cell(_json_text(old)),
+                text_cell(_json_text(new)),
+                text_cell(comment),
+                prev_hash,
+                hash_,
+            )
+            for (
+                seq,
+                pk,
+                at,
+                event,
+                actor,
+                object_type,
+                object_id,
+                object_repr,
+                old,
+                new,
+                comment,
+                prev_hash,
+                hash_,
+            ) in chunk
+        ]
+        for chunk in _chunks(values)
     )
-    return csv_response(CSV_COLUMNS, rows, filename)
+    return csv_response_chunked(CSV_COLUMNS, chunks, filename)
 
 
 class DayOrMomentField(forms.Field):
@@ -214,15 +241,20 @@ def _audited_model(model: type[Model]) -> bool:
     )
 
 
+@cache
+def _audited_types() -> list[str]:
+    return sorted({object_label(m) for m in apps.get_models() if _audited_model(m)})  # type: ignore[arg-type]
+
+
 def _object_types() -> list[tuple[str, Any]]:
     """The object types offered, from the installed models: reading them from
     the log would scan every event on every view."""
-    types = sorted({object_label(m) for m in apps.get_models() if _audited_model(m)})  # type: ignore[arg-type]
-    return [("", _("All types"))] + [(t, t) for t in types]
+    named = sorted(((t, type_name(t)) for t in _audited_types()), key=lambda c: str(c[1]))
+    return [("", _("All types")), *named]
 
 
 def _event_names() -> list[tuple[str, Any]]:
-    return [("", _("All events"))] + [(e.value, e.value) for e in Event]
+    return [("", _("All events")), *event_choices()]
 
 
 class AuditEventFilter(django_filters.FilterSet):
@@ -232,14 +264,14 @@ class AuditEventFilter(django_filters.FilterSet):
     # Choices are offered on the page, but any text is accepted: the types
     # offered are those in the log, and an API caller may ask for any.
     object_type = django_filters.CharFilter(
-        label=_("Object type"), widget=forms.Select(choices=CallableChoiceIterator(_object_types))
+        label=_("Object type"), widget=PlainSelect(choices=CallableChoiceIterator(_object_types))
     )
     object_id = django_filters.CharFilter(widget=forms.HiddenInput)
     actor = django_filters.CharFilter(
         method="filter_actor", label=_("Actor (user name)"), max_length=150
     )
     event = django_filters.CharFilter(
-        label=_("Event"), widget=forms.Select(choices=CallableChoiceIterator(_event_names))
+        label=_("Event"), widget=PlainSelect(choices=CallableChoiceIterator(_event_names))
     )
     since = DayOrMomentFilter(method="filter_since", label=_("From"))
     until = DayOrMomentFilter(method="filter_until", label=_("Until"))

@@ -4,9 +4,6 @@ The home page is a list of panels, one per role the user holds. An app adds
 its own panel (the review queue, the policies a unit still has to acknowledge)
 by registering a function with governance.registry.home_panels."""
 
-import json
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,9 +13,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance import access, audit_reader, registry
+from governance import access, audit_display, audit_reader, registry
 from governance.audit_reader import AuditEventFilter
-from governance.models import AuditEvent, AuditVerification, OrganizationRole
+from governance.models import AuditCheckpoint, AuditEvent, AuditVerification, OrganizationRole
 from governance.registry import Panel
 
 AUDIT_PAGE_SIZE = 50
@@ -56,7 +53,15 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    rows = [(event, _changes(event)) for event in page.object_list]
+    rows = audit_display.rows(list(page.object_list), user=request.user)
+    subject = None
+    if filters.is_bound and request.GET.get("object_type") and request.GET.get("object_id"):
+        # One object's whole history: named by its type and its latest name.
+        subject = {
+            "type_name": audit_display.type_name(request.GET["object_type"]),
+            "repr": rows[0].event.object_repr if rows else request.GET["object_id"],
+            "url": rows[0].url if rows else None,
+        }
     return render(
         request,
         "governance/auditevent_list.html",
@@ -64,8 +69,11 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "form": filters.form,
             "page": page,
             "rows": rows,
+            "rows_html": audit_display.rows_html(rows, with_history=subject is None),
+            "subject": subject,
             "query": query.urlencode(),
             "verification": AuditVerification.objects.order_by("-at", "-id").first(),
+            "checkpoint": AuditCheckpoint.objects.order_by("-number").first(),
             "panels": [
                 panel
                 for factory in registry.audit_panels
@@ -73,26 +81,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "—"
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-def _changes(event: AuditEvent) -> list[tuple[str, str | None, str | None]]:
-    """Each key the event recorded, with its old and new value (None where absent)."""
-    old = event.old if isinstance(event.old, dict) else {}
-    new = event.new if isinstance(event.new, dict) else {}
-    return [
-        (
-            key,
-            _show(old[key]) if key in old else None,
-            _show(new[key]) if key in new else None,
-        )
-        for key in sorted(old.keys() | new.keys())
-    ]
 
 
 @login_required

@@ -47,6 +47,10 @@ class Registry(Generic[T]):
     def __len__(self) -> int:
         return len(self._entries)
 
+    def get(self, key: str) -> T | None:
+        entry = self._entries.get(key)
+        return None if entry is None else entry[1]
+
 
 # Home panels
 
@@ -69,6 +73,38 @@ home_panels: Registry[PanelFactory] = Registry()
 # Sections of the audit page: the controls an app keeps and how they are set
 # (for auditors and the CoE lead; called like home panels).
 audit_panels: Registry[PanelFactory] = Registry()
+
+
+# How the audit page names an app's objects and links to them, registered
+# under the object type the log records (`initiatives.initiative`).
+
+
+class AuditLinks(Protocol):
+    """The page of each object (by its id as the log records it) that the user
+    may see; objects the user may not see are left out. Called once per type
+    and audit page with that page's ids, so that a page costs one query a type."""
+
+    def __call__(self, *, user: UserLike, ids: list[str]) -> dict[str, str]: ...
+
+
+@dataclass(frozen=True)
+class AuditObjectType:
+    name: Any
+    links: AuditLinks | None = None
+
+
+audit_object_types: Registry[AuditObjectType] = Registry()
+
+
+class AuditValues(Protocol):
+    """Recorded values of one key (`policies` of an attestation) as people read
+    them, in the order given: called once per audit page with all of them."""
+
+    def __call__(self, *, values: list[Any]) -> list[str]: ...
+
+
+# Readers of recorded values, by the key they are recorded under.
+audit_values: Registry[AuditValues] = Registry()
 
 
 # Navigation

@@ -10,8 +10,8 @@ class InitiativesConfig(AppConfig):
         from django.urls import include, path
 
         from governance import access, registry
-        from governance.registry import ApiRoute, NavItem
-        from initiatives import api, views
+        from governance.registry import ApiRoute, AuditObjectType, NavItem
+        from initiatives import api, selectors, views
         from initiatives.models import Initiative, InitiativeUserObjectPermission
 
         registry.urls.register(
@@ -19,6 +19,19 @@ class InitiativesConfig(AppConfig):
         )
         registry.navigation.register(
             "initiatives", NavItem("initiatives:list", _("Initiatives")), order=10
+        )
+        registry.audit_object_types.register(
+            "initiatives.initiative",
+            AuditObjectType(_("Initiative"), selectors.initiative_audit_links),
+            order=10,
+        )
+        registry.audit_object_types.register(
+            "initiatives.amendment",
+            AuditObjectType(_("Amendment"), selectors.amendment_audit_links),
+            order=10,
+        )
+        registry.audit_object_types.register(
+            "sponsors.scoringcriterion", AuditObjectType(_("Scoring criterion")), order=10
         )
         registry.home_panels.register("review_queue", views.coe_panel, order=10)
         registry.home_panels.register("awaiting_signoff", views.sponsor_panel, order=20)

@@ -181,8 +181,14 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
     state = FSMField(default=State.DRAFT, choices=State.choices, protected=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When the current wait for a decision began: the latest submission while
+    # the CoE reviews, the CoE's approval while a sponsor's sign-off is awaited;
+    # None otherwise. Kept by the transition service from the decision it
+    # records (services.initiative_waits_refresh rebuilds it from the log), so
+    # that waits are sorted, counted and found overdue with an index.
+    waiting_since = models.DateTimeField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[goals], excluded_fields=["updated_at"])
+    history = HistoricalRecords(m2m_fields=[goals], excluded_fields=["updated_at", "waiting_since"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -205,6 +211,11 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
                 fields=["business_unit", "-created_at", "-id"], name="initiative_unit_created"
             ),
             models.Index(fields=["-created_at", "-id"], name="initiative_created"),
+            models.Index(
+                fields=["waiting_since", "id"],
+                name="initiative_waiting",
+                condition=models.Q(waiting_since__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import OrderBy
+from django.urls import reverse
 from django.utils import timezone
 
 from governance import access, transitions
@@ -26,9 +27,7 @@ AMENDMENT_TRANSITIONS: dict[str, Rule] = transitions.rules(Amendment)
 
 
 def _as_shown(initiatives: QuerySet[Initiative]) -> QuerySet[Initiative]:
-    return with_waiting(
-        queryset=initiatives.select_related("business_unit", "owner").prefetch_related("goals")
-    )
+    return initiatives.select_related("business_unit", "owner").prefetch_related("goals")
 
 
 def visible_initiatives(*, user: UserLike) -> QuerySet[Initiative]:
@@ -64,22 +63,11 @@ SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "created": ("-created_at", "-id"),
     "title": ("title", "id"),
     "budget": (F("budget").desc(), "-id"),
-    # Longest waiting first; initiatives never submitted come last.
-    "waiting": (F("submitted_at").asc(nulls_last=True), "id"),
+    # Longest waiting first; initiatives not waiting for a decision come last.
+    "waiting": (F("waiting_since").asc(nulls_last=True), "id"),
     # Highest priority score first; needs the `score` annotation (search_initiatives adds it).
     "score": (F("score").desc(nulls_last=True), "-id"),
 }
-
-
-def with_waiting(*, queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
-    """Annotate when the initiative's current wait began (from the decision log)."""
-    latest = Decision.objects.filter(initiative=OuterRef("pk"), amendment__isnull=True).order_by(
-        "-at", "-id"
-    )
-    return queryset.annotate(
-        submitted_at=Subquery(latest.filter(transition="submit").values("at")[:1]),
-        sponsor_wait_from=Subquery(latest.filter(target=State.AWAITING_SPONSOR).values("at")[:1]),
-    )
 
 
 def business_days_between(*, start: datetime.date, end: datetime.date) -> int:
@@ -110,15 +98,16 @@ class Wait:
 
 
 def waiting(*, initiative: Any, today: datetime.date | None = None) -> Wait:
-    """How many business days the initiative has waited for its current decision,
-    and whether that is past the target. Needs `with_waiting`'s annotations."""
+    """How many business days the initiative has waited for its current decision
+    (since `waiting_since`), and whether that is past the target."""
     today = today or timezone.localdate()
     if initiative.state in COE_STATES:
-        since, target = getattr(initiative, "submitted_at", None), settings.COE_REVIEW_SLA_DAYS
+        target = settings.COE_REVIEW_SLA_DAYS
     elif initiative.state == State.AWAITING_SPONSOR:
-        since, target = getattr(initiative, "sponsor_wait_from", None), settings.SPONSOR_SLA_DAYS
+        target = settings.SPONSOR_SLA_DAYS
     else:
         return Wait(None, False)
+    since = initiative.waiting_since
     if since is None:
         return Wait(None, False)
     start = timezone.localtime(since).date()
@@ -161,7 +150,7 @@ def review_queue(*, user: UserLike) -> QuerySet[Initiative]:
     return (
         visible_initiatives(user=user)
         .filter(state__in=REVIEW_QUEUE_STATES)
-        .order_by(F("submitted_at").asc(nulls_last=True), "id")
+        .order_by(F("waiting_since").asc(nulls_last=True), "id")
     )
 
 
@@ -177,7 +166,7 @@ def awaiting_sponsor(*, user: UserLike) -> QuerySet[Initiative]:
             | Q(business_unit_id__in=access.delegated_unit_ids(user))
         )
         .exclude(owner_id=user.pk)
-        .order_by(F("sponsor_wait_from").asc(nulls_last=True), "id")
+        .order_by(F("waiting_since").asc(nulls_last=True), "id")
     )
 
 
@@ -196,13 +185,13 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 
 
 def overdue_condition(*, today: datetime.date | None = None) -> Q:
-    """`waiting(...).overdue` as a database condition on `with_waiting`'s
-    annotations, so that overdue items are counted and paged in SQL."""
+    """`waiting(...).overdue` as a database condition on `waiting_since`, so
+    that overdue items are counted and paged in SQL, with its index."""
     today = today or timezone.localdate()
     coe = _start_of(_first_day_not_overdue(today, settings.COE_REVIEW_SLA_DAYS))
     sponsor = _start_of(_first_day_not_overdue(today, settings.SPONSOR_SLA_DAYS))
-    return Q(state__in=COE_STATES, submitted_at__lt=coe) | Q(
-        state=State.AWAITING_SPONSOR, sponsor_wait_from__lt=sponsor
+    return Q(state__in=COE_STATES, waiting_since__lt=coe) | Q(
+        state=State.AWAITING_SPONSOR, waiting_since__lt=sponsor
     )
 
 
@@ -295,3 +284,25 @@ def attention_condition(*, user: UserLike, attention: str) -> Q:
     if attention == "without_goal":
         return without_goal_condition()
     raise ValueError(attention)
+
+
+def _numeric(ids: list[str]) -> list[int]:
+    # Ids as the audit log records them (text); only numbers can be ours.
+    return [int(pk) for pk in ids if pk.isdigit() and len(pk) < 19]
+
+
+def initiative_audit_links(*, user: UserLike, ids: list[str]) -> dict[str, str]:
+    """The page of each initiative among `ids` that the user may see (the audit page's links)."""
+    found = Initiative.objects.filter(
+        pk__in=_numeric(ids), business_unit_id__in=access.visible_unit_ids(user)
+    ).values_list("pk", flat=True)
+    return {str(pk): reverse("initiatives:detail", args=[pk]) for pk in found}
+
+
+def amendment_audit_links(*, user: UserLike, ids: list[str]) -> dict[str, str]:
+    """For each amendment among `ids` that the user may see, its initiative's
+    page, where the amendment is shown."""
+    found = Amendment.objects.filter(
+        pk__in=_numeric(ids), initiative__business_unit_id__in=access.visible_unit_ids(user)
+    ).values_list("pk", "initiative_id")
+    return {str(pk): reverse("initiatives:detail", args=[initiative]) for pk, initiative in found}

@@ -13,6 +13,7 @@ from typing import Any, cast
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
@@ -34,7 +35,12 @@ from initiatives.models import (
     Risk,
     State,
 )
-from initiatives.selectors import AMENDMENT_TRANSITIONS, TRANSITIONS, visible_initiatives
+from initiatives.selectors import (
+    AMENDMENT_TRANSITIONS,
+    COE_STATES,
+    TRANSITIONS,
+    visible_initiatives,
+)
 from initiatives.signals import amendment_proposed
 
 logger = logging.getLogger(__name__)
@@ -253,6 +259,8 @@ def _decide(
         # Pin exactly what was approved: the history row the approval just wrote.
         approved_version=initiative.history.order_by("-history_id").first() if approved else None,
     )
+    if not isinstance(obj, Amendment):
+        _wait_from(initiative=cast(Initiative, obj), decision=decision)
     # The apps above learn of it here: on submission policies records the
     # attestation (in this transaction), sponsors schedules the emails.
     transition_taken.send(type(obj), obj=obj, name=name, actor=actor, decision=decision)
@@ -272,6 +280,43 @@ def _decide(
             new={"transition": name, "on_behalf_of": authorization.on_behalf_of.get_username()},
         )
     return obj, decision
+
+
+def _wait_from(*, initiative: Initiative, decision: Decision) -> None:
+    """Keep `waiting_since` as the decision leaves it: a submission starts the
+    CoE's wait (which a started review continues), entering awaiting_sponsor
+    starts the sponsor's, anything else ends the wait. Written with an UPDATE,
+    not a save, so that it adds no history row."""
+    if decision.transition == "submit" or initiative.state == State.AWAITING_SPONSOR:
+        since: datetime.datetime | None = decision.at
+    elif initiative.state in COE_STATES:
+        since = initiative.waiting_since
+    else:
+        since = None
+    if since != initiative.waiting_since:
+        initiative.waiting_since = since
+        Initiative.objects.filter(pk=initiative.pk).update(waiting_since=since)
+
+
+@transaction.atomic
+def initiative_waits_refresh(*, initiatives: QuerySet[Initiative] | None = None) -> None:
+    """Rebuild `waiting_since` of the initiatives (all by default) from the
+    decision log: for imports and data written around the transition service
+    (decisions created in bulk or moved in time). Records nothing: the value
+    is derived from decisions that are already recorded."""
+    selected = Initiative.objects.all() if initiatives is None else initiatives
+    latest = Decision.objects.filter(initiative=OuterRef("pk"), amendment__isnull=True).order_by(
+        "-at", "-id"
+    )
+    selected.filter(state__in=COE_STATES).update(
+        waiting_since=Subquery(latest.filter(transition="submit").values("at")[:1])
+    )
+    selected.filter(state=State.AWAITING_SPONSOR).update(
+        waiting_since=Subquery(latest.filter(target=State.AWAITING_SPONSOR).values("at")[:1])
+    )
+    selected.exclude(state__in=[*COE_STATES, State.AWAITING_SPONSOR]).exclude(
+        waiting_since=None
+    ).update(waiting_since=None)
 
 
 def initiative_transition(

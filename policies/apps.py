@@ -10,13 +10,13 @@ class PoliciesConfig(AppConfig):
         from django.urls import include, path
 
         from governance import registry
-        from governance.registry import ApiRoute, NavItem
+        from governance.registry import ApiRoute, AuditObjectType, NavItem
         from governance.signals import transition_taken
         from initiatives.api import register_detail_field
         from initiatives.models import Initiative
         from initiatives.preconditions import Precondition, submission_preconditions
         from initiatives.signals import amendment_proposed
-        from policies import api, services, views
+        from policies import api, selectors, services, views
 
         # Submitting an initiative attests the policies in force, in the same transaction.
         transition_taken.connect(
@@ -41,6 +41,16 @@ class PoliciesConfig(AppConfig):
         registry.urls.register("policies", path("policies/", include("policies.urls")), order=30)
         registry.navigation.register("policies", NavItem("policies:list", _("Policies")), order=30)
         registry.home_panels.register("policies_to_acknowledge", views.policies_panel, order=40)
+        registry.audit_object_types.register(
+            "policies.policy", AuditObjectType(_("Policy"), selectors.policy_audit_links), order=20
+        )
+        registry.audit_object_types.register(
+            "policies.policyexception", AuditObjectType(_("Policy exception")), order=20
+        )
+        registry.audit_object_types.register(
+            "policies.twopersonrule", AuditObjectType(_("Two-person rule")), order=20
+        )
+        registry.audit_values.register("policies", selectors.attested_as_read, order=20)
         registry.audit_panels.register("two_person_rule", views.two_person_rule_panel, order=10)
         registry.api_routes.register(
             "policy", ApiRoute("policies", api.PolicyViewSet, "policy"), order=40

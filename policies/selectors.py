@@ -27,7 +27,9 @@ from django.db.models import (
     Value,
     When,
 )
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from governance import access, transitions
 from governance.models import BusinessUnit, Membership
@@ -635,3 +637,43 @@ def may_acknowledge(*, user: UserLike, policy: Policy) -> bool:
     if not units.exists() or policy.current_version_id is None or policy.retired_at is not None:
         return False
     return Policy.objects.filter(pk=policy.pk).filter(applying_to(units=units)).exists()
+
+
+def policy_audit_links(*, user: UserLike, ids: list[str]) -> dict[str, str]:
+    """The page of each policy among `ids` that the user may see (the audit page's links)."""
+    numeric = [int(pk) for pk in ids if pk.isdigit() and len(pk) < 19]
+    policies = Policy.objects.filter(pk__in=numeric)
+    if not sees_all_policies(user=user):
+        # visible_policies' rule, without the version it annotates.
+        units = access.visible_units(user)
+        policies = policies.filter(is_published()).filter(applying_to(units=units))
+    found = policies.values_list("pk", flat=True)
+    return {str(pk): reverse("policies:detail", args=[pk]) for pk in found}
+
+
+def attested_as_read(*, values: list[Any]) -> list[str]:
+    """Attestations as the audit log recorded them (`[{"policy": id, "version":
+    n}]`) as people read them: "Social media policy, version 2". One query for
+    all of them; an unknown policy keeps its number."""
+    wanted = {
+        item["policy"]
+        for value in values
+        if isinstance(value, list)
+        for item in value
+        if isinstance(item, dict) and isinstance(item.get("policy"), int)
+    }
+    titles = dict(Policy.objects.filter(pk__in=wanted).values_list("pk", "title"))
+
+    def one(item: Any) -> str:
+        if not isinstance(item, dict):
+            return str(item)
+        title = titles.get(item.get("policy"), f"#{item.get('policy')}")
+        return gettext("%(title)s, version %(version)s") % {
+            "title": title,
+            "version": item.get("version", "?"),
+        }
+
+    return [
+        "; ".join(one(item) for item in value) if isinstance(value, list) else str(value)
+        for value in values
+    ]

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import ngettext
 
 from initiatives.models import Initiative, State
-from initiatives.selectors import COE_STATES, waiting, with_waiting
+from initiatives.selectors import COE_STATES, waiting
 from sponsors import notifications
 from sponsors.models import NotificationKind, ReminderLog
 
@@ -26,9 +26,7 @@ def digests(today: datetime.date) -> "dict[User, list[WithAnnotations[Initiative
     the items they own (they may not decide on them)."""
     pending = cast(
         "QuerySet[WithAnnotations[Initiative, Overdue]]",
-        with_waiting(
-            queryset=Initiative.objects.filter(state__in=[*COE_STATES, State.AWAITING_SPONSOR])
-        )
+        Initiative.objects.filter(state__in=[*COE_STATES, State.AWAITING_SPONSOR])
         .select_related("business_unit", "owner")
         .order_by("created_at", "id"),
     )

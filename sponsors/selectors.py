@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, When, Window
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from governance.models import (
     Membership,
     OrganizationRole,
 )
-from initiatives.models import Decision, Initiative, State
+from initiatives.models import Initiative, State
 from initiatives.scoring import score_of, weights, with_scores
 from initiatives.selectors import (
     COE_STATES,
@@ -32,7 +32,6 @@ from initiatives.selectors import (
     overdue_condition,
     serves_active_goal,
     waiting,
-    with_waiting,
     without_goal_condition,
 )
 from policies.models import Acknowledgment, ExceptionState, PolicyException
@@ -153,6 +152,7 @@ _EXPORTED = (
     "start_date",
     "end_date",
     "created_at",
+    "waiting_since",
 )
 
 
@@ -188,19 +188,6 @@ def _export_chunk(chunk: list[tuple[Any, ...]], current: dict[str, Decimal]) -> 
         .values_list("initiative_id", "strategicgoal__title", "strategicgoal__active")
     ):
         goals[initiative_id].append((title, active))
-    pending = [row[0] for row in chunk if row[3] in PENDING]
-    waits: dict[int, dict[str, Any]] = defaultdict(dict)
-    if pending:
-        # Oldest first, so that the latest of each kind is the one kept.
-        for initiative_id, transition, target, at in (
-            Decision.objects.filter(initiative_id__in=pending, amendment__isnull=True)
-            .order_by("at", "id")
-            .values_list("initiative_id", "transition", "target", "at")
-        ):
-            if transition == "submit":
-                waits[initiative_id]["submitted_at"] = at
-            if target == State.AWAITING_SPONSOR:
-                waits[initiative_id]["sponsor_wait_from"] = at
     today = timezone.localdate()
     for (
         pk,
@@ -215,9 +202,10 @@ def _export_chunk(chunk: list[tuple[Any, ...]], current: dict[str, Decimal]) -> 
         start_date,
         end_date,
         created_at,
+        waiting_since,
     ) in chunk:
         mine = goals.get(pk, [])
-        wait = waiting(initiative=_Waiting(state, **waits.get(pk, {})), today=today)
+        wait = waiting(initiative=_Waiting(state, waiting_since), today=today)
         score = score_of(
             aligned=any(active for _title, active in mine),
             expected_impact=impact,
@@ -252,8 +240,7 @@ class _Waiting:
     """What `waiting` reads of an initiative."""
 
     state: str
-    submitted_at: datetime.datetime | None = None
-    sponsor_wait_from: datetime.datetime | None = None
+    waiting_since: datetime.datetime | None = None
 
 
 # The items a portfolio shows of each of its lists; the count says how many
@@ -276,24 +263,11 @@ def awaiting_decision(
     them (1 is the highest), ranked in the database."""
     queryset = (
         with_scores(
-            with_waiting(
-                queryset=portfolio_initiatives(units=units).filter(
-                    awaiting_decision_condition(user=user)
-                )
-            )
+            portfolio_initiatives(units=units).filter(awaiting_decision_condition(user=user))
         )
-        .annotate(
-            priority_rank=Window(RowNumber(), order_by=[F("score").desc(), F("id").asc()]),
-            waiting_since=Coalesce(
-                Case(
-                    When(state=State.AWAITING_SPONSOR, then=F("sponsor_wait_from")),
-                    default=F("submitted_at"),
-                ),
-                F("created_at"),
-            ),
-        )
+        .annotate(priority_rank=Window(RowNumber(), order_by=[F("score").desc(), F("id").asc()]))
         .select_related("business_unit", "owner")
-        .order_by("waiting_since", "id")
+        .order_by(Coalesce("waiting_since", "created_at"), "id")
     )
     items = cast(
         "list[WithAnnotations[Initiative, _AwaitingDecision]]",
@@ -322,16 +296,7 @@ def overdue_items(
 
 
 def _overdue(units: QuerySet[BusinessUnit] | list[int]) -> QuerySet[Initiative]:
-    return (
-        with_waiting(queryset=portfolio_initiatives(units=units).filter(state__in=PENDING))
-        .filter(overdue_condition())
-        .annotate(
-            waiting_since=Case(
-                When(state=State.AWAITING_SPONSOR, then=F("sponsor_wait_from")),
-                default=F("submitted_at"),
-            )
-        )
-    )
+    return portfolio_initiatives(units=units).filter(state__in=PENDING).filter(overdue_condition())
 
 
 def portfolio(

@@ -4,6 +4,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from initiatives import services as workflow
 from initiatives.models import Decision, Initiative
 from tests.conftest import Org
 
@@ -22,3 +23,4 @@ def age(initiative: Initiative, days: int, **filters: Any) -> None:
     Decision.objects.filter(initiative=initiative, **filters).update(
         at=timezone.now() - datetime.timedelta(days=days)
     )
+    workflow.initiative_waits_refresh(initiatives=Initiative.objects.filter(pk=initiative.pk))

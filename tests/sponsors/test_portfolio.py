@@ -158,6 +158,7 @@ def _bulk_portfolio(org: Org, count: int) -> None:
             if i.state != State.DRAFT
         ]
     )
+    services.initiative_waits_refresh()
 
 
 def test_portfolio_queries_do_not_grow_with_the_portfolio(org: Org) -> None:

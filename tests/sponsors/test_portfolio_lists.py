@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from initiatives import services as workflow
 from initiatives.models import Decision, Initiative
 from initiatives.scoring import score_rows, with_scores
 from sponsors import selectors
@@ -21,6 +22,7 @@ def age(initiative: Initiative, days: int) -> None:
     Decision.objects.filter(initiative=initiative).update(
         at=timezone.now() - datetime.timedelta(days=days)
     )
+    workflow.initiative_waits_refresh(initiatives=Initiative.objects.filter(pk=initiative.pk))
 
 
 def test_each_list_counts_shows_the_first_and_links_to_all(org: Org) -> None:

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from initiatives import services as initiatives_services
 from initiatives.models import Decision, Initiative
 from tests.conftest import Org, bring_to, signed_in
 from tests.sponsors.test_portfolio import _bulk_portfolio, known_portfolio
@@ -140,6 +141,7 @@ def test_overdue_items_show_their_waiting_days(org: Org) -> None:
     monday = today - datetime.timedelta(days=today.weekday() + 14)
     at = datetime.datetime.combine(monday, datetime.time(12), tzinfo=datetime.UTC)
     Decision.objects.filter(initiative=late, transition="submit").update(at=at)
+    initiatives_services.initiative_waits_refresh()
     bring_to(org, "submitted", title="Fresh")
     body = signed_in(org.sponsor).get("/portfolio/").content.decode()
     overdue = body.split('id="overdue"')[1].split("</section>")[0]

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from governance import audit
+from initiatives import services as initiatives_services
 from initiatives.models import Decision, Initiative, State
 from tests.conftest import Org, api_client, signed_in
 
@@ -80,6 +81,7 @@ def grow(org: Org, count: int) -> None:
         ]
         made = Decision.objects.bulk_create(decisions)
         Decision.objects.filter(pk__in=[d.pk for d in made]).update(at=long_ago)
+        initiatives_services.initiative_waits_refresh()
         audit.record_many(
             [{"event": audit.Event.INITIATIVE_CREATED, "obj": i} for i in created],
             actor=org.admin,

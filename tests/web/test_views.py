@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from governance.models import AuditEvent
+from initiatives import services as initiatives_services
 from initiatives.models import Decision, Initiative
 from tests.conftest import Org, bring_to, propose, signed_in
 
@@ -84,6 +85,7 @@ def test_review_queue_marks_an_initiative_overdue_after_five_business_days(org: 
     monday = today - datetime.timedelta(days=today.weekday() + 14)
     at = datetime.datetime.combine(monday, datetime.time(12), tzinfo=datetime.UTC)
     Decision.objects.filter(initiative=waiting, transition="submit").update(at=at)
+    initiatives_services.initiative_waits_refresh()
     bring_to(org, "submitted", title="Fresh")
     body = signed_in(org.coe_lead).get("/").content.decode()
     rows = body.split("<tr>")
@@ -584,6 +586,7 @@ def test_sponsor_sees_how_long_an_item_has_waited_since_the_coe_approved_it(org:
     Decision.objects.filter(initiative=initiative, transition="approve").update(
         at=now - datetime.timedelta(days=3)
     )
+    initiatives_services.initiative_waits_refresh()
     body = signed_in(org.sponsor).get("/").content.decode()
     panel = body.split('id="panel-awaiting_signoff"')[1]
     assert "3 days" in panel

@@ -375,6 +375,9 @@ class Command(BaseCommand):
                 Decision.objects.filter(initiative=initiative).update(
                     at=timezone.now() - datetime.timedelta(days=WAITING_SINCE_DAYS[title])
                 )
+                workflow.initiative_waits_refresh(
+                    initiatives=Initiative.objects.filter(pk=initiative.pk)
+                )
 
         seed_policies(self.user)
         self.acknowledge_policies()

@@ -1,0 +1,134 @@
+"""The audit page as an auditor reads it: events and objects named in the
+reader's language, each event linked to its object's page, an object's whole
+history in one view (and its export), the chain's last verification, and a
+constant number of queries however many events a page holds."""
+
+import csv
+import io
+import re
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from governance import audit, audit_verify
+from governance.audit import Event
+from governance.audit_display import EVENT_NAMES
+from governance.models import AuditEvent
+from initiatives.models import Initiative
+from tests.conftest import Org, bring_to, propose, signed_in
+
+
+def german(client: Client) -> Client:
+    client.post("/i18n/setlang/", {"language": "de", "next": "/"})
+    return client
+
+
+def test_every_event_of_the_registry_has_a_readable_name() -> None:
+    assert set(EVENT_NAMES) == set(Event)
+
+
+def test_the_page_names_events_states_and_objects_in_german(org: Org) -> None:
+    initiative = bring_to(org, "awaiting_sponsor")
+    body = german(signed_in(org.auditor)).get("/audit/").content.decode()
+    assert "Vom CoE genehmigt" in body  # initiative.approved
+    assert "<del>In Prüfung</del> → <ins>Wartet auf Sponsor</ins>" in body
+    shown = re.sub(r"<[^>]*>", " ", body.split("<tbody>")[1])
+    assert "in_review" not in shown
+    assert "initiatives.initiative" not in shown
+    assert f"{initiative.title}</a>" in body
+    assert ">Initiative<" in body
+
+
+def test_a_transition_reads_as_the_states_labels(org: Org) -> None:
+    bring_to(org, "in_review")
+    body = signed_in(org.auditor).get("/audit/?event=initiative.review_started").content.decode()
+    assert "<del>Submitted</del> → <ins>In review</ins>" in body
+    body = german(signed_in(org.auditor)).get("/audit/?event=initiative.review_started")
+    assert "<del>Eingereicht</del> → <ins>In Prüfung</ins>" in body.content.decode()
+
+
+def test_an_attestation_names_the_policies_and_versions(org: Org) -> None:
+    from tests.policies.conftest import policy_in
+
+    policy = policy_in(org, "published", title="Brand voice")
+    bring_to(org, "submitted")
+    body = signed_in(org.auditor).get("/audit/?event=policy.attested").content.decode()
+    assert f"Brand voice, version {policy.version}" in body
+    assert '"policy":' not in body
+
+
+def test_each_event_links_to_its_objects_page(org: Org) -> None:
+    initiative = propose(org, title="Linked one")
+    body = signed_in(org.auditor).get("/audit/?event=initiative.created").content.decode()
+    assert f'<a href="/initiatives/{initiative.pk}/">Linked one</a>' in body
+
+
+def test_an_object_whose_page_the_reader_cannot_see_is_not_linked(org: Org) -> None:
+    # The CoE lead reads the whole log; an object type without a page has no link.
+    body = signed_in(org.coe_lead).get("/audit/?event=membership.set").content.decode()
+    rows = body.split("<tbody>")[1]
+    assert '<a href="/initiatives/' not in rows
+
+
+def test_an_objects_whole_history_in_one_view_and_its_export(org: Org) -> None:
+    initiative = bring_to(org, "approved")
+    other = propose(org, title="Someone else's")
+    query = f"object_type=initiatives.initiative&object_id={initiative.pk}"
+    client = signed_in(org.auditor)
+    body = client.get(f"/audit/?{query}").content.decode()
+    assert f"History of Initiative “{initiative.title}”" in body
+    assert other.title not in body
+    expected = AuditEvent.objects.filter(
+        object_type="initiatives.initiative", object_id=str(initiative.pk)
+    ).count()
+    assert expected >= 5
+    assert f"{expected} events" in body
+    # Each row of the full log offers the object's history.
+    full = client.get("/audit/").content.decode()
+    assert f'href="/audit/?{query}"' in full.replace("&amp;", "&")
+    export = client.get(f"/audit/export.csv?{query}")
+    rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert len(rows) == expected
+    assert {row["object_id"] for row in rows} == {str(initiative.pk)}
+
+
+def test_the_page_shows_the_newest_checkpoint_and_the_last_verification(org: Org) -> None:
+    client = signed_in(org.auditor)
+    body = client.get("/audit/").content.decode()
+    assert "No signed checkpoint yet." in body
+    assert "has not been verified yet" in body
+    checkpoint = audit.checkpoint_create()
+    audit_verify.verification_record(audit_verify.verify())
+    body = client.get("/audit/").content.decode()
+    assert f"Newest signed checkpoint: number {checkpoint.number}" in body
+    assert re.search(r"Chain last verified .*: intact, \d+ events", body)
+
+
+def test_the_page_runs_as_many_queries_for_1000_events_as_for_10(org: Org) -> None:
+    client = signed_in(org.auditor)
+    bring_to(org, "approved")
+
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get("/audit/").status_code == 200
+        return len(context.captured_queries)
+
+    few = page_queries()
+    initiatives = Initiative.objects.bulk_create(
+        Initiative(title=f"Bulk {n}", business_unit=org.marketing, owner=org.marketing_member)
+        for n in range(500)
+    )
+    audit.record_many(
+        [
+            {"event": Event.INITIATIVE_CREATED, "obj": i, "new": {"state": "draft"}}
+            for i in initiatives
+        ]
+        + [
+            {"event": Event.INITIATIVE_SUBMITTED, "obj": i, "old": {"state": "draft"}}
+            for i in initiatives
+        ],
+        actor=org.marketing_member,
+    )
+    assert AuditEvent.objects.count() > 1000
+    assert page_queries() == few
