@@ -47,10 +47,6 @@ class Registry(Generic[T]):
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, key: str) -> T | None:
-        entry = self._entries.get(key)
-        return None if entry is None else entry[1]
-
 
 # Home panels
 
@@ -198,7 +194,7 @@ TASK_COLUMNS = (
     "object_id",
     "label",
     "unit_name",
-    "waiting_since",
+    "since",
     "on_behalf_of",
     "due_on",
     "link_model",

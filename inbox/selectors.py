@@ -53,7 +53,7 @@ def tasks(*, user: User) -> QuerySet[Any]:
         return Notification.objects.none().values("id")
     first, *rest = parts
     combined = first.union(*rest, all=True) if rest else first
-    return combined.order_by("waiting_since", "kind", "object_id")
+    return combined.order_by("since", "kind", "object_id")
 
 
 def task_count(*, user: User) -> int:
@@ -91,7 +91,7 @@ def as_tasks(rows: Any, *, today: datetime.date | None = None) -> list[Task]:
     today = today or timezone.localdate()
     shown = []
     for row in rows:
-        since = row["waiting_since"]
+        since = row["since"]
         # SQLite returns the cast date of a due policy review as a naive datetime.
         if since is not None and timezone.is_naive(since):
             since = timezone.make_aware(since)

@@ -33,7 +33,6 @@ from django.utils import timezone
 
 from governance import access
 from governance.models import BusinessUnit
-from initiatives import selectors as initiative_selectors
 from initiatives.models import Amendment, AmendmentState, Decision, Initiative, State
 from policies import selectors as policy_selectors
 from policies.models import ExceptionState, PolicyException, PolicyVersion
@@ -80,7 +79,7 @@ def _row(
         object_id=Cast(F("pk"), IntegerField()),
         label=Cast(label, CharField()),
         unit_name=_none(CharField()) if unit_name is None else Cast(unit_name, CharField()),
-        waiting_since=Cast(waiting_since, DateTimeField()),
+        since=Cast(waiting_since, DateTimeField()),
         on_behalf_of=_none(CharField()) if on_behalf_of is None else on_behalf_of,
         due_on=_none(DateField()) if due_on is None else due_on,
         link_model=_text(link_model),
@@ -128,18 +127,16 @@ def _signable(field: str, user: User) -> Q:
 def initiatives_to_review(*, user: User) -> QuerySet[Any]:
     """Submitted or in review, in a unit where the user reviews or decides."""
     reviewable, decidable = _unit_ids(user, access.REVIEW), _unit_ids(user, access.DECIDE)
-    queryset = initiative_selectors.with_waiting(
-        queryset=Initiative.objects.filter(
-            Q(state=State.SUBMITTED, business_unit_id__in=sorted(reviewable))
-            | Q(state=State.IN_REVIEW, business_unit_id__in=sorted(reviewable | decidable))
-        ).exclude(owner_id=user.pk)
-    )
+    queryset = Initiative.objects.filter(
+        Q(state=State.SUBMITTED, business_unit_id__in=sorted(reviewable))
+        | Q(state=State.IN_REVIEW, business_unit_id__in=sorted(reviewable | decidable))
+    ).exclude(owner_id=user.pk)
     return _row(
         queryset,
         kind=REVIEW,
         label=F("title"),
         unit_name=F("business_unit__name"),
-        waiting_since=Coalesce(F("submitted_at"), F("created_at")),
+        waiting_since=Coalesce(F("waiting_since"), F("created_at")),
         link_model=INITIATIVE,
         link_id=F("pk"),
     )
@@ -148,8 +145,8 @@ def initiatives_to_review(*, user: User) -> QuerySet[Any]:
 def initiatives_to_sign_off(*, user: User) -> QuerySet[Any]:
     """Awaiting the sponsor, in a unit the user sponsors or signs off for as a delegate."""
     own = _unit_ids(user, access.SPONSOR)
-    queryset = initiative_selectors.with_waiting(
-        queryset=Initiative.objects.filter(_signable("business_unit_id", user))
+    queryset = (
+        Initiative.objects.filter(_signable("business_unit_id", user))
         .filter(state=State.AWAITING_SPONSOR)
         .exclude(owner_id=user.pk)
     )
@@ -158,7 +155,7 @@ def initiatives_to_sign_off(*, user: User) -> QuerySet[Any]:
         kind=SIGNOFF,
         label=F("title"),
         unit_name=F("business_unit__name"),
-        waiting_since=Coalesce(F("sponsor_wait_from"), F("created_at")),
+        waiting_since=Coalesce(F("waiting_since"), F("created_at")),
         on_behalf_of=_on_behalf_of("business_unit_id", user=user, own_units=own),
         link_model=INITIATIVE,
         link_id=F("pk"),

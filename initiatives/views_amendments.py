@@ -10,14 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from governance import access, transitions
 from governance.errors import Conflict
 from governance.requests import signed_in_user
-from initiatives import preconditions, selectors, services
+from initiatives import outcomes, preconditions, selectors, services
 from initiatives.forms import CONFIRM_TRANSITIONS, AmendmentForm, TransitionForm
 from initiatives.models import AMENDABLE_STATES, State
 from initiatives.views import TRANSITION_LABELS, _problem_text, _visible_or_404
@@ -25,18 +24,8 @@ from initiatives.views import TRANSITION_LABELS, _problem_text, _visible_or_404
 # Amendments go through the initiative's states, under the same names and labels.
 STATE_LABELS = dict(State.choices)
 
+
 # What the page says once a decision on an amendment is taken.
-AMENDMENT_DONE = {
-    "start_review": gettext_lazy("Review of the amendment started."),
-    "approve": gettext_lazy("The amendment was approved."),
-    "reject": gettext_lazy("The amendment was rejected."),
-    "sponsor_approve": gettext_lazy("The amendment was approved as sponsor."),
-    "sponsor_reject": gettext_lazy("The amendment was rejected as sponsor."),
-    "withdraw": gettext_lazy("The amendment was withdrawn."),
-}
-assert set(AMENDMENT_DONE) == set(selectors.AMENDMENT_TRANSITIONS)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def amendment_propose(request: HttpRequest, pk: int) -> HttpResponse:
@@ -139,7 +128,9 @@ def amendment_transition(request: HttpRequest, pk: int, name: str) -> HttpRespon
                 % {"action": label, "problem": _problem_text(error)},
             )
         else:
-            messages.success(request, AMENDMENT_DONE[name])
+            # Where the amendment went, as the badge will say.
+            amendment.refresh_from_db(fields=["state"])
+            messages.success(request, outcomes.outcome(amendment))
     return HttpResponseRedirect(
         reverse("initiatives:detail", args=[amendment.initiative_id]) + "#amendment"
     )

@@ -48,7 +48,7 @@ def test_a_delegate_decides_from_the_inbox_on_behalf_of_the_sponsor(org: Org, pe
     delegate.set_viewport_size({"width": 375, "height": 812})
     row.get_by_role("link", name="Creator week").click()
     take(delegate, "Approve as sponsor")
-    expect(delegate.get_by_text("Approved as sponsor.")).to_be_visible()
+    expect(delegate.get_by_text("Approved; now ready to launch.")).to_be_visible()
     decision = Decision.objects.filter(initiative=initiative).last()
     assert decision is not None
     assert (decision.actor, decision.on_behalf_of) == (org.sales_lead, org.sponsor)

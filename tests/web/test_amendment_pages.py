@@ -64,8 +64,8 @@ def test_the_initiative_page_shows_a_pending_amendment_against_the_approved_vers
     assert "Amendment under review" in page
     assert "The campaign grew." in page
     # Field by field: the approved value struck out, the proposed one inserted.
-    assert "<del>1,000.00</del>" in page
-    assert "<ins>80,000.00</ins>" in page
+    assert "<del>€1,000.00</del>" in page
+    assert "<ins>€80,000.00</ins>" in page
     assert "<del>—</del>" in page
     assert "<ins>TikTok</ins>" in page
     # The auditor decides nothing.
@@ -200,7 +200,7 @@ def test_the_coe_reviews_and_approves_an_amendment_from_the_page(org: Org) -> No
     response = signed_in(org.coe_lead).post(
         decide_url(amendment, "approve"), {"comment": "Fits the plan."}, follow=True
     )
-    assert "The amendment was approved." in response.content.decode()
+    assert "Amendment approved; the initiative now reads as amended." in response.content.decode()
     assert Initiative.objects.get(pk=initiative.pk).budget == Decimal(2000)
     decision = Decision.objects.get(amendment=amendment, transition="approve")
     assert decision.comment == "Fits the plan."

@@ -102,7 +102,9 @@ def test_a_unit_lead_proposes_an_amendment_and_the_coe_approves_it(org: Org, peo
     member = people("coe_member")
     member.goto(f"/initiatives/{initiative.pk}/")
     decide_amendment(member, "Start review", "Checking the budget.")
-    expect(member.get_by_text("Review of the amendment started.")).to_be_visible()
+    expect(
+        member.get_by_text("Review of the amendment started; the CoE is now reviewing it.")
+    ).to_be_visible()
 
     coe_lead = people("coe_lead")
     coe_lead.goto(f"/initiatives/{initiative.pk}/")
@@ -110,7 +112,9 @@ def test_a_unit_lead_proposes_an_amendment_and_the_coe_approves_it(org: Org, peo
     assert_accessible(coe_lead)
     shoot(coe_lead, "amendment-decide")
     decide_amendment(coe_lead, "Approve", "Within the plan.")
-    expect(coe_lead.get_by_text("The amendment was approved.")).to_be_visible()
+    expect(
+        coe_lead.get_by_text("Amendment approved; the initiative now reads as amended.")
+    ).to_be_visible()
     expect(coe_lead.locator("#amendment")).to_have_count(0)
     expect(coe_lead.locator(".timeline")).to_contain_text("Amendment: Approve")
     expect(coe_lead.locator(".timeline")).to_contain_text("Within the plan.")

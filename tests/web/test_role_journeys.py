@@ -185,7 +185,7 @@ def test_the_unit_lead_proposes_attaches_answers_resubmits_and_launches(
     files.get_by_role("button", name=v.t("Attach file")).click()
     expect(files.get_by_role("link", name="Creator brief.pdf")).to_be_visible()
     decide(lead, v, v.t("Submit for review"))
-    expect(lead.get_by_text(v.t("Submitted for review."))).to_be_visible()
+    expect(lead.get_by_text(v.t("Submitted; now awaits review by the CoE."))).to_be_visible()
     check(lead, v, "unit-lead-submitted")
 
     initiative = for_the_coe(
@@ -211,7 +211,7 @@ def test_the_unit_lead_proposes_attaches_answers_resubmits_and_launches(
     lead.get_by_role("button", name=v.t("Save changes")).click()
     expect(lead.get_by_text(v.t("Your changes were saved."))).to_be_visible()
     decide(lead, v, v.t("Submit for review"))
-    expect(lead.get_by_text(v.t("Submitted for review."))).to_be_visible()
+    expect(lead.get_by_text(v.t("Submitted; now awaits review by the CoE."))).to_be_visible()
     check(lead, v)
 
     initiative = for_the_coe(
@@ -220,7 +220,7 @@ def test_the_unit_lead_proposes_attaches_answers_resubmits_and_launches(
     assert initiative.state == "approved"
     lead.reload()
     decide(lead, v, v.t("Launch"))
-    expect(lead.get_by_text(v.t("Launched."))).to_be_visible()
+    expect(lead.get_by_text(v.t("Now active."))).to_be_visible()
     check(lead, v, "unit-lead-launched")
 
     initiative.refresh_from_db()
@@ -303,7 +303,7 @@ def test_the_sponsor_signs_off_from_the_inbox(org: Org, visit: Any, v: Variant) 
     check(sponsor, v, "sponsor-inbox")
     tasks.get_by_role("link", name="Flagship launch").click()
     decide(sponsor, v, v.t("Approve as sponsor"), comment="Go, with a report in June.")
-    expect(sponsor.get_by_text(v.t("Approved as sponsor."))).to_be_visible()
+    expect(sponsor.get_by_text(v.t("Approved; now ready to launch."))).to_be_visible()
     check(sponsor, v, "sponsor-signed-off")
     my_tasks(sponsor, v)
     expect(sponsor.get_by_text(v.t("Nothing waits for you."))).to_be_visible()
@@ -340,7 +340,7 @@ def test_a_delegate_decides_on_behalf_of_the_sponsor_and_the_timeline_says_so(
     check(delegate, v, "delegate-inbox")
     row.get_by_role("link", name="Creator week").click()
     decide(delegate, v, v.t("Approve as sponsor"))
-    expect(delegate.get_by_text(v.t("Approved as sponsor."))).to_be_visible()
+    expect(delegate.get_by_text(v.t("Approved; now ready to launch."))).to_be_visible()
     entry = delegate.locator(".timeline li").last
     expect(entry).to_contain_text("sales_lead")
     expect(entry).to_contain_text(on_behalf)
