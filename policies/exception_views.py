@@ -23,6 +23,7 @@ from governance.requests import signed_in_user
 from policies import selectors, services
 from policies.forms import ExceptionFilterForm, ExceptionRequestForm, TransitionForm
 from policies.models import PolicyException
+from policies.views import transition_refusal
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -165,13 +166,9 @@ def exception_transition(request: HttpRequest, pk: int, name: str) -> HttpRespon
         raise Http404
     detail_url = reverse("policies:exception-detail", args=[exception.pk])
     rule = selectors.EXCEPTION_TRANSITIONS[name]
-    rights = transitions.rights_of(request.user, exception)
-    authorization = rights.authorize(name)
-    if not authorization.allowed:
-        if rights.holding(rule.rights) is None:
-            raise PermissionDenied(authorization.reason)
-        messages.error(request, str(authorization.reason))
-        return HttpResponseRedirect(detail_url)
+    refused = transition_refusal(request, exception, name, rule, detail_url)
+    if refused is not None:
+        return refused
     form = TransitionForm(request.POST, comment_required=rule.comment_required)
     if not form.is_valid():
         for errors in form.errors.values():

@@ -306,6 +306,23 @@ def policy_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, "policies/policy_detail.html", _detail_context(request, policy))
 
 
+def transition_refusal(
+    request: HttpRequest, obj: Any, name: str, rule: Any, detail_url: str
+) -> HttpResponse | None:
+    """None when the user may take `name` on `obj`. Otherwise 403 for someone
+    without the rule's right at all, and for a right barred by separation of
+    duties a message on the object's page (the page says why the button is
+    missing)."""
+    rights = transitions.rights_of(request.user, obj)
+    authorization = rights.authorize(name)
+    if authorization.allowed:
+        return None
+    if rights.holding(rule.rights) is None:
+        raise PermissionDenied(authorization.reason)
+    messages.error(request, str(authorization.reason))
+    return HttpResponseRedirect(detail_url)
+
+
 @login_required
 @require_POST
 def policy_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
@@ -318,14 +335,9 @@ def policy_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if name not in selectors.TRANSITIONS:
         raise Http404
     detail_url = reverse("policies:detail", args=[policy.pk])
-    rule = selectors.TRANSITIONS[name]
-    rights = transitions.rights_of(request.user, policy)
-    authorization = rights.authorize(name)
-    if not authorization.allowed:
-        if rights.holding(rule.rights) is None:
-            raise PermissionDenied(authorization.reason)
-        messages.error(request, str(authorization.reason))
-        return HttpResponseRedirect(detail_url)
+    refused = transition_refusal(request, policy, name, selectors.TRANSITIONS[name], detail_url)
+    if refused is not None:
+        return refused
     form = _transition_form(name, request.POST)
     if form.is_valid():
         try:
