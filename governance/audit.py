@@ -104,6 +104,12 @@ class Event(StrEnum):
     COMMENT_REMOVED = "comment.removed"
     ATTACHMENT_UPLOADED = "attachment.uploaded"
     ATTACHMENT_REMOVED = "attachment.removed"
+    LIBRARY_ENTRY_PROPOSED = "library_entry.proposed"
+    LIBRARY_ENTRY_UPDATED = "library_entry.updated"
+    LIBRARY_ENTRY_PUBLISHED = "library_entry.published"
+    LIBRARY_ENTRY_ARCHIVED = "library_entry.archived"
+    LIBRARY_ENTRY_MARKED_USEFUL = "library_entry.marked_useful"
+    LIBRARY_ENTRY_UNMARKED_USEFUL = "library_entry.unmarked_useful"
 
 
 Actor = User | AnonymousUser | None

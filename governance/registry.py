@@ -204,6 +204,30 @@ TASK_COLUMNS = (
 task_sources: Registry[TaskSource] = Registry()
 
 
+# Sections that an app adds to another app's object page (related reading on
+# a policy or an initiative): a panel for the request's user and the object,
+# or None when there is nothing to show. Keyed by the object's model label.
+
+
+class ObjectSection(Protocol):
+    def __call__(self, request: HttpRequest, obj: Any) -> Panel | None: ...
+
+
+object_sections: Registry[tuple[str, ObjectSection]] = Registry()
+
+
+def sections_for(request: HttpRequest, obj: Any) -> list[Panel]:
+    """The registered sections of the object's page that have something for the user."""
+    label = obj._meta.label_lower
+    found = []
+    for model_label, section in object_sections:
+        if model_label == label:
+            panel = section(request, obj)
+            if panel is not None:
+                found.append(panel)
+    return found
+
+
 # Where an object is shown: model label ("initiatives.initiative") to a function
 # of the object id giving the URL of its page (for notifications and tasks).
 object_urls: Registry[Callable[[int], str]] = Registry()

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "maturity",
     "discussion",
     "inbox",
+    "knowledge",
 ]
 
 MIDDLEWARE = [
@@ -381,6 +382,10 @@ CELERY_BEAT_SCHEDULE = {
     "policy-review-reminders": {
         "task": "policies.tasks.policy_review_reminders_send",
         "schedule": crontab(hour=env_int("DJANGO_REMINDER_HOUR", 7), minute=5),
+    },
+    "library-digest": {
+        "task": "knowledge.tasks.library_digest_send",
+        "schedule": crontab(day_of_week="mon", hour=env_int("DJANGO_REMINDER_HOUR", 7), minute=10),
     },
     "audit-checkpoint": {
         "task": "governance.tasks.audit_checkpoint",

@@ -26,6 +26,7 @@ from governance.models import (
 )
 from initiatives import services as workflow
 from initiatives.models import Amendment, Decision, Initiative
+from knowledge.demo import seed_library
 from maturity import services as maturity
 from maturity.models import MaturityAssessment
 from policies.demo import seed_policies
@@ -384,6 +385,7 @@ class Command(BaseCommand):
         self.seed_sponsor_features()
         self.seed_maturity()
         seed_discussion(self.user)
+        seed_library(self.user)
 
     def acknowledge_policies(self) -> None:
         """The Customer Care and Human Resources leads keep up with every policy
