@@ -42,12 +42,24 @@ class EntrySerializer(ReadOnlyFieldsGuard):
     )
     audience = serializers.ChoiceField(choices=Audience.choices, default=Audience.ORGANIZATION)
     review_on = serializers.DateField(allow_null=True, default=None)
-    units = serializers.ListField(child=serializers.IntegerField(), default=list)
-    goals = serializers.ListField(child=serializers.IntegerField(), default=list)
-    audience_units = serializers.ListField(child=serializers.IntegerField(), default=list)
-    policies = serializers.ListField(child=serializers.IntegerField(), default=list)
-    initiatives = serializers.ListField(child=serializers.IntegerField(), default=list)
-    related = serializers.ListField(child=serializers.IntegerField(), default=list)
+    units = serializers.ListField(
+        child=serializers.IntegerField(), default=list, write_only=True
+    )
+    goals = serializers.ListField(
+        child=serializers.IntegerField(), default=list, write_only=True
+    )
+    audience_units = serializers.ListField(
+        child=serializers.IntegerField(), default=list, write_only=True
+    )
+    policies = serializers.ListField(
+        child=serializers.IntegerField(), default=list, write_only=True
+    )
+    initiatives = serializers.ListField(
+        child=serializers.IntegerField(), default=list, write_only=True
+    )
+    related = serializers.ListField(
+        child=serializers.IntegerField(), default=list, write_only=True
+    )
     owner = serializers.CharField(source="owner.username", read_only=True)
     state = serializers.ChoiceField(choices=State.choices, read_only=True)
     published_at = serializers.DateTimeField(read_only=True, allow_null=True)
@@ -59,6 +71,8 @@ class EntrySerializer(ReadOnlyFieldsGuard):
         return entry.is_out_of_date()
 
     def to_representation(self, instance: Any) -> Any:
+        """One entry also names what it concerns and links to (ids, only of
+        what the caller may see); a list row does not."""
         data = super().to_representation(instance)
         if self.context.get("detail"):
             user = self.context["request"].user
@@ -69,9 +83,6 @@ class EntrySerializer(ReadOnlyFieldsGuard):
             data["units"] = [u.pk for u in instance.units.all()]
             data["goals"] = [g.pk for g in instance.goals.all()]
             data["audience_units"] = [u.pk for u in instance.audience_units.all()]
-        else:
-            for name in RELATION_MODELS:
-                data.pop(name, None)
         return data
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

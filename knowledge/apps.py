@@ -9,6 +9,7 @@ class KnowledgeConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import include, path, reverse
 
+        from discussion import api as discussion_api
         from discussion import kinds
         from governance import registry
         from governance.registry import ApiRoute, AuditObjectType, NavItem
@@ -24,6 +25,9 @@ class KnowledgeConfig(AppConfig):
                 url=lambda entry: reverse("knowledge:detail", args=[entry.pk]),
             )
         )
+        # The discussion's API paths again, now with this kind's (same keys: replaced).
+        for name, pattern in discussion_api.paths():
+            registry.api_urls.register(name, pattern, order=70)
         registry.urls.register("knowledge", path("library/", include("knowledge.urls")), order=60)
         registry.navigation.register("knowledge", NavItem("knowledge:list", _("Library")), order=60)
         registry.api_routes.register(

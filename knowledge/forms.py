@@ -26,7 +26,9 @@ class EntryForm(forms.Form):
         required=False,
         help_text=_("Markdown: **bold**, *italic*, lists, links and tables."),
     )
-    source_url = forms.URLField(label=_("Source link"), max_length=500, required=False)
+    source_url = forms.URLField(
+        label=_("Source link"), max_length=500, required=False, assume_scheme="https"
+    )
     tags = forms.CharField(
         label=_("Tags"), max_length=300, required=False, help_text=_("Separated by commas.")
     )

@@ -22,7 +22,11 @@ RELATED_LIMIT = 10
 
 
 def readable_by_units(unit_ids: list[int]) -> Q:
-    """Published entries for the whole organization, or for one of the units."""
+    """Published entries for the whole organization, or for one of the units.
+    Someone who sees no unit at all is not of the organization (as with
+    policies): they read nothing but their own proposals."""
+    if not unit_ids:
+        return Q(pk__in=[])
     shown_to = Entry.audience_units.through.objects.filter(
         entry_id=OuterRef("pk"), businessunit_id__in=unit_ids
     )
@@ -32,7 +36,8 @@ def readable_by_units(unit_ids: list[int]) -> Q:
 def visible_entries(*, user: UserLike) -> QuerySet[Entry]:
     """The entries the user may read: every entry for the CoE and auditors;
     for everyone else the published entries meant for the whole organization
-    or for a unit they see, and their own proposals."""
+    (when they see a unit at all) or for a unit they see, and their own
+    proposals."""
     entries = Entry.objects.all()
     if not user.is_authenticated or not user.is_active:
         return entries.none()
