@@ -23,10 +23,9 @@ def entry_of(o: Org, *, by: str = "marketing_member", publish: bool = True, **fi
 
 def for_marketing(o: Org, **fields: Any) -> Entry:
     """A published entry only Marketing (and the CoE and auditors) may read."""
-    return entry_of(
-        o,
-        title="Marketing benchmark",
-        audience=Audience.UNITS,
-        audience_units=[o.marketing],
-        **fields,
-    )
+    values: dict[str, Any] = {
+        "title": "Marketing benchmark",
+        "audience": Audience.UNITS,
+        "audience_units": [o.marketing],
+    } | fields
+    return entry_of(o, **values)
