@@ -42,12 +42,8 @@ class EntrySerializer(ReadOnlyFieldsGuard):
     )
     audience = serializers.ChoiceField(choices=Audience.choices, default=Audience.ORGANIZATION)
     review_on = serializers.DateField(allow_null=True, default=None)
-    units = serializers.ListField(
-        child=serializers.IntegerField(), default=list, write_only=True
-    )
-    goals = serializers.ListField(
-        child=serializers.IntegerField(), default=list, write_only=True
-    )
+    units = serializers.ListField(child=serializers.IntegerField(), default=list, write_only=True)
+    goals = serializers.ListField(child=serializers.IntegerField(), default=list, write_only=True)
     audience_units = serializers.ListField(
         child=serializers.IntegerField(), default=list, write_only=True
     )
@@ -57,9 +53,7 @@ class EntrySerializer(ReadOnlyFieldsGuard):
     initiatives = serializers.ListField(
         child=serializers.IntegerField(), default=list, write_only=True
     )
-    related = serializers.ListField(
-        child=serializers.IntegerField(), default=list, write_only=True
-    )
+    related = serializers.ListField(child=serializers.IntegerField(), default=list, write_only=True)
     owner = serializers.CharField(source="owner.username", read_only=True)
     state = serializers.ChoiceField(choices=State.choices, read_only=True)
     published_at = serializers.DateTimeField(read_only=True, allow_null=True)

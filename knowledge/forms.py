@@ -4,11 +4,13 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import StrategicGoal
+from governance.models import BusinessUnit, StrategicGoal
 from initiatives import selectors as initiative_selectors
+from initiatives.models import Initiative
 from knowledge import selectors
 from knowledge.models import Audience, Entry, Kind, Language
 from policies import selectors as policy_selectors
+from policies.models import Policy
 
 # Initiatives offered for linking: the newest the user can see. (A search
 # field replaces this list once the library has one.)
@@ -40,8 +42,8 @@ class EntryForm(forms.Form):
     )
     units = forms.ModelMultipleChoiceField(
         label=_("Units it concerns"),
-        queryset=None,
-        required=False,  # type: ignore[arg-type]
+        queryset=BusinessUnit.objects.none(),
+        required=False,
     )
     goals = forms.ModelMultipleChoiceField(
         label=_("Goals it concerns"), queryset=StrategicGoal.objects.none(), required=False
@@ -51,29 +53,27 @@ class EntryForm(forms.Form):
     )
     audience_units = forms.ModelMultipleChoiceField(
         label=_("Visible to these units"),
-        queryset=None,
-        required=False,  # type: ignore[arg-type]
+        queryset=BusinessUnit.objects.none(),
+        required=False,
     )
     policies = forms.ModelMultipleChoiceField(
         label=_("Related policies"),
-        queryset=None,
-        required=False,  # type: ignore[arg-type]
+        queryset=Policy.objects.none(),
+        required=False,
     )
     initiatives = forms.ModelMultipleChoiceField(
         label=_("Related initiatives"),
-        queryset=None,
-        required=False,  # type: ignore[arg-type]
+        queryset=Initiative.objects.none(),
+        required=False,
     )
     related = forms.ModelMultipleChoiceField(
         label=_("Related entries"),
-        queryset=None,
-        required=False,  # type: ignore[arg-type]
+        queryset=Entry.objects.none(),
+        required=False,
     )
 
     def __init__(self, *args: Any, user: User, entry: Entry | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from governance.models import BusinessUnit
-
         units = BusinessUnit.objects.order_by("name")
         fields: Any = self.fields
         fields["units"].queryset = units

@@ -49,7 +49,7 @@ def visible_entries(*, user: UserLike) -> QuerySet[Entry]:
 def as_listed(*, entries: QuerySet[Entry], user: UserLike) -> QuerySet[Entry]:
     """The entries as lists show them: owner read with the row, useful count and
     whether the user marked it, without a query per row."""
-    mine = UsefulMark.objects.filter(entry_id=OuterRef("pk"), user_id=user.pk)
+    mine = UsefulMark.objects.filter(entry_id=OuterRef("pk"), user_id=user.pk or 0)
     return (
         entries.select_related("owner")
         .annotate(useful_count=Count("useful_marks", distinct=True), marked_useful=Exists(mine))
@@ -101,14 +101,14 @@ def related_reading(*, obj: Policy | Initiative, user: UserLike) -> list[Entry]:
     if isinstance(obj, Policy):
         entries = entries.filter(policies=obj)
     else:
-        entries = entries.filter(initiatives=obj)
+        entries = entries.filter(initiatives__id=obj.pk)
     return list(entries.order_by("title")[:RELATED_LIMIT])
 
 
 def user_unit_ids(*, user: UserLike) -> list[int]:
     """The units the user works in (member or lead)."""
     return list(
-        Membership.objects.filter(user_id=user.pk).values_list("business_unit_id", flat=True)
+        Membership.objects.filter(user_id=user.pk or 0).values_list("business_unit_id", flat=True)
     )
 
 

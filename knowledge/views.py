@@ -129,9 +129,8 @@ def entry_create(request: HttpRequest) -> HttpResponse:
     form = EntryForm(request.POST or None, user=user, initial={"audience": "organization"})
     if request.method == "POST" and form.is_valid():
         try:
-            entry = services.entry_propose(
-                actor=user, **_changes(form.cleaned_data), **_relations(form.cleaned_data)
-            )
+            values: dict[str, Any] = _changes(form.cleaned_data) | _relations(form.cleaned_data)
+            entry = services.entry_propose(actor=user, **values)
         except ValidationError as error:
             _add_errors(form, error)
         else:
