@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from governance.api import ReadOnlyFieldsGuard
+from governance.api import IdField, ReadOnlyFieldsGuard
 from governance.models import BusinessUnit, StrategicGoal
 from governance.requests import signed_in_user
 from initiatives.models import Initiative
@@ -42,18 +42,16 @@ class EntrySerializer(ReadOnlyFieldsGuard):
     )
     audience = serializers.ChoiceField(choices=Audience.choices, default=Audience.ORGANIZATION)
     review_on = serializers.DateField(allow_null=True, default=None)
-    units = serializers.ListField(child=serializers.IntegerField(), default=list, write_only=True)
-    goals = serializers.ListField(child=serializers.IntegerField(), default=list, write_only=True)
+    units = serializers.ListField(child=IdField(), default=list, write_only=True, max_length=100)
+    goals = serializers.ListField(child=IdField(), default=list, write_only=True, max_length=100)
     audience_units = serializers.ListField(
-        child=serializers.IntegerField(), default=list, write_only=True
+        child=IdField(), default=list, write_only=True, max_length=100
     )
-    policies = serializers.ListField(
-        child=serializers.IntegerField(), default=list, write_only=True
-    )
+    policies = serializers.ListField(child=IdField(), default=list, write_only=True, max_length=100)
     initiatives = serializers.ListField(
-        child=serializers.IntegerField(), default=list, write_only=True
+        child=IdField(), default=list, write_only=True, max_length=100
     )
-    related = serializers.ListField(child=serializers.IntegerField(), default=list, write_only=True)
+    related = serializers.ListField(child=IdField(), default=list, write_only=True, max_length=100)
     owner = serializers.CharField(source="owner.username", read_only=True)
     state = serializers.ChoiceField(choices=State.choices, read_only=True)
     published_at = serializers.DateTimeField(read_only=True, allow_null=True)

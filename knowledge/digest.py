@@ -70,7 +70,7 @@ def _tell(*, user: User, entries: list[Entry], week: datetime.date) -> None:
 def send_weekly(*, today: datetime.date | None = None) -> int:
     """Every active user's digest for the week of `today`. Returns how many users got one."""
     today = today or timezone.localdate()
-    week = selectors.week_start(today)
+    week = selectors.week_start(day=today)
     since = timezone.now() - datetime.timedelta(days=DAYS)
     sent = 0
     already = set(DigestSent.objects.filter(week=week).values_list("user_id", flat=True))

@@ -21,7 +21,7 @@ from policies.models import Policy
 RELATED_LIMIT = 10
 
 
-def readable_by_units(unit_ids: list[int]) -> Q:
+def readable_by_units(*, unit_ids: list[int]) -> Q:
     """Published entries for the whole organization, or for one of the units.
     Someone who sees no unit at all is not of the organization (as with
     policies): they read nothing but their own proposals."""
@@ -43,7 +43,9 @@ def visible_entries(*, user: UserLike) -> QuerySet[Entry]:
         return entries.none()
     if rules.reads_all(user):
         return entries
-    return entries.filter(readable_by_units(access.visible_unit_ids(user)) | Q(owner_id=user.pk))
+    return entries.filter(
+        readable_by_units(unit_ids=access.visible_unit_ids(user)) | Q(owner_id=user.pk)
+    )
 
 
 def as_listed(*, entries: QuerySet[Entry], user: UserLike) -> QuerySet[Entry]:
@@ -57,9 +59,7 @@ def as_listed(*, entries: QuerySet[Entry], user: UserLike) -> QuerySet[Entry]:
     )
 
 
-def library(
-    *, user: UserLike, kind: str = "", state: str = "", tag: str = "", unit: int | None = None
-) -> QuerySet[Entry]:
+def library(*, user: UserLike, kind: str = "", state: str = "", tag: str = "") -> QuerySet[Entry]:
     """The library list, filtered; its query count does not grow with its rows."""
     entries = visible_entries(user=user)
     if kind:
@@ -68,8 +68,6 @@ def library(
         entries = entries.filter(state=state)
     if tag:
         entries = entries.filter(tags__icontains=tag.strip().lower())
-    if unit:
-        entries = entries.filter(units__id=unit)
     return as_listed(entries=entries, user=user)
 
 
@@ -137,7 +135,7 @@ def digest_for(*, user: UserLike, since: datetime.datetime) -> list[Entry]:
     )
 
 
-def week_start(day: datetime.date | None = None) -> datetime.date:
+def week_start(*, day: datetime.date | None = None) -> datetime.date:
     day = day or timezone.localdate()
     return day - datetime.timedelta(days=day.weekday())
 

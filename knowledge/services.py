@@ -25,7 +25,7 @@ MAX_TAGS = 12
 RELATIONS = ("units", "goals", "audience_units", "policies", "initiatives")
 
 
-def clean_tags(text: str) -> str:
+def _clean_tags(text: str) -> str:
     """Tags as stored: lower case, trimmed, unique, in the order given, comma-separated."""
     seen: list[str] = []
     for raw in re.split(r"[,;]", text or ""):
@@ -124,7 +124,7 @@ def entry_propose(
             summary=summary.strip(),
             body=body,
             source_url=source_url.strip(),
-            tags=clean_tags(tags),
+            tags=_clean_tags(tags),
             audience=audience,
             review_on=review_on,
             owner=actor,
@@ -199,7 +199,7 @@ def entry_update(
         old = _snapshot(entry) | _relations(entry)
         for name, value in changes.items():
             if name == "tags":
-                value = clean_tags(value)
+                value = _clean_tags(value)
             elif isinstance(value, str) and name != "body":
                 value = value.strip()
             setattr(entry, name, value)

@@ -5,7 +5,7 @@ import inspect
 
 import pytest
 
-APPS = ("initiatives", "policies", "sponsors", "maturity", "identity", "discussion")
+APPS = ("initiatives", "policies", "sponsors", "maturity", "identity", "discussion", "knowledge")
 
 
 @pytest.mark.parametrize("app", APPS)
