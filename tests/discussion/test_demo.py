@@ -23,5 +23,7 @@ def test_demo_has_a_thread_and_a_brief_on_an_initiative_sent_back(settings: Any)
     [brief] = selectors.attachments_of(target=initiative)
     assert brief.name == "Executive voices brief.pdf"
     assert attachment_storage().open(brief.file.name).read().startswith(b"%PDF-")
-    mentioned = AuditEvent.objects.filter(event="comment.posted").values_list("new", flat=True)
+    mentioned = AuditEvent.objects.filter(
+        event="comment.posted", object_type="initiatives.initiative"
+    ).values_list("new", flat=True)
     assert [m["mentioned"] for m in mentioned] == [["comms_lead"], [], ["coe_analyst"]]

@@ -60,7 +60,10 @@ def test_entry_from_proposal_to_related_reading(org: Org, people: Any) -> None:
     assert_accessible(reader)
     shoot(reader, "library-list")
 
-    german = people("marketing_lead", "de-DE")
+    german = people("marketing_lead")
+    german.get_by_label("Language").select_option("de")
+    german.get_by_role("button", name="Change language").click()
+    expect(german.locator("html")).to_have_attribute("lang", "de")
     german.goto("/library/")
     expect(german.get_by_role("heading", name="Bibliothek")).to_be_visible()
     assert_accessible(german)
