@@ -104,6 +104,15 @@ class Event(StrEnum):
     COMMENT_REMOVED = "comment.removed"
     ATTACHMENT_UPLOADED = "attachment.uploaded"
     ATTACHMENT_REMOVED = "attachment.removed"
+    KPI_CREATED = "kpi.created"
+    KPI_UPDATED = "kpi.updated"
+    KPI_REMOVED = "kpi.removed"
+    MEASUREMENT_RECORDED = "measurement.recorded"
+    MEASUREMENT_CORRECTED = "measurement.corrected"
+    SPEND_RECORDED = "spend.recorded"
+    OUTCOME_REVIEW_SUBMITTED = "outcome_review.submitted"
+    OUTCOME_REVIEW_ACCEPTED = "outcome_review.accepted"
+    OUTCOME_REVIEW_RETURNED = "outcome_review.returned"
 
 
 Actor = User | AnonymousUser | None
