@@ -59,7 +59,7 @@ class SpendSerializer(serializers.Serializer):
 
 
 class KpiResultSerializer(serializers.Serializer):
-    kpi = serializers.IntegerField()
+    kpi = serializers.IntegerField(source="kpi_id")
     result = serializers.ChoiceField(choices=Result.choices)
 
 
@@ -76,11 +76,6 @@ class OutcomeReviewSerializer(serializers.Serializer):
         source="decided_by.username", read_only=True, allow_null=True, default=None
     )
     decision_comment = serializers.CharField(read_only=True)
-
-    def to_representation(self, instance: OutcomeReview) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        data["results"] = [{"kpi": r.kpi_id, "result": r.result} for r in instance.results.all()]
-        return data
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -105,9 +100,7 @@ class KpiList(ListCreateAPIView[Kpi]):
         initiative = selectors.visible_initiative(user=user, pk=kwargs["pk"])
         serializer = KpiSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        data["goal_id"] = data.pop("goal_id")
-        kpi = services.kpi_create(actor=user, initiative=initiative, **data)
+        kpi = services.kpi_create(actor=user, initiative=initiative, **serializer.validated_data)
         return Response(KpiSerializer(kpi).data, status=status.HTTP_201_CREATED)
 
 
@@ -212,7 +205,7 @@ class OutcomeReviewView(GenericAPIView[OutcomeReview]):
         initiative = selectors.visible_initiative(user=user, pk=pk)
         serializer = OutcomeReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        results = {r["kpi"]: r["result"] for r in serializer.validated_data["results"]}
+        results = {r["kpi_id"]: r["result"] for r in serializer.validated_data["results"]}
         review = services.outcome_review_submit(
             actor=user,
             initiative=initiative,

@@ -69,7 +69,7 @@ class Measurement(models.Model):
     # The measurement this one corrects; the corrected one stays, linked.
     supersedes = models.OneToOneField(
         "self",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="superseded_by",

@@ -67,6 +67,7 @@ def visible_kpi(*, user: UserLike, pk: int) -> Kpi:
     kpi = (
         Kpi.objects.select_related("initiative", "goal")
         .filter(pk=pk, initiative__in=visible_initiatives(user=user).values("pk"))
+        .annotate(current=_latest_value())
         .first()
     )
     if kpi is None:
@@ -229,7 +230,10 @@ def impact_summary(*, unit_ids: list[int], today: datetime.date | None = None) -
         .annotate(
             is_met=Case(When(MET, then=Value(1)), default=Value(0)),
             is_measured=Case(When(current__isnull=False, then=Value(1)), default=Value(0)),
-            is_behind=Case(When(Q(due_on__lt=today) & ~MET, then=Value(1)), default=Value(0)),
+            is_behind=Case(
+                When(Q(due_on__lt=today) & (Q(current__isnull=True) | ~MET), then=Value(1)),
+                default=Value(0),
+            ),
         )
     )
     figures = {
