@@ -77,6 +77,7 @@ def portfolio_sections_for(request: HttpRequest, unit_ids: list[int]) -> list[Pa
     """The sections the apps show on the portfolio of these units."""
     return [s for section in portfolio_sections if (s := section(request, unit_ids)) is not None]
 
+
 # Sections of the audit page: the controls an app keeps and how they are set
 # (for auditors and the CoE lead; called like home panels).
 audit_panels: Registry[PanelFactory] = Registry()

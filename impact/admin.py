@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from impact.models import Kpi, Measurement, OutcomeReview, Spend
 
 
-class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnly(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

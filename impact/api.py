@@ -23,7 +23,10 @@ from impact import selectors, services
 from impact.models import Direction, Kpi, Measurement, OutcomeReview, Result, Spend
 from sponsors.selectors import portfolio_units
 
-DECIMAL = {"max_digits": 18, "decimal_places": 4}
+
+def _figure(**kwargs: Any) -> serializers.DecimalField:
+    """A KPI figure as stored: 18 digits, 4 of them decimals."""
+    return serializers.DecimalField(max_digits=18, decimal_places=4, **kwargs)
 
 
 class KpiSerializer(serializers.Serializer):
@@ -32,19 +35,19 @@ class KpiSerializer(serializers.Serializer):
     goal = serializers.IntegerField(source="goal_id")
     name = serializers.CharField(max_length=120)
     unit = serializers.CharField(max_length=40)
-    baseline = serializers.DecimalField(**DECIMAL)
-    target = serializers.DecimalField(**DECIMAL)
+    baseline = _figure()
+    target = _figure()
     due_on = serializers.DateField()
     direction = serializers.ChoiceField(choices=Direction.choices, default=Direction.HIGHER)
-    current = serializers.DecimalField(read_only=True, allow_null=True, default=None, **DECIMAL)
+    current = _figure(read_only=True, allow_null=True, default=None)
 
 
 class MeasurementSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     kpi = serializers.IntegerField(source="kpi_id", read_only=True)
-    value = serializers.DecimalField(**DECIMAL)
+    value = _figure()
     measured_on = serializers.DateField()
-    source = serializers.CharField(max_length=200)
+    source = serializers.CharField(max_length=200)  # type: ignore[assignment]
     note = serializers.CharField(allow_blank=True, required=False, default="")
     supersedes = serializers.IntegerField(source="supersedes_id", read_only=True, allow_null=True)
     recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)

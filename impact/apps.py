@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -24,9 +26,10 @@ class ImpactConfig(AppConfig):
         preconditions.completion_checks.register(
             "outcome_review_accepted", selectors.outcome_review_accepted, order=10
         )
-        for label, name in (
+        names: tuple[tuple[str, Any], ...] = (
             ("impact.kpi", _("KPI")),
             ("impact.measurement", _("Measurement")),
             ("impact.outcomereview", _("Outcome review")),
-        ):
+        )
+        for label, name in names:
             registry.audit_object_types.register(label, AuditObjectType(name), order=45)

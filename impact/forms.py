@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from governance.models import StrategicGoal
 from impact.models import Direction, Kpi, Result
 from initiatives.models import Initiative
 
@@ -14,7 +15,9 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 class KpiForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
-    goal = forms.ModelChoiceField(label=_("Strategic goal"), queryset=None)  # type: ignore[arg-type]
+    goal: "forms.ModelChoiceField[StrategicGoal]" = forms.ModelChoiceField(
+        label=_("Strategic goal"), queryset=StrategicGoal.objects.none()
+    )
     unit = forms.CharField(label=_("Unit of measure"), max_length=40)
     baseline = forms.DecimalField(label=_("Baseline"), max_digits=18, decimal_places=4)
     target = forms.DecimalField(label=_("Target"), max_digits=18, decimal_places=4)

@@ -52,7 +52,7 @@ COUNTED_STATES = (State.APPROVED, State.ACTIVE, State.PAUSED, State.COMPLETED)
 RUNNING_STATES = (State.ACTIVE, State.PAUSED)
 # How many initiatives a list of the summary shows (its count says how many in all).
 LISTED = 10
-AMOUNT = DecimalField(max_digits=15, decimal_places=2)
+AMOUNT: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=15, decimal_places=2)
 
 
 def visible_initiative(*, user: UserLike, pk: int) -> Initiative:

@@ -148,8 +148,7 @@ def _bulk(org: Org, count: int) -> None:
         for i in range(count)
     )
     Initiative.goals.through.objects.bulk_create(
-        Initiative.goals.through(initiative_id=i.pk, strategicgoal_id=org.goal.pk)
-        for i in created
+        Initiative.goals.through(initiative_id=i.pk, strategicgoal_id=org.goal.pk) for i in created
     )
     kpis = Kpi.objects.bulk_create(
         Kpi(
