@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from governance.api import IdField
 from governance.requests import signed_in_user
 from impact import selectors, services
 from impact.models import Direction, Kpi, Measurement, OutcomeReview, Result, Spend
@@ -32,7 +33,7 @@ def _figure(**kwargs: Any) -> serializers.DecimalField:
 class KpiSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     initiative = serializers.IntegerField(source="initiative_id", read_only=True)
-    goal = serializers.IntegerField(source="goal_id")
+    goal = IdField(source="goal_id")
     name = serializers.CharField(max_length=120)
     unit = serializers.CharField(max_length=40)
     baseline = _figure()
@@ -62,7 +63,7 @@ class SpendSerializer(serializers.Serializer):
 
 
 class KpiResultSerializer(serializers.Serializer):
-    kpi = serializers.IntegerField(source="kpi_id")
+    kpi = IdField(source="kpi_id")
     result = serializers.ChoiceField(choices=Result.choices)
 
 
@@ -242,7 +243,7 @@ class OutcomeReviewDecision(GenericAPIView[OutcomeReview]):
         return Response(OutcomeReviewSerializer(decided).data)
 
 
-class _Attainment(serializers.Serializer):
+class ImpactAttainment(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     kpis = serializers.IntegerField()
@@ -252,7 +253,7 @@ class _Attainment(serializers.Serializer):
     attainment = serializers.DecimalField(max_digits=6, decimal_places=4, allow_null=True)
 
 
-class _KpiTotals(serializers.Serializer):
+class ImpactKpiTotals(serializers.Serializer):
     total = serializers.IntegerField()
     measured = serializers.IntegerField()
     met = serializers.IntegerField()
@@ -260,34 +261,34 @@ class _KpiTotals(serializers.Serializer):
     attainment = serializers.DecimalField(max_digits=6, decimal_places=4, allow_null=True)
 
 
-class _SpendRow(serializers.Serializer):
+class ImpactSpendRow(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     planned = serializers.DecimalField(max_digits=17, decimal_places=2)
     actual = serializers.DecimalField(max_digits=17, decimal_places=2)
 
 
-class _Spend(serializers.Serializer):
+class ImpactSpend(serializers.Serializer):
     planned = serializers.DecimalField(max_digits=17, decimal_places=2)
     actual = serializers.DecimalField(max_digits=17, decimal_places=2)
 
 
-class _Item(serializers.Serializer):
+class ImpactItem(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     business_unit = serializers.CharField()
 
 
-class _OverItem(_Item):
+class ImpactOverBudgetItem(ImpactItem):
     budget = serializers.DecimalField(max_digits=15, decimal_places=2)
     spent = serializers.DecimalField(max_digits=17, decimal_places=2)
 
 
-class _DueItem(_Item):
+class ImpactReviewDueItem(ImpactItem):
     end_date = serializers.DateField()
 
 
-class _AwaitingItem(serializers.Serializer):
+class ImpactReviewAwaitingItem(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     since = serializers.DateTimeField()
@@ -295,30 +296,30 @@ class _AwaitingItem(serializers.Serializer):
 
 def _listing(item: type[serializers.Serializer]) -> type[serializers.Serializer]:
     return type(
-        f"{item.__name__.strip('_')}List",
+        f"{item.__name__}List",
         (serializers.Serializer,),
         {"count": serializers.IntegerField(), "items": item(many=True)},
     )
 
 
-class _Results(serializers.Serializer):
+class ImpactResults(serializers.Serializer):
     met = serializers.IntegerField()
     partly = serializers.IntegerField()
     missed = serializers.IntegerField()
 
 
 class ImpactSummarySerializer(serializers.Serializer):
-    kpis = _KpiTotals()
-    attainment_by_business_unit = _Attainment(many=True)
-    attainment_by_goal = _Attainment(many=True)
-    behind_target = _listing(_Item)()
-    spend = _Spend()
-    spend_by_business_unit = _SpendRow(many=True)
-    spend_by_goal = _SpendRow(many=True)
-    over_budget = _listing(_OverItem)()
-    outcome_reviews_due = _listing(_DueItem)()
-    outcome_reviews_awaiting = _listing(_AwaitingItem)()
-    outcome_results = _Results()
+    kpis = ImpactKpiTotals()
+    attainment_by_business_unit = ImpactAttainment(many=True)
+    attainment_by_goal = ImpactAttainment(many=True)
+    behind_target = _listing(ImpactItem)()
+    spend = ImpactSpend()
+    spend_by_business_unit = ImpactSpendRow(many=True)
+    spend_by_goal = ImpactSpendRow(many=True)
+    over_budget = _listing(ImpactOverBudgetItem)()
+    outcome_reviews_due = _listing(ImpactReviewDueItem)()
+    outcome_reviews_awaiting = _listing(ImpactReviewAwaitingItem)()
+    outcome_results = ImpactResults()
 
 
 def summary_unit_ids(user: Any, raw: str | None) -> list[int]:
