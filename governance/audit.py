@@ -110,6 +110,15 @@ class Event(StrEnum):
     LIBRARY_ENTRY_ARCHIVED = "library_entry.archived"
     LIBRARY_ENTRY_MARKED_USEFUL = "library_entry.marked_useful"
     LIBRARY_ENTRY_UNMARKED_USEFUL = "library_entry.unmarked_useful"
+    KPI_CREATED = "kpi.created"
+    KPI_UPDATED = "kpi.updated"
+    KPI_REMOVED = "kpi.removed"
+    MEASUREMENT_RECORDED = "measurement.recorded"
+    MEASUREMENT_CORRECTED = "measurement.corrected"
+    SPEND_RECORDED = "spend.recorded"
+    OUTCOME_REVIEW_SUBMITTED = "outcome_review.submitted"
+    OUTCOME_REVIEW_ACCEPTED = "outcome_review.accepted"
+    OUTCOME_REVIEW_RETURNED = "outcome_review.returned"
 
 
 Actor = User | AnonymousUser | None

@@ -66,6 +66,18 @@ class Panel:
 PanelFactory = Callable[[HttpRequest, frozenset[str]], Panel | None]
 home_panels: Registry[PanelFactory] = Registry()
 
+# Sections of the portfolio page, under its own figures: called with the
+# request and the ids of the units the portfolio shows (the app aggregates in
+# a fixed number of queries, whatever the number of initiatives).
+PortfolioSection = Callable[[HttpRequest, list[int]], Panel | None]
+portfolio_sections: Registry[PortfolioSection] = Registry()
+
+
+def portfolio_sections_for(request: HttpRequest, unit_ids: list[int]) -> list[Panel]:
+    """The sections the apps show on the portfolio of these units."""
+    return [s for section in portfolio_sections if (s := section(request, unit_ids)) is not None]
+
+
 # Sections of the audit page: the controls an app keeps and how they are set
 # (for auditors and the CoE lead; called like home panels).
 audit_panels: Registry[PanelFactory] = Registry()

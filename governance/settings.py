@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "policies",
     "maturity",
     "discussion",
+    "impact",
     "inbox",
     "knowledge",
 ]

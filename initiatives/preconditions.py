@@ -52,3 +52,27 @@ def notes(*, user: User, unit_id: int) -> list[dict[str, Any]]:
         {"template": p.template, "context": p.note(user=user, unit_id=unit_id)}
         for p in submission_preconditions
     ]
+
+
+# What must hold of the initiative itself before a transition: apps above
+# register a check, `check(user=, initiative=)`, answering None when the
+# transition may go ahead (impact: a KPI for each linked goal before
+# submitting, an accepted outcome review before completing). An unmet one
+# refuses the transition with 409 and what is missing.
+InitiativeCheck = Callable[..., Unmet | None]
+submission_checks: Registry[InitiativeCheck] = Registry()
+completion_checks: Registry[InitiativeCheck] = Registry()
+
+# The checks of each transition that has any, by transition name.
+TRANSITION_CHECKS: dict[str, Registry[InitiativeCheck]] = {
+    "submit": submission_checks,
+    "complete": completion_checks,
+}
+
+
+def require_initiative_met(*, name: str, user: User, initiative: Any) -> None:
+    """Raise Conflict, with its data, for the first unmet check of transition `name`."""
+    for check in TRANSITION_CHECKS.get(name, ()):
+        unmet = check(user=user, initiative=initiative)
+        if unmet is not None:
+            raise Conflict(unmet.message, data=unmet.data)

@@ -234,6 +234,10 @@ def _decide(
         # What the submitter must have done first (acknowledged the policies in
         # force...): refused with 409 and what to do.
         preconditions.require_met(user=actor, unit_id=obj.business_unit_id)
+    if isinstance(obj, Initiative):
+        # What the initiative itself must hold (a KPI per goal, an accepted
+        # outcome review): refused with 409 and what is missing.
+        preconditions.require_initiative_met(name=name, user=actor, initiative=obj)
     source = obj.state
     method()
     # Models on django-fsm's mixin are opaque to the type checker, so isinstance
@@ -536,7 +540,7 @@ def _bulk_item(*, actor: User, initiative: Initiative, name: str, comment: str) 
             )
     except PermissionDenied as exc:
         return BulkOutcome(pk, False, 403, initiative.state, str(exc))
-    except (TransitionNotAllowed, ConcurrentTransition) as exc:
+    except (TransitionNotAllowed, ConcurrentTransition, Conflict) as exc:
         return BulkOutcome(pk, False, 409, initiative.state, str(exc))
     except ValidationError as exc:
         reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from governance import access, money
+from governance import access, money, registry
 from governance.models import OrganizationRole
 from governance.requests import HtmxHttpRequest, signed_in_user
 from initiatives import scoring
@@ -81,6 +81,10 @@ def portfolio(request: HtmxHttpRequest) -> HttpResponse:
         "aligned_width": f"{float(data['aligned_share'] or 0) * 100:.2f}",
         "coverage": [(row, percent(row["share"])) for row in data["policy_coverage"]],
         "export_query": f"?business_unit={unit.pk}" if unit else "",
+        # What other apps add under the portfolio's figures (impact...).
+        "sections": registry.portfolio_sections_for(
+            request, [row["id"] for row in data["business_units"]]
+        ),
         **_charts(data),
     }
     template = (

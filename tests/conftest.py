@@ -3,6 +3,7 @@
 Marketing is sponsored by `sponsor` (threshold 50,000); Sales has its own lead
 and no member of ours; `outsider` belongs nowhere."""
 
+import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -201,8 +202,45 @@ def propose(
         "budget": Decimal(1000),
         "risk": "low",
     } | fields
-    return workflow.initiative_create(
+    initiative = workflow.initiative_create(
         actor=o.people[by], business_unit=unit or o.marketing, **values
+    )
+    add_kpis(initiative, o.people[by])
+    return initiative
+
+
+def add_kpis(initiative: Initiative, actor: AbstractBaseUser) -> None:
+    """One KPI for each goal the initiative serves, as submitting needs."""
+    from impact import services as impact
+
+    for goal in initiative.goals.all():
+        impact.kpi_create(
+            actor=actor,  # type: ignore[arg-type]
+            initiative=initiative,
+            goal_id=goal.pk,
+            name=f"Reach for {goal.title}",
+            unit="people",
+            baseline=Decimal(1000),
+            target=Decimal(5000),
+            due_on=datetime.date(2030, 12, 31),
+        )
+
+
+def accept_outcome_review(o: Org, initiative: Initiative, cast: dict[str, str]) -> None:
+    """The unit's lead submits the outcome review (each KPI met), the CoE lead
+    accepts it: what completing needs."""
+    from impact import services as impact
+
+    impact.outcome_review_submit(
+        actor=o.people[cast["unit_lead"]],  # type: ignore[arg-type]
+        initiative=initiative,
+        results={pk: "met" for pk in initiative.kpi_set.values_list("pk", flat=True)},
+        lessons="Short videos worked best.",
+    )
+    impact.outcome_review_decide(
+        actor=o.people[cast["coe_lead"]],  # type: ignore[arg-type]
+        review=initiative.outcome_review,
+        name="accept",
     )
 
 
@@ -238,9 +276,13 @@ def acknowledge_policies(user: AbstractBaseUser, unit: BusinessUnit) -> None:
         policy_services.policy_acknowledge(actor=user, policy=policy)
 
 
-def bring_to(o: Org, state: str, *, unit: str = "marketing", **fields: Any) -> Initiative:
+def bring_to(
+    o: Org, state: str, *, unit: str = "marketing", outcome_accepted: bool = False, **fields: Any
+) -> Initiative:
     """A new initiative of `unit`, owned by its member, in `state`. Reaching
-    `awaiting_sponsor` goes through the CoE approval of a high-risk initiative."""
+    `awaiting_sponsor` goes through the CoE approval of a high-risk initiative;
+    `outcome_accepted` gives a running one the accepted outcome review that
+    completing needs."""
     cast = CASTS[unit]
     if state == "awaiting_sponsor":
         fields.setdefault("risk", "high")
@@ -248,10 +290,14 @@ def bring_to(o: Org, state: str, *, unit: str = "marketing", **fields: Any) -> I
     for name, part in PATHS[state]:
         if name == "submit":
             acknowledge_policies(o.people[cast[part]], getattr(o, unit))
+        if name == "complete":
+            accept_outcome_review(o, initiative, cast)
         initiative = workflow.initiative_transition(
             actor=o.people[cast[part]], initiative=initiative, name=name, comment="noted"
         )
     assert initiative.state == state
+    if outcome_accepted:
+        accept_outcome_review(o, initiative, cast)
     return initiative
 
 

@@ -114,6 +114,20 @@ def test_the_readme_walk_through_reaches_active(db: None) -> None:
     )
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
+    # Submitting needs a KPI for each goal the initiative serves.
+    kpi = lead.post(
+        f"/api/impact/initiatives/{pk}/kpis/",
+        {
+            "goal": goal,
+            "name": "Video views",
+            "unit": "views",
+            "baseline": "0",
+            "target": "500000",
+            "due_on": "2030-09-30",
+        },
+        format="json",
+    )
+    assert kpi.status_code == 201, kpi.content
 
     # Submitting first needs the policies in force for Marketing acknowledged:
     # the refusal lists them, and the lead acknowledges each.

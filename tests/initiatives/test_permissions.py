@@ -38,7 +38,7 @@ def expected_status(name: str, part: str) -> int:
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_role_matrix(org: Org, unit: str, part: str, name: str) -> None:
     source, _ = MATRIX[name]
-    initiative = bring_to(org, source, unit=unit)
+    initiative = bring_to(org, source, unit=unit, outcome_accepted=name == "complete")
     user = org.people[CASTS[unit][part]]
     decisions_before = Decision.objects.filter(initiative=initiative).count()
 

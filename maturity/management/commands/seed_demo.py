@@ -24,6 +24,7 @@ from governance.models import (
     OutboundEmail,
     StrategicGoal,
 )
+from impact import demo as impact_demo
 from initiatives import services as workflow
 from initiatives.models import Amendment, Decision, Initiative
 from knowledge.demo import seed_library
@@ -365,6 +366,12 @@ class Command(BaseCommand):
             )
             for step in path:
                 name, comment = step if isinstance(step, tuple) else (step, "")
+                if name == "submit":
+                    impact_demo.kpis_before_submit(initiative, lead)
+                if name == "complete":
+                    impact_demo.outcome_review_before_complete(
+                        initiative, lead, self.user("coe_lead")
+                    )
                 if name.startswith("sponsor_"):
                     actor = self.user(UNIT_SPONSORS[unit_name])
                 else:
@@ -386,6 +393,7 @@ class Command(BaseCommand):
         self.seed_maturity()
         seed_discussion(self.user)
         seed_library(self.user)
+        impact_demo.seed_impact(self.user, UNIT_LEADS)
 
     def acknowledge_policies(self) -> None:
         """The Customer Care and Human Resources leads keep up with every policy

@@ -1,0 +1,35 @@
+from typing import Any
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ImpactConfig(AppConfig):
+    name = "impact"
+    verbose_name = "Impact"
+
+    def ready(self) -> None:
+        from django.urls import include, path
+
+        from governance import registry
+        from governance.registry import AuditObjectType
+        from impact import api, selectors, views
+        from initiatives import preconditions
+
+        registry.urls.register("impact", path("impact/", include("impact.urls")), order=45)
+        for name, pattern in api.paths():
+            registry.api_urls.register(name, pattern, order=45)
+        registry.portfolio_sections.register("impact", views.portfolio_section, order=10)
+        preconditions.submission_checks.register(
+            "kpis_for_each_goal", selectors.kpis_for_each_goal, order=10
+        )
+        preconditions.completion_checks.register(
+            "outcome_review_accepted", selectors.outcome_review_accepted, order=10
+        )
+        names: tuple[tuple[str, Any], ...] = (
+            ("impact.kpi", _("KPI")),
+            ("impact.measurement", _("Measurement")),
+            ("impact.outcomereview", _("Outcome review")),
+        )
+        for label, name in names:
+            registry.audit_object_types.register(label, AuditObjectType(name), order=45)
