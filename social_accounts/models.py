@@ -144,9 +144,7 @@ class SocialAccount(ConcurrentTransitionMixin, models.Model):
 
         def unit() -> frozenset[str]:
             return frozenset(
-                codename
-                for codename, ids in access.unit_rights(user).items()
-                if unit_id in ids
+                codename for codename, ids in access.unit_rights(user).items() if unit_id in ids
             )
 
         def owner() -> frozenset[str]:
