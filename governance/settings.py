@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "discussion",
     "inbox",
     "social_accounts",
+    "incidents",
 ]
 
 MIDDLEWARE = [
