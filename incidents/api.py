@@ -155,7 +155,9 @@ class IncidentSerializer(ReadOnlyFieldsGuard, serializers.ModelSerializer):
     state = serializers.ChoiceField(choices=IncidentState.choices, read_only=True)
     declared_by = serializers.CharField(source="declared_by.username", read_only=True)
     accounts = serializers.PrimaryKeyRelatedField(many=True, queryset=SocialAccount.objects.all())
-    responders = serializers.SlugRelatedField(many=True, read_only=True, slug_field="username")
+    responders: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="username"
+    )
 
     class Meta:
         model = Incident

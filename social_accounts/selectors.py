@@ -152,7 +152,7 @@ def holds_reassign_right(user: UserLike, account: SocialAccount) -> bool:
 def accounts_for_initiative(*, initiative: Initiative) -> list[SocialAccount]:
     """The registered accounts an initiative uses, in one query."""
     return list(
-        initiative.social_accounts.select_related("business_unit", "owner").order_by(  # type: ignore[attr-defined]
+        initiative.social_accounts.select_related("business_unit", "owner").order_by(
             "channel", "handle"
         )
     )

@@ -194,9 +194,9 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if may_link
             else None,
-            "history": account.history.select_related("history_user").order_by(  # type: ignore[attr-defined]
-                "-history_date"
-            )[:20],
+            "history": account.history.select_related("history_user").order_by("-history_date")[
+                :20
+            ],
         },
     )
 
@@ -270,7 +270,7 @@ def account_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return _back(account)
     try:
         services.account_reassign(
