@@ -150,11 +150,20 @@ class EntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class _VisibleAccounts(serializers.PrimaryKeyRelatedField):
+    """Accounts of the units the caller sees: any other id is as unknown (400)."""
+
+    def get_queryset(self) -> QuerySet[SocialAccount]:
+        return SocialAccount.objects.filter(
+            business_unit_id__in=access.visible_unit_ids(self.context["request"].user)
+        )
+
+
 class IncidentSerializer(ReadOnlyFieldsGuard, serializers.ModelSerializer):
     severity = serializers.ChoiceField(choices=Severity.choices)
     state = serializers.ChoiceField(choices=IncidentState.choices, read_only=True)
     declared_by = serializers.CharField(source="declared_by.username", read_only=True)
-    accounts = serializers.PrimaryKeyRelatedField(many=True, queryset=SocialAccount.objects.all())
+    accounts = _VisibleAccounts(many=True)
     responders: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="username"
     )

@@ -386,3 +386,41 @@ def test_registry_shows_paused_accounts_for_a_thousand_without_more_queries(cris
         client.get("/social-accounts/")
     assert "Paused" in client.get("/social-accounts/").content.decode()
     assert len(queries) < 30
+
+
+def test_api_outsider_cannot_probe_accounts_they_do_not_see(crisis) -> None:
+    response = api_client(crisis.outsider).post(
+        "/api/incidents/",
+        {"title": "Probe", "severity": "low", "accounts": [crisis.account.pk]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "accounts" in response.json()
+
+
+def test_api_playbook_drafted_and_published(crisis) -> None:
+    body = {
+        "title": "Outage",
+        "body": "1. Post the status page link.",
+        "contacts_input": [{"severity": "medium", "role": "unit_lead", "backup": "duty"}],
+    }
+    assert (
+        api_client(crisis.marketing_lead).post("/api/playbooks/", body, format="json").status_code
+        == 403
+    )
+    response = api_client(crisis.coe_member).post("/api/playbooks/", body, format="json")
+    assert response.status_code == 201, response.json()
+    pk = response.json()["id"]
+    assert response.json()["contacts"] == [
+        {"severity": "medium", "role": "unit_lead", "person": None, "backup": "duty"}
+    ]
+    client = api_client(crisis.coe_member)
+    assert client.post(f"/api/playbooks/{pk}/transitions/submit/").status_code == 200
+    assert client.post(f"/api/playbooks/{pk}/transitions/publish/").status_code == 403
+    response = api_client(crisis.coe_lead).post(f"/api/playbooks/{pk}/transitions/publish/")
+    assert response.status_code == 200
+    assert (response.json()["state"], response.json()["version"]) == ("published", 1)
+    assert (
+        api_client(crisis.coe_lead).post(f"/api/playbooks/{pk}/transitions/publish/").status_code
+        == 409
+    )
