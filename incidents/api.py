@@ -5,7 +5,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -28,7 +29,7 @@ from incidents.models import (
 from social_accounts.models import SocialAccount
 
 
-class ContactSerializer(serializers.Serializer):
+class PlaybookContactSerializer(serializers.Serializer):
     severity = serializers.ChoiceField(choices=Severity.choices)
     role = serializers.ChoiceField(choices=ContactRole.choices, required=False, allow_blank=True)
     person = ActiveUserByName(required=False, allow_null=True)
@@ -37,7 +38,7 @@ class ContactSerializer(serializers.Serializer):
 
 class PlaybookSerializer(ReadOnlyFieldsGuard, serializers.ModelSerializer):
     contacts = serializers.SerializerMethodField()
-    contacts_input = ContactSerializer(
+    contacts_input = PlaybookContactSerializer(
         many=True, write_only=True, required=False, source="contacts"
     )
     state = serializers.ChoiceField(choices=PlaybookState.choices, read_only=True)
@@ -77,7 +78,7 @@ class PlaybookSerializer(ReadOnlyFieldsGuard, serializers.ModelSerializer):
         ]
 
 
-class PublishRequestSerializer(TransitionRequestSerializer):
+class PlaybookPublishSerializer(TransitionRequestSerializer):
     effective_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 
@@ -94,7 +95,7 @@ class PlaybookViewSet(
     serializer_class = PlaybookSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     transition_names = tuple(selectors.PLAYBOOK_TRANSITIONS)
-    transition_request = PublishRequestSerializer
+    transition_request = PlaybookPublishSerializer
 
     def get_queryset(self) -> QuerySet[Playbook]:
         if getattr(self, "swagger_fake_view", False):
@@ -141,7 +142,7 @@ class PlaybookViewSet(
         )
 
 
-class EntrySerializer(serializers.ModelSerializer):
+class IncidentEntrySerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.username", read_only=True)
 
     class Meta:
@@ -150,6 +151,7 @@ class EntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class _VisibleAccounts(serializers.PrimaryKeyRelatedField):
     """Accounts of the units the caller sees: any other id is as unknown (400)."""
 
@@ -197,19 +199,19 @@ class IncidentSerializer(ReadOnlyFieldsGuard, serializers.ModelSerializer):
         ]
 
 
-class PostSerializer(serializers.Serializer):
+class IncidentPostSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=[IncidentEntry.Kind.UPDATE.value, IncidentEntry.Kind.DECISION.value]
     )
     text = serializers.CharField(max_length=5000)
 
 
-class EscalateSerializer(serializers.Serializer):
+class IncidentEscalateSerializer(serializers.Serializer):
     severity = serializers.ChoiceField(choices=Severity.choices)
     text = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 
 
-class CloseSerializer(serializers.Serializer):
+class IncidentCloseSerializer(serializers.Serializer):
     review = serializers.CharField(max_length=10000)
 
 
@@ -244,39 +246,41 @@ class IncidentViewSet(
             description=data.get("description", ""),
         )
 
-    @extend_schema(responses=EntrySerializer(many=True), filters=False)
+    @extend_schema(responses=IncidentEntrySerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], pagination_class=None)
     def timeline(self, request: Request, pk: str) -> Response:
         incident = self.get_object()
-        return Response(EntrySerializer(incident.entries.select_related("author"), many=True).data)
+        return Response(
+            IncidentEntrySerializer(incident.entries.select_related("author"), many=True).data
+        )
 
-    @extend_schema(request=PostSerializer, responses={201: EntrySerializer})
+    @extend_schema(request=IncidentPostSerializer, responses={201: IncidentEntrySerializer})
     @action(detail=True, methods=["post"])
     def post(self, request: Request, pk: str) -> Response:
         incident = self.get_object()
-        body = PostSerializer(data=request.data)
+        body = IncidentPostSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         entry = services.incident_post(
             actor=signed_in_user(request), incident=incident, **body.validated_data
         )
-        return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+        return Response(IncidentEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=EscalateSerializer, responses=IncidentSerializer)
+    @extend_schema(request=IncidentEscalateSerializer, responses=IncidentSerializer)
     @action(detail=True, methods=["post"])
     def escalate(self, request: Request, pk: str) -> Response:
         incident = self.get_object()
-        body = EscalateSerializer(data=request.data)
+        body = IncidentEscalateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.incident_escalate(
             actor=signed_in_user(request), incident=incident, **body.validated_data
         )
         return Response(self.get_serializer(self.get_object()).data)
 
-    @extend_schema(request=CloseSerializer, responses=IncidentSerializer)
+    @extend_schema(request=IncidentCloseSerializer, responses=IncidentSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
         incident = self.get_object()
-        body = CloseSerializer(data=request.data)
+        body = IncidentCloseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.incident_close(
             actor=signed_in_user(request), incident=incident, review=body.validated_data["review"]

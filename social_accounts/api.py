@@ -7,7 +7,8 @@ import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -24,11 +25,13 @@ from social_accounts import selectors, services
 from social_accounts.models import Channel, Reassignment, SocialAccount, State
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class _VisibleUnits(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> QuerySet[BusinessUnit]:
         return access.visible_units(self.context["request"].user)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class _VisibleInitiatives(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> QuerySet[Initiative]:
         return Initiative.objects.filter(
@@ -108,7 +111,7 @@ class ReassignSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 
 
-class CommentSerializer(serializers.Serializer):
+class AccountCommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 
 
@@ -165,13 +168,13 @@ class SocialAccountViewSet(
     def take(self, actor: Any, obj: Any, name: str, comment: str, **options: Any) -> None:
         services.account_transition(actor=actor, account=obj, name=name, comment=comment)
 
-    @extend_schema(request=CommentSerializer, responses=SocialAccountSerializer)
+    @extend_schema(request=AccountCommentSerializer, responses=SocialAccountSerializer)
     @action(detail=True, methods=["post"])
     def recertify(self, request: Request, pk: str) -> Response:
         """The owner states the account is still needed and rightly held (403
         without the right, 409 unless active or dormant)."""
         account = self.get_object()
-        body = CommentSerializer(data=request.data)
+        body = AccountCommentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         if not selectors.holds_recertify_right(request.user, account):
             raise PermissionDenied(gettext("You may not recertify this account."))
@@ -234,12 +237,12 @@ class ReassignmentViewSet(viewsets.ReadOnlyModelViewSet):
             return Reassignment.objects.none()
         return Reassignment.objects.select_related("user").order_by("-created_at", "-id")
 
-    @extend_schema(request=CommentSerializer, responses=ReassignmentSerializer)
+    @extend_schema(request=AccountCommentSerializer, responses=ReassignmentSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, pk: str) -> Response:
         """Mark done: 409 while the person still holds an account."""
         reassignment = self.get_object()
-        body = CommentSerializer(data=request.data)
+        body = AccountCommentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.reassignment_resolve(
             actor=signed_in_user(request),
