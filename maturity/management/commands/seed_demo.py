@@ -25,6 +25,7 @@ from governance.models import (
     StrategicGoal,
 )
 from impact import demo as impact_demo
+from incidents.demo import seed_incidents
 from initiatives import services as workflow
 from initiatives.models import Amendment, Decision, Initiative
 from knowledge.demo import seed_library
@@ -33,6 +34,7 @@ from maturity.models import MaturityAssessment
 from policies.demo import seed_policies
 from policies.selectors import unacknowledged_in_force
 from policies.services import policy_acknowledge
+from social_accounts.demo import seed_accounts
 from sponsors import services as sponsors
 from sponsors.models import Delegation
 
@@ -394,6 +396,8 @@ class Command(BaseCommand):
         seed_discussion(self.user)
         seed_library(self.user)
         impact_demo.seed_impact(self.user, UNIT_LEADS)
+        seed_accounts(self.user)
+        seed_incidents(self.user)
 
     def acknowledge_policies(self) -> None:
         """The Customer Care and Human Resources leads keep up with every policy
