@@ -104,6 +104,16 @@ class Event(StrEnum):
     COMMENT_REMOVED = "comment.removed"
     ATTACHMENT_UPLOADED = "attachment.uploaded"
     ATTACHMENT_REMOVED = "attachment.removed"
+    INITIATIVE_FINANCE_APPROVED = "initiative.finance_approved"
+    INITIATIVE_FINANCE_REJECTED = "initiative.finance_rejected"
+    INITIATIVE_COMMITTEE_APPROVED = "initiative.committee_approved"
+    INITIATIVE_COMMITTEE_REJECTED = "initiative.committee_rejected"
+    ROUTING_RULES_PUBLISHED = "routing.published"
+    COMMITTEE_CREATED = "committee.created"
+    COMMITTEE_MEMBER_ADDED = "committee.member_added"
+    COMMITTEE_CASE_OPENED = "committee.case_opened"
+    COMMITTEE_VOTE_CAST = "committee.vote_cast"
+    COMMITTEE_CASE_CLOSED = "committee.case_closed"
 
 
 Actor = User | AnonymousUser | None

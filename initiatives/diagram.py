@@ -18,6 +18,7 @@ GRID: dict[str, tuple[int, int]] = {
     State.CHANGES_REQUESTED: (1, 0),
     State.IN_REVIEW: (2, 1),
     State.AWAITING_SPONSOR: (3, 0),
+    State.AWAITING_APPROVAL: (4, 0),
     State.REJECTED: (3, 2),
     State.APPROVED: (4, 1),
     State.ACTIVE: (5, 1),

@@ -31,8 +31,14 @@ def _as_shown(initiatives: QuerySet[Initiative]) -> QuerySet[Initiative]:
 
 
 def visible_initiatives(*, user: UserLike) -> QuerySet[Initiative]:
-    """The initiatives the user may see: those of units they may see."""
-    return _as_shown(Initiative.objects.filter(business_unit_id__in=access.visible_unit_ids(user)))
+    """The initiatives the user may see: those of units they may see, and those
+    a committee they sit on decides on."""
+    return _as_shown(
+        Initiative.objects.filter(
+            Q(business_unit_id__in=access.visible_unit_ids(user))
+            | Q(pk__in=access.object_ids(user, Initiative, access.VIEW_INITIATIVE))
+        )
+    )
 
 
 def as_listed(*, queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:

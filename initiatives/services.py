@@ -22,7 +22,7 @@ from governance.errors import Conflict, UnknownAction
 from governance.models import BusinessUnit, StrategicGoal
 from governance.signals import transition_taken
 from governance.transitions import Authorization
-from initiatives import preconditions
+from initiatives import preconditions, routing
 from initiatives.models import (
     AMENDABLE_FIELDS,
     AMENDABLE_STATES,
@@ -45,6 +45,9 @@ from initiatives.signals import amendment_proposed
 
 logger = logging.getLogger(__name__)
 
+# Where an initiative waits for a step of its chain after the CoE's.
+AWAITING_STEP_STATES = (State.AWAITING_SPONSOR, State.AWAITING_APPROVAL)
+
 # The editable content held on the initiative's own row; `goals` is a relation.
 CONTENT_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "goals")
 
@@ -56,6 +59,10 @@ TRANSITION_EVENTS = {
     "reject": audit.Event.INITIATIVE_REJECTED,
     "sponsor_approve": audit.Event.INITIATIVE_SPONSOR_APPROVED,
     "sponsor_reject": audit.Event.INITIATIVE_SPONSOR_REJECTED,
+    "finance_approve": audit.Event.INITIATIVE_FINANCE_APPROVED,
+    "finance_reject": audit.Event.INITIATIVE_FINANCE_REJECTED,
+    "committee_approve": audit.Event.INITIATIVE_COMMITTEE_APPROVED,
+    "committee_reject": audit.Event.INITIATIVE_COMMITTEE_REJECTED,
     "launch": audit.Event.INITIATIVE_LAUNCHED,
     "pause": audit.Event.INITIATIVE_PAUSED,
     "resume": audit.Event.INITIATIVE_RESUMED,
@@ -236,6 +243,14 @@ def _decide(
         preconditions.require_met(user=actor, unit_id=obj.business_unit_id)
     source = obj.state
     method()
+    routed: dict[str, Any] = {}
+    if isinstance(obj, Initiative) and name == "submit":
+        # The chain of the rules in force now stays with this review cycle.
+        cast(Initiative, obj).route()
+        routed = {
+            "approval_chain": [e["step"] for e in cast(Initiative, obj).approval_chain],
+            "routing_version": cast(Initiative, obj).routing_version,
+        }
     # Models on django-fsm's mixin are opaque to the type checker, so isinstance
     # does not narrow `obj`; what it is here is plain from the branch.
     initiative = obj.initiative if isinstance(obj, Amendment) else cast(Initiative, obj)
@@ -269,7 +284,7 @@ def _decide(
         actor=actor,
         obj=obj,
         old={"state": source},
-        new={"state": obj.state},
+        new={"state": obj.state} | routed,
         comment=comment,
     )
     if authorization.on_behalf_of is not None:
@@ -287,7 +302,7 @@ def _wait_from(*, initiative: Initiative, decision: Decision) -> None:
     CoE's wait (which a started review continues), entering awaiting_sponsor
     starts the sponsor's, anything else ends the wait. Written with an UPDATE,
     not a save, so that it adds no history row."""
-    if decision.transition == "submit" or initiative.state == State.AWAITING_SPONSOR:
+    if decision.transition == "submit" or initiative.state in AWAITING_STEP_STATES:
         since: datetime.datetime | None = decision.at
     elif initiative.state in COE_STATES:
         since = initiative.waiting_since
@@ -311,10 +326,11 @@ def initiative_waits_refresh(*, initiatives: QuerySet[Initiative] | None = None)
     selected.filter(state__in=COE_STATES).update(
         waiting_since=Subquery(latest.filter(transition="submit").values("at")[:1])
     )
-    selected.filter(state=State.AWAITING_SPONSOR).update(
-        waiting_since=Subquery(latest.filter(target=State.AWAITING_SPONSOR).values("at")[:1])
-    )
-    selected.exclude(state__in=[*COE_STATES, State.AWAITING_SPONSOR]).exclude(
+    for state in AWAITING_STEP_STATES:
+        selected.filter(state=state).update(
+            waiting_since=Subquery(latest.filter(target=state).values("at")[:1])
+        )
+    selected.exclude(state__in=[*COE_STATES, *AWAITING_STEP_STATES]).exclude(
         waiting_since=None
     ).update(waiting_since=None)
 
@@ -355,6 +371,35 @@ def initiative_transition(
             comment=comment,
             events=TRANSITION_EVENTS,
             authorization=authorization,
+        )
+    return locked
+
+
+def initiative_committee_decide(
+    *, actor: User, initiative: Initiative, committee_id: int, approved: bool, comment: str
+) -> Initiative:
+    """Record a committee's closed vote as the decision of its step: the
+    committee's service has counted the votes (or its chair closed the vote)
+    and `actor` is who closed it. The vote is the authorization, since no one
+    person holds a committee's decision.
+
+    Raises Conflict unless the initiative waits for this committee's step, and
+    what `initiative_transition` raises otherwise.
+    """
+    name = "committee_approve" if approved else "committee_reject"
+    with transaction.atomic():
+        locked = _lock(initiative)
+        if locked.state != State.AWAITING_APPROVAL or locked.current_step() != (
+            routing.committee_step(committee_id)
+        ):
+            raise Conflict(gettext("This initiative does not wait for this committee's vote."))
+        _decide(
+            actor=actor,
+            obj=locked,
+            name=name,
+            comment=comment,
+            events=TRANSITION_EVENTS,
+            authorization=Authorization(actor.pk, ("initiatives.initiative", locked.pk), name),
         )
     return locked
 
