@@ -420,9 +420,9 @@ def object_ids(user: UserLike, model: type[Model], codename: str) -> QuerySet[An
     if not user.is_authenticated or not user.is_active:
         return model._default_manager.none().values("pk")
     perms = get_user_obj_perms_model(model)
-    return perms._default_manager.filter(
-        user_id=user.pk, permission__codename=codename
-    ).values("content_object_id")
+    return perms._default_manager.filter(user_id=user.pk, permission__codename=codename).values(
+        "content_object_id"
+    )
 
 
 def organization_rights(user: UserLike) -> frozenset[str]:

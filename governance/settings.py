@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "maturity",
     "discussion",
     "inbox",
+    "committees",
 ]
 
 MIDDLEWARE = [

@@ -31,6 +31,9 @@ class InitiativesConfig(AppConfig):
             order=10,
         )
         registry.audit_object_types.register(
+            "initiatives.routingruleset", AuditObjectType(_("Routing rules")), order=10
+        )
+        registry.audit_object_types.register(
             "sponsors.scoringcriterion", AuditObjectType(_("Scoring criterion")), order=10
         )
         registry.home_panels.register("review_queue", views.coe_panel, order=10)

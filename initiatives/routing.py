@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 COE = "coe"
@@ -41,7 +43,7 @@ def committee_step(committee_id: int) -> str:
 
 
 def kind_of(step: str | None) -> str | None:
-    """"committee:3" -> "committee"; "sponsor" -> "sponsor"; None -> None."""
+    """ "committee:3" -> "committee"; "sponsor" -> "sponsor"; None -> None."""
     return None if step is None else step.split(":", 1)[0]
 
 
@@ -52,13 +54,100 @@ def committee_of(step: str | None) -> int | None:
     return int(step.split(":", 1)[1])
 
 
-def is_valid_step(step: Any) -> bool:
-    if not isinstance(step, str):
-        return False
-    if step in (SPONSOR, FINANCE):
-        return True
-    kind, _sep, rest = step.partition(":")
-    return kind == COMMITTEE and rest.isdigit()
+def step_choices() -> list[tuple[str, Any]]:
+    """Every step a rule may name, with its label: the built-in ones and those
+    the apps provide (governance.registry.approval_steps)."""
+    from governance import registry
+
+    choices: list[tuple[str, Any]] = [
+        (SPONSOR, STEP_NAMES[SPONSOR]),
+        (FINANCE, STEP_NAMES[FINANCE]),
+    ]
+    for provider in registry.approval_steps:
+        choices.extend(provider())
+    return choices
+
+
+RULE_FIELDS = (
+    "name",
+    "min_budget",
+    "max_budget",
+    "above_sponsor_threshold",
+    "risks",
+    "channels",
+    "audiences",
+    "units",
+    "steps",
+)
+
+
+def clean_rules(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rules of a new version, checked: known keys and values, a budget
+    range that is not empty, known steps, each at most once. Raises
+    ValidationError naming the field as `rules.<n>.<field>` (n from 1)."""
+    from initiatives.models import Audience, Risk
+
+    errors: dict[str, str] = {}
+    cleaned = []
+    valid_steps = {value for value, _label in step_choices()}
+    for n, rule in enumerate(rules, start=1):
+        where = f"rules.{n}."
+        if not isinstance(rule, dict):
+            errors[f"rules.{n}"] = gettext("Expected a rule.")
+            continue
+        for key in set(rule) - set(RULE_FIELDS):
+            errors[where + key] = gettext("Unknown condition.")
+        name = str(rule.get("name", "")).strip()
+        if not name or len(name) > 200:
+            errors[where + "name"] = gettext("Name the rule (at most 200 characters).")
+        budgets = {}
+        for key in ("min_budget", "max_budget"):
+            value = rule.get(key)
+            try:
+                budgets[key] = None if value in (None, "") else Decimal(str(value))
+            except ArithmeticError:
+                errors[where + key] = gettext("Expected an amount.")
+                budgets[key] = None
+            if budgets[key] is not None and not Decimal(0) <= budgets[key] < Decimal(10**12):
+                errors[where + key] = gettext("Expected an amount.")
+        low, high = budgets.get("min_budget"), budgets.get("max_budget")
+        if low is not None and high is not None and high <= low:
+            errors[where + "max_budget"] = gettext("The upper bound is above the lower one.")
+        lists = {}
+        for key, allowed in (
+            ("risks", set(Risk.values)),
+            ("audiences", set(Audience.values)),
+            ("channels", None),
+            ("units", None),
+            ("steps", valid_steps),
+        ):
+            value = rule.get(key, [])
+            if not isinstance(value, list):
+                errors[where + key] = gettext("Expected a list.")
+                continue
+            if key == "units" and not all(isinstance(v, int) for v in value):
+                errors[where + key] = gettext("Expected unit ids.")
+            elif key == "channels" and not all(isinstance(v, str) and v.strip() for v in value):
+                errors[where + key] = gettext("Expected channel names.")
+            elif allowed is not None and set(value) - allowed:
+                errors[where + key] = gettext("Unknown value(s): %(values)s.") % {
+                    "values": ", ".join(sorted(map(str, set(value) - allowed)))
+                }
+            elif len(set(value)) != len(value):
+                errors[where + key] = gettext("Each value at most once.")
+            lists[key] = value
+        cleaned.append(
+            {
+                "name": name,
+                "min_budget": low,
+                "max_budget": high,
+                "above_sponsor_threshold": bool(rule.get("above_sponsor_threshold", False)),
+            }
+            | lists
+        )
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
 
 
 def chain_of(steps: list[str]) -> list[dict[str, str]]:

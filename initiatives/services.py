@@ -33,6 +33,8 @@ from initiatives.models import (
     Decision,
     Initiative,
     Risk,
+    RoutingRule,
+    RoutingRuleSet,
     State,
 )
 from initiatives.selectors import (
@@ -402,6 +404,39 @@ def initiative_committee_decide(
             authorization=Authorization(actor.pk, ("initiatives.initiative", locked.pk), name),
         )
     return locked
+
+
+def routing_rules_publish(
+    *, actor: User, rules: list[dict[str, Any]], note: str = ""
+) -> RoutingRuleSet:
+    """Publish a new version of the routing rules, in force at once for every
+    submission from now on; what was submitted keeps its chain.
+
+    `rules` are in order (the first that matches wins), each a dict of
+    routing.RULE_FIELDS. Raises PermissionDenied unless the actor is the CoE
+    lead, ValidationError naming the field (`rules.<n>.<field>`).
+    """
+    if access.EDIT_ROUTING not in access.organization_rights(actor):
+        raise PermissionDenied(gettext("Only the CoE lead may change the routing rules."))
+    cleaned = routing.clean_rules(rules)
+    with transaction.atomic():
+        latest = RoutingRuleSet.objects.select_for_update().order_by("-version").first()
+        rule_set = RoutingRuleSet.objects.create(
+            version=(latest.version if latest else 0) + 1, published_by=actor, note=note.strip()
+        )
+        RoutingRule.objects.bulk_create(
+            RoutingRule(rule_set=rule_set, position=n, **rule)
+            for n, rule in enumerate(cleaned, start=1)
+        )
+        audit.record(
+            audit.Event.ROUTING_RULES_PUBLISHED,
+            actor=actor,
+            obj=rule_set,
+            old={"version": latest.version} if latest else None,
+            new={"version": rule_set.version, "rules": cleaned},
+            comment=rule_set.note,
+        )
+    return rule_set
 
 
 AMENDMENT_EVENTS = {
