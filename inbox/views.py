@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from governance.errors import Conflict
 from governance.requests import signed_in_user
+from committees import sources as committee_sources
 from inbox import selectors, services, sources
 from inbox.forms import DelegationForm, ProfileForm
 from inbox.middleware import set_language_cookie
@@ -48,6 +49,7 @@ KIND_LABELS = {
     sources.EXCEPTION: gettext_lazy("Decide the policy exception"),
     sources.ACKNOWLEDGE: gettext_lazy("Acknowledge the policy"),
     sources.POLICY_REVIEW: gettext_lazy("Review the policy you own"),
+    committee_sources.VOTE: gettext_lazy("Vote in the committee"),
 }
 
 

@@ -97,7 +97,10 @@ def _edges() -> set[tuple[str, str]]:
             else list(transition.target.allowed_states)
         )
         for target in targets:
-            pairs.add((transition.source, target))
+            # A step of the chain leading to the next step in the same state
+            # (finance, then a committee) is no edge of the picture.
+            if target != transition.source:
+                pairs.add((transition.source, target))
     return pairs
 
 
