@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from committees.demo import seed_committees
 from discussion.demo import seed_discussion
 from governance import audit
 from governance import services as org
@@ -271,7 +272,7 @@ class Command(BaseCommand):
             audit.checkpoint_create()
         self.stdout.write(self.style.SUCCESS("Demo organization ready."))
         accounts = (
-            "coe_lead, coe_analyst, cmo, coo, chro, "
+            "coe_lead, coe_analyst, cmo, coo, chro, finance, "
             + ", ".join(lead for _, _, lead in UNITS)
             + ", auditor, admin (staff)"
         )
@@ -384,6 +385,7 @@ class Command(BaseCommand):
         self.seed_sponsor_features()
         self.seed_maturity()
         seed_discussion(self.user)
+        seed_committees(self.user)
 
     def acknowledge_policies(self) -> None:
         """The Customer Care and Human Resources leads keep up with every policy
