@@ -44,7 +44,9 @@ def seed_committees(user: Callable[[str], User]) -> None:
     step = routing.committee_step(committee.pk)
     workflow.routing_rules_publish(
         actor=coe_lead,
-        note="Cost tiers: finance from 50,000; the steering committee above 250,000 or at high risk.",
+        note=(
+            "Cost tiers: finance from 50,000; the steering committee above 250,000 or at high risk."
+        ),
         rules=[
             {"name": "High risk", "risks": ["high"], "steps": ["sponsor", step]},
             {"name": "Above 250,000", "min_budget": 250000, "steps": ["sponsor", step]},

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -53,7 +53,7 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def agenda_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     """The agenda as the page shows it (what the user may see), every row."""
     user = signed_in_user(request)
     committee = selectors.committee_or_404(pk=pk)
@@ -64,7 +64,7 @@ def agenda_csv(request: HttpRequest, pk: int) -> HttpResponse:
             case.initiative.budget,
             case.initiative.get_risk_display(),
             case.opened_at.isoformat(),
-            case.vote_count,
+            case.vote_count,  # type: ignore[attr-defined]
         )
         for case in selectors.agenda(user=user, committee=committee).iterator()
     )

@@ -419,7 +419,7 @@ def object_ids(user: UserLike, model: type[Model], codename: str) -> QuerySet[An
     right `codename` (a subquery; never global grants)."""
     if not user.is_authenticated or not user.is_active:
         return model._default_manager.none().values("pk")
-    perms = get_user_obj_perms_model(model)
+    perms = get_user_obj_perms_model(model)  # type: ignore[arg-type]
     return perms._default_manager.filter(user_id=user.pk, permission__codename=codename).values(
         "content_object_id"
     )

@@ -9,7 +9,6 @@ from django.contrib.auth.models import User
 from django.db.models import Model
 from django.db.models.signals import post_save
 
-
 # simple-history's history_change_reason column.
 REASON_LENGTH = 100
 

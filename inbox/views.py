@@ -18,9 +18,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
+from committees import sources as committee_sources
 from governance.errors import Conflict
 from governance.requests import signed_in_user
-from committees import sources as committee_sources
 from inbox import selectors, services, sources
 from inbox.forms import DelegationForm, ProfileForm
 from inbox.middleware import set_language_cookie

@@ -165,9 +165,7 @@ class ChainStepSerializer(serializers.Serializer):
 
 # The approval chain stored at submission: the CoE's review, then the steps
 # of the routing rule that matched, each pending, approved or rejected.
-register_detail_field(
-    "approval_chain", lambda: ChainStepSerializer(many=True, read_only=True)
-)
+register_detail_field("approval_chain", lambda: ChainStepSerializer(many=True, read_only=True))
 
 
 class InitiativeDetailSerializer(InitiativeSerializer):

@@ -88,4 +88,6 @@ class RoutingRules(GenericAPIView[RoutingRuleSet]):
 
 
 def paths() -> list[tuple[str, URLPattern]]:
-    return [("routing-rules", path("api/routing-rules/", RoutingRules.as_view(), name="routing-rules"))]
+    return [
+        ("routing-rules", path("api/routing-rules/", RoutingRules.as_view(), name="routing-rules"))
+    ]

@@ -152,20 +152,30 @@ def _delegated_sign_off(user: UserLike, unit_id: int) -> Source:
     return Source(read, gives={SPONSOR})
 
 
-# The state an initiative waits in for each kind of step; no step left: approved.
-class _StepStates(dict[str | None, str]):
-    def get(self, key: str | None, default: Any = None) -> str:  # type: ignore[override]
-        return self[key] if key in self else State.APPROVED
+# The state an initiative waits in for each kind of step.
+_STEP_STATES: dict[str | None, str] = {
+    routing.SPONSOR: State.AWAITING_SPONSOR,
+    routing.FINANCE: State.AWAITING_APPROVAL,
+    routing.COMMITTEE: State.AWAITING_APPROVAL,
+}
 
 
-_STEP_STATES = _StepStates(
-    {
-        routing.SPONSOR: State.AWAITING_SPONSOR,
-        routing.FINANCE: State.AWAITING_APPROVAL,
-        routing.COMMITTEE: State.AWAITING_APPROVAL,
-    }
-)
+def _state_for(step: str | None) -> str:
+    """Where an initiative waits for `step`; approved when no step is left."""
+    return _STEP_STATES.get(routing.kind_of(step), State.APPROVED)
+
+
 _AFTER_STEP = (State.APPROVED, State.AWAITING_SPONSOR, State.AWAITING_APPROVAL)
+
+
+def _in_finance_step(initiative: Any) -> bool:
+    return bool(initiative.in_step(routing.FINANCE))
+
+
+def _in_committee_step(initiative: Any) -> bool:
+    return bool(initiative.in_step(routing.COMMITTEE))
+
+
 # The right behind a committee's decision, which no role gives (see committee_approve).
 COMMITTEE_VOTE = "committee_vote"
 
@@ -345,7 +355,7 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
     def approval_target(self) -> str:
         """Where the initiative goes once the current step is approved: the
         state of the next pending step, or approved."""
-        return _STEP_STATES.get(routing.kind_of(routing.next_step(self.chain(), after=1)))
+        return _state_for(routing.next_step(self.chain(), after=1))
 
     def _settle(self, outcome: str) -> str:
         """Mark the current step (the CoE's while in review) with `outcome`;
@@ -358,7 +368,7 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
         self.approval_chain = chain
         if outcome == routing.REJECTED:
             return State.REJECTED
-        return _STEP_STATES.get(routing.kind_of(routing.next_step(chain)))
+        return _state_for(routing.next_step(chain))
 
     def in_step(self, kind: str) -> bool:
         return routing.kind_of(self.current_step()) == kind
@@ -473,7 +483,7 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.AWAITING_APPROVAL,
         target=RETURN_VALUE(*_AFTER_STEP),
-        conditions=[lambda self: self.in_step(routing.FINANCE)],
+        conditions=[_in_finance_step],
         custom=_rule(FINANCE_SIGNOFF, barred=[AUTHORS, COE_APPROVER]),
     )
     def finance_approve(self) -> str:
@@ -483,7 +493,7 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.AWAITING_APPROVAL,
         target=State.REJECTED,
-        conditions=[lambda self: self.in_step(routing.FINANCE)],
+        conditions=[_in_finance_step],
         custom=_rule(FINANCE_SIGNOFF, comment_required=True, barred=[AUTHORS, COE_APPROVER]),
     )
     def finance_reject(self) -> None:
@@ -496,7 +506,7 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.AWAITING_APPROVAL,
         target=RETURN_VALUE(*_AFTER_STEP),
-        conditions=[lambda self: self.in_step(routing.COMMITTEE)],
+        conditions=[_in_committee_step],
         custom=_rule(COMMITTEE_VOTE),
     )
     def committee_approve(self) -> str:
@@ -506,7 +516,7 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.AWAITING_APPROVAL,
         target=State.REJECTED,
-        conditions=[lambda self: self.in_step(routing.COMMITTEE)],
+        conditions=[_in_committee_step],
         custom=_rule(COMMITTEE_VOTE, comment_required=True),
     )
     def committee_reject(self) -> None:

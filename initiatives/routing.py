@@ -100,16 +100,17 @@ def clean_rules(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
         name = str(rule.get("name", "")).strip()
         if not name or len(name) > 200:
             errors[where + "name"] = gettext("Name the rule (at most 200 characters).")
-        budgets = {}
+        budgets: dict[str, Decimal | None] = {}
         for key in ("min_budget", "max_budget"):
             value = rule.get(key)
+            amount: Decimal | None = None
             try:
-                budgets[key] = None if value in (None, "") else Decimal(str(value))
+                amount = None if value in (None, "") else Decimal(str(value))
             except ArithmeticError:
                 errors[where + key] = gettext("Expected an amount.")
-                budgets[key] = None
-            if budgets[key] is not None and not Decimal(0) <= budgets[key] < Decimal(10**12):
+            if amount is not None and not Decimal(0) <= amount < Decimal(10**12):
                 errors[where + key] = gettext("Expected an amount.")
+            budgets[key] = amount
         low, high = budgets.get("min_budget"), budgets.get("max_budget")
         if low is not None and high is not None and high <= low:
             errors[where + "max_budget"] = gettext("The upper bound is above the lower one.")

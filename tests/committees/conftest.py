@@ -31,7 +31,10 @@ def make_committee(o: Org, *, quorum: int = 2, extra: tuple[Any, ...] = ()) -> C
         *extra,
     ]
     return committee_services.committee_create(
-        actor=o.coe_lead, name="Steering committee", chair=o.sales_sponsor, quorum=quorum,
+        actor=o.coe_lead,
+        name="Steering committee",
+        chair=o.sales_sponsor,
+        quorum=quorum,
         members=members,
     )
 

@@ -29,9 +29,10 @@ def test_members_vote_the_initiative_through(setup: Setup) -> None:
 
 def test_outsider_who_cannot_see_it_gets_404(setup: Setup) -> None:
     assert vote(setup.org.outsider, setup.case).status_code == 404
-    assert api_client(setup.org.outsider).get(
-        f"/api/committee-cases/{setup.case.pk}/"
-    ).status_code == 404
+    assert (
+        api_client(setup.org.outsider).get(f"/api/committee-cases/{setup.case.pk}/").status_code
+        == 404
+    )
 
 
 def test_someone_outside_the_committee_who_sees_it_gets_403(setup: Setup) -> None:
@@ -65,9 +66,7 @@ def test_the_chair_closes_without_quorum_gets_409(setup: Setup) -> None:
 
 
 def test_the_agenda_lists_open_votes(setup: Setup) -> None:
-    response = api_client(setup.org.sales_lead).get(
-        f"/api/committees/{setup.committee.pk}/agenda/"
-    )
+    response = api_client(setup.org.sales_lead).get(f"/api/committees/{setup.committee.pk}/agenda/")
     assert response.status_code == 200
     assert [row["initiative"] for row in response.json()["results"]] == [setup.initiative.pk]
 

@@ -3,8 +3,8 @@ that do not grow with the agenda."""
 
 from typing import Any
 
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from committees.models import Case
 from inbox import selectors as inbox_selectors
@@ -36,15 +36,14 @@ def test_a_recused_member_is_told_and_refused(setup: Setup) -> None:
 def test_outsider_gets_404(setup: Setup) -> None:
     client = signed_in(setup.org.outsider)
     assert client.get(f"/committees/votes/{setup.case.pk}/").status_code == 404
-    assert client.post(
-        f"/committees/votes/{setup.case.pk}/vote/", {"choice": "approve"}
-    ).status_code == 404
+    assert (
+        client.post(f"/committees/votes/{setup.case.pk}/vote/", {"choice": "approve"}).status_code
+        == 404
+    )
 
 
 def test_the_agenda_exports_csv(setup: Setup) -> None:
-    response = signed_in(setup.org.sales_lead).get(
-        f"/committees/{setup.committee.pk}/agenda.csv"
-    )
+    response = signed_in(setup.org.sales_lead).get(f"/committees/{setup.committee.pk}/agenda.csv")
     body = b"".join(response.streaming_content).decode()
     assert "Spring campaign" in body
     assert body.splitlines()[0].startswith("Initiative,")
@@ -83,9 +82,7 @@ def test_the_initiative_page_shows_its_chain(setup: Setup) -> None:
 def test_routing_page_publishes_for_the_coe_lead_only(org: Org) -> None:
     assert signed_in(org.marketing_member).get("/initiatives/routing/").status_code == 200
     assert (
-        signed_in(org.marketing_member)
-        .post("/initiatives/routing/", {"rules": "[]"})
-        .status_code
+        signed_in(org.marketing_member).post("/initiatives/routing/", {"rules": "[]"}).status_code
         == 403
     )
     client = signed_in(org.coe_lead)
