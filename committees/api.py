@@ -14,7 +14,8 @@ from rest_framework.response import Response
 
 from committees import selectors, services
 from committees.models import Case, Committee, Vote
-from governance.api import Pagination
+from governance.api import ActiveUserByName, Pagination
+from governance.models import BusinessUnit
 from governance.requests import signed_in_user
 
 
@@ -65,8 +66,24 @@ class CloseSerializer(serializers.Serializer):
     )
 
 
+class SeatSerializer(serializers.Serializer):
+    username = ActiveUserByName()
+    business_unit = serializers.SlugRelatedField(
+        slug_field="slug", queryset=BusinessUnit.objects.all(), required=False, allow_null=True
+    )
+
+
+class CommitteeCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    kind = serializers.ChoiceField(choices=Committee.Kind.choices, default=Committee.Kind.STEERING)
+    chair = ActiveUserByName()
+    quorum = serializers.IntegerField(min_value=1, max_value=1000)
+    members = SeatSerializer(many=True)
+
+
 class CommitteeList(ListAPIView[Committee]):
-    """The committees, with their chair, quorum and members."""
+    """The committees, with their chair, quorum and members; POST sets one up
+    (the CoE lead)."""
 
     serializer_class = CommitteeSerializer
     pagination_class = Pagination
@@ -74,6 +91,22 @@ class CommitteeList(ListAPIView[Committee]):
 
     def get_queryset(self) -> Any:
         return selectors.committees().order_by("name")
+
+    @extend_schema(request=CommitteeCreateSerializer, responses={201: CommitteeSerializer})
+    def post(self, request: Request) -> Response:
+        user = signed_in_user(request)
+        serializer = CommitteeCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        committee = services.committee_create(
+            actor=user,
+            name=data["name"],
+            kind=data["kind"],
+            chair=data["chair"],
+            quorum=data["quorum"],
+            members=[(seat["username"], seat.get("business_unit")) for seat in data["members"]],
+        )
+        return Response(CommitteeSerializer(committee).data, status=status.HTTP_201_CREATED)
 
 
 class Agenda(ListAPIView[Case]):

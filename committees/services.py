@@ -40,6 +40,10 @@ def committee_create(
     if access.EDIT_ROUTING not in access.organization_rights(actor):
         raise PermissionDenied(gettext("Only the CoE lead may set up committees."))
     seats = list(members)
+    if len({user.pk for user, _unit in seats}) != len(seats):
+        raise ValidationError({"members": gettext("Each member at most once.")})
+    if Committee.objects.filter(name=name).exists():
+        raise ValidationError({"name": gettext("A committee of this name exists already.")})
     if chair not in [user for user, _unit in seats]:
         raise ValidationError({"chair": gettext("The chair must be a member.")})
     if not 1 <= quorum <= len(seats):

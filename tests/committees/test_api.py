@@ -107,3 +107,30 @@ def test_an_invalid_rule_gets_400_naming_the_field(org: Org) -> None:
     response = api_client(org.coe_lead).post("/api/routing-rules/", rules, format="json")
     assert response.status_code == 400
     assert "rules.1.steps" in response.json()
+
+
+def test_the_coe_lead_sets_up_a_committee(org: Org) -> None:
+    body = {
+        "name": "Working group on video",
+        "kind": "working_group",
+        "chair": "sales_lead",
+        "quorum": 2,
+        "members": [
+            {"username": "sales_lead", "business_unit": org.sales.slug},
+            {"username": "marketing_lead", "business_unit": org.marketing.slug},
+        ],
+    }
+    assert (
+        api_client(org.coe_member).post("/api/committees/", body, format="json").status_code == 403
+    )
+    done = api_client(org.coe_lead).post("/api/committees/", body, format="json")
+    assert done.status_code == 201
+    assert done.json()["kind"] == "working_group"
+    again = api_client(org.coe_lead).post("/api/committees/", body, format="json")
+    assert again.status_code == 400
+    assert "name" in again.json()
+    bad = api_client(org.coe_lead).post(
+        "/api/committees/", body | {"name": "Other", "quorum": 3}, format="json"
+    )
+    assert bad.status_code == 400
+    assert "quorum" in bad.json()
