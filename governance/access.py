@@ -50,6 +50,9 @@ class Role(StrEnum):
     COE_LEAD = "coe_lead"
     AUDITOR = "auditor"
     OWNER = "owner"
+    FINANCE = "finance"
+    # A member of a committee that decides on an initiative sees it.
+    COMMITTEE_REVIEWER = "committee_reviewer"
 
 
 VIEW = "view_unit_initiatives"
@@ -67,6 +70,10 @@ PUBLISH_POLICIES = "publish_policies"  # publish and retire
 DECIDE_EXCEPTIONS = "decide_exceptions"
 READ_AUDIT_LOG = "read_audit_log"
 SET_CONTROLS = "set_controls"  # switch controls such as the policies' two-person rule
+FINANCE_SIGNOFF = "finance_signoff"  # the finance step of an approval chain
+EDIT_ROUTING = "edit_routing"  # publish routing rules, set up committees
+# Per-object: see one initiative (a committee member deciding on it).
+VIEW_INITIATIVE = "view_initiative"
 ORGANIZATION = "organization"
 
 # The role table: role -> model label -> codenames granted on objects of that model.
@@ -91,6 +98,7 @@ ROLE_PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
                 DECIDE_EXCEPTIONS,
                 READ_AUDIT_LOG,
                 SET_CONTROLS,
+                EDIT_ROUTING,
             }
         ),
     },
@@ -99,6 +107,11 @@ ROLE_PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         ORGANIZATION: frozenset({VIEW_ALL_POLICIES, READ_AUDIT_LOG}),
     },
     Role.OWNER: {"initiatives.initiative": frozenset({OWN})},
+    Role.FINANCE: {
+        "governance.businessunit": frozenset({VIEW}),
+        ORGANIZATION: frozenset({FINANCE_SIGNOFF}),
+    },
+    Role.COMMITTEE_REVIEWER: {"initiatives.initiative": frozenset({VIEW_INITIATIVE})},
 }
 
 _MEMBERSHIP_ROLES = {Membership.Role.MEMBER: Role.UNIT_MEMBER, Membership.Role.LEAD: Role.UNIT_LEAD}
@@ -106,6 +119,7 @@ _ORGANIZATION_ROLES = {
     OrganizationRole.Role.COE_LEAD: Role.COE_LEAD,
     OrganizationRole.Role.COE_MEMBER: Role.COE_MEMBER,
     OrganizationRole.Role.AUDITOR: Role.AUDITOR,
+    OrganizationRole.Role.FINANCE: Role.FINANCE,
 }
 _UNIT = "governance.businessunit"
 
@@ -397,6 +411,17 @@ def object_codenames(user: UserLike, obj: Model) -> frozenset[str]:
         model._default_manager.filter(user_id=user.pk, content_object_id=obj.pk).values_list(
             "permission__codename", flat=True
         )
+    )
+
+
+def object_ids(user: UserLike, model: type[Model], codename: str) -> QuerySet[Any]:
+    """The ids of the objects of `model` on which the user holds the per-object
+    right `codename` (a subquery; never global grants)."""
+    if not user.is_authenticated or not user.is_active:
+        return model._default_manager.none().values("pk")
+    perms = get_user_obj_perms_model(model)  # type: ignore[arg-type]
+    return perms._default_manager.filter(user_id=user.pk, permission__codename=codename).values(
+        "content_object_id"
     )
 
 

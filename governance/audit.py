@@ -144,6 +144,16 @@ class Event(StrEnum):
     INCIDENT_ESCALATED = "incident.escalated"
     INCIDENT_DECISION_RECORDED = "incident.decision_recorded"
     INCIDENT_CLOSED = "incident.closed"
+    INITIATIVE_FINANCE_APPROVED = "initiative.finance_approved"
+    INITIATIVE_FINANCE_REJECTED = "initiative.finance_rejected"
+    INITIATIVE_COMMITTEE_APPROVED = "initiative.committee_approved"
+    INITIATIVE_COMMITTEE_REJECTED = "initiative.committee_rejected"
+    ROUTING_RULES_PUBLISHED = "routing.published"
+    COMMITTEE_CREATED = "committee.created"
+    COMMITTEE_MEMBER_ADDED = "committee.member_added"
+    COMMITTEE_CASE_OPENED = "committee.case_opened"
+    COMMITTEE_VOTE_CAST = "committee.vote_cast"
+    COMMITTEE_CASE_CLOSED = "committee.case_closed"
 
 
 Actor = User | AnonymousUser | None

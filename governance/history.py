@@ -9,10 +9,17 @@ from django.contrib.auth.models import User
 from django.db.models import Model
 from django.db.models.signals import post_save
 
+# simple-history's history_change_reason column.
+REASON_LENGTH = 100
+
 
 def stamp(obj: Model, actor: User, reason: str) -> None:
-    """Who and why, for the history row the next save writes."""
+    """Who and why, for the history row the next save writes. The reason is
+    cut to what its column holds (100 characters): the decision and the audit
+    event keep the whole comment, and PostgreSQL refuses a longer value."""
     obj._history_user = actor  # type: ignore[attr-defined]
+    if len(reason) > REASON_LENGTH:
+        reason = reason[: REASON_LENGTH - 1] + "…"
     obj._change_reason = reason  # type: ignore[attr-defined]
 
 

@@ -91,6 +91,7 @@ class OrganizationRole(models.Model):
         COE_LEAD = "coe_lead", _("CoE lead")
         COE_MEMBER = "coe_member", _("CoE member")
         AUDITOR = "auditor", _("Auditor")
+        FINANCE = "finance", _("Finance approver")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organization_roles"

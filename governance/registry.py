@@ -264,3 +264,10 @@ def languages_of(user_ids: list[int]) -> dict[int, str]:
         for user_id, language in source(user_ids=user_ids).items():
             found.setdefault(user_id, language)
     return found
+
+
+# Steps of an approval chain that apps above initiatives provide (a committee's
+# vote): each provider gives (step value, label) pairs, such as
+# ("committee:3", "Steering committee"). Routing rules may name only these
+# besides the built-in steps.
+approval_steps: Registry[Callable[[], list[tuple[str, Any]]]] = Registry()

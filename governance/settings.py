@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "knowledge",
     "social_accounts",
     "incidents",
+    "committees",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
+from committees import sources as committee_sources
 from governance.errors import Conflict
 from governance.requests import signed_in_user
 from inbox import selectors, services, sources
@@ -54,6 +55,7 @@ KIND_LABELS = {
     "social_account.recertify": gettext_lazy("Recertify the account you own"),
     "social_account.reassign": gettext_lazy("Reassign what a deactivated person held"),
     "incident.respond": gettext_lazy("Respond to the incident"),
+    committee_sources.VOTE: gettext_lazy("Vote in the committee"),
 }
 
 

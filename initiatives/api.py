@@ -158,6 +158,16 @@ def register_detail_field(name: str, field: Callable[[], serializers.Field]) -> 
     DETAIL_FIELDS[name] = field
 
 
+class ChainStepSerializer(serializers.Serializer):
+    step = serializers.CharField()
+    state = serializers.CharField()
+
+
+# The approval chain stored at submission: the CoE's review, then the steps
+# of the routing rule that matched, each pending, approved or rejected.
+register_detail_field("approval_chain", lambda: ChainStepSerializer(many=True, read_only=True))
+
+
 class InitiativeDetailSerializer(InitiativeSerializer):
     """One initiative, with what the apps above add to it (DETAIL_FIELDS)."""
 

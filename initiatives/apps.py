@@ -11,7 +11,7 @@ class InitiativesConfig(AppConfig):
 
         from governance import access, registry
         from governance.registry import ApiRoute, AuditObjectType, NavItem
-        from initiatives import api, selectors, views
+        from initiatives import api, api_routing, selectors, views
         from initiatives.models import Initiative, InitiativeUserObjectPermission
 
         registry.urls.register(
@@ -20,6 +20,11 @@ class InitiativesConfig(AppConfig):
         registry.navigation.register(
             "initiatives", NavItem("initiatives:list", _("Initiatives")), order=10
         )
+        registry.navigation.register(
+            "routing", NavItem("initiatives:routing", _("Approval routing")), order=55
+        )
+        for name, pattern in api_routing.paths():
+            registry.api_urls.register(name, pattern, order=30)
         registry.audit_object_types.register(
             "initiatives.initiative",
             AuditObjectType(_("Initiative"), selectors.initiative_audit_links),
@@ -29,6 +34,9 @@ class InitiativesConfig(AppConfig):
             "initiatives.amendment",
             AuditObjectType(_("Amendment"), selectors.amendment_audit_links),
             order=10,
+        )
+        registry.audit_object_types.register(
+            "initiatives.routingruleset", AuditObjectType(_("Routing rules")), order=10
         )
         registry.audit_object_types.register(
             "sponsors.scoringcriterion", AuditObjectType(_("Scoring criterion")), order=10

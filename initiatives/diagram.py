@@ -18,6 +18,7 @@ GRID: dict[str, tuple[int, int]] = {
     State.CHANGES_REQUESTED: (1, 0),
     State.IN_REVIEW: (2, 1),
     State.AWAITING_SPONSOR: (3, 0),
+    State.AWAITING_APPROVAL: (4, 0),
     State.REJECTED: (3, 2),
     State.APPROVED: (4, 1),
     State.ACTIVE: (5, 1),
@@ -96,7 +97,10 @@ def _edges() -> set[tuple[str, str]]:
             else list(transition.target.allowed_states)
         )
         for target in targets:
-            pairs.add((transition.source, target))
+            # A step of the chain leading to the next step in the same state
+            # (finance, then a committee) is no edge of the picture.
+            if target != transition.source:
+                pairs.add((transition.source, target))
     return pairs
 
 

@@ -43,7 +43,7 @@ FIELD_LABELS = {
 }
 
 # Transitions whose result cannot be undone ask for an explicit confirmation.
-CONFIRM_TRANSITIONS = frozenset({"reject", "withdraw", "sponsor_reject"})
+CONFIRM_TRANSITIONS = frozenset({"reject", "withdraw", "sponsor_reject", "finance_reject"})
 
 
 class ChannelsField(forms.CharField):

@@ -21,10 +21,11 @@ from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from governance import access, audit, audit_reader
-from governance.access import DECIDE, LEAD, OWN, PROPOSE, REVIEW, SPONSOR
+from governance.access import DECIDE, FINANCE_SIGNOFF, LEAD, OWN, PROPOSE, REVIEW, SPONSOR
 from governance.models import BusinessUnit, StrategicGoal
 from governance.transitions import AUTHORS, COE_APPROVER, Bar, Held, Rights, Source, UserLike
 from governance.transitions import rule as _rule
+from initiatives import routing
 
 MAX_BUDGET = Decimal(10**12)
 
@@ -35,6 +36,9 @@ class State(models.TextChoices):
     IN_REVIEW = "in_review", _("In review")
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     AWAITING_SPONSOR = "awaiting_sponsor", _("Awaiting sponsor")
+    # A step of the approval chain after the CoE other than the sponsor's:
+    # finance, or a committee (the chain's current step says which).
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     ACTIVE = "active", _("Active")
@@ -148,6 +152,34 @@ def _delegated_sign_off(user: UserLike, unit_id: int) -> Source:
     return Source(read, gives={SPONSOR})
 
 
+# The state an initiative waits in for each kind of step.
+_STEP_STATES: dict[str | None, str] = {
+    routing.SPONSOR: State.AWAITING_SPONSOR,
+    routing.FINANCE: State.AWAITING_APPROVAL,
+    routing.COMMITTEE: State.AWAITING_APPROVAL,
+}
+
+
+def _state_for(step: str | None) -> str:
+    """Where an initiative waits for `step`; approved when no step is left."""
+    return _STEP_STATES.get(routing.kind_of(step), State.APPROVED)
+
+
+_AFTER_STEP = (State.APPROVED, State.AWAITING_SPONSOR, State.AWAITING_APPROVAL)
+
+
+def _in_finance_step(initiative: Any) -> bool:
+    return bool(initiative.in_step(routing.FINANCE))
+
+
+def _in_committee_step(initiative: Any) -> bool:
+    return bool(initiative.in_step(routing.COMMITTEE))
+
+
+# The right behind a committee's decision, which no role gives (see committee_approve).
+COMMITTEE_VOTE = "committee_vote"
+
+
 class Initiative(ConcurrentTransitionMixin, models.Model):
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
@@ -187,8 +219,28 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
     # records (services.initiative_waits_refresh rebuilds it from the log), so
     # that waits are sorted, counted and found overdue with an index.
     waiting_since = models.DateTimeField(null=True, blank=True, editable=False)
+    # The approval chain that applies to the current review cycle, resolved
+    # from the routing rules in force at submission and kept with it, so that
+    # a later change of the rules changes no decision already under way:
+    # [{"step": "coe" | "sponsor" | "finance" | "committee:<id>",
+    #   "state": "pending" | "approved" | "rejected"}, ...], the CoE first.
+    # Empty for what was submitted before the rules existed: resolved then
+    # at the CoE's approval, as the sponsor threshold always was.
+    approval_chain = models.JSONField(default=list, blank=True, editable=False)
+    # Which version of the routing rules, and which rule of it, gave the chain.
+    routing_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    routing_rule = models.CharField(max_length=200, blank=True, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[goals], excluded_fields=["updated_at", "waiting_since"])
+    history = HistoricalRecords(
+        m2m_fields=[goals],
+        excluded_fields=[
+            "updated_at",
+            "waiting_since",
+            "approval_chain",
+            "routing_version",
+            "routing_rule",
+        ],
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -265,16 +317,61 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
         thresholds = [s.approval_threshold for s in self.business_unit.sponsors.all()]
         return min(thresholds) if thresholds else None
 
+    def route(self) -> None:
+        """Store the approval chain of the routing rules in force now (at
+        submission), every step pending."""
+        found = routing.resolve(
+            budget=self.budget,
+            risk=self.risk,
+            channels=self.channels,
+            audiences=self.audiences,
+            unit_id=self.business_unit_id,
+            sponsor_threshold=self.sponsor_threshold,
+        )
+        self.approval_chain = routing.chain_of(found.steps)
+        self.routing_version = found.version
+        self.routing_rule = found.rule
+
+    def chain(self) -> list[dict[str, str]]:
+        """The stored chain; one resolved now for what was submitted before
+        chains were stored (not saved here), its CoE step approved if the
+        initiative is past the CoE's review."""
+        if not self.approval_chain:
+            self.route()
+            if self.state not in (*EDITABLE_STATES, State.SUBMITTED, State.IN_REVIEW):
+                self.approval_chain[0]["state"] = routing.APPROVED
+        return self.approval_chain
+
+    def current_step(self) -> str | None:
+        """The first pending step after the CoE's, where the initiative waits
+        once the CoE has approved it; None when none is left."""
+        return routing.next_step(self.chain())
+
     def needs_sponsor_signoff(self) -> bool:
-        """High risk always needs a sponsor; a budget needs one above the threshold.
-        A unit without a sponsor has no threshold, so only the risk rule applies."""
-        if self.risk == Risk.HIGH:
-            return True
-        threshold = self.sponsor_threshold()
-        return threshold is not None and self.budget > threshold
+        """Whether the chain holds the sponsor's sign-off (the migrated default
+        rules: at high risk, or with a budget above the unit's threshold)."""
+        return any(entry["step"] == routing.SPONSOR for entry in self.chain())
 
     def approval_target(self) -> str:
-        return State.AWAITING_SPONSOR if self.needs_sponsor_signoff() else State.APPROVED
+        """Where the initiative goes once the current step is approved: the
+        state of the next pending step, or approved."""
+        return _state_for(routing.next_step(self.chain(), after=1))
+
+    def _settle(self, outcome: str) -> str:
+        """Mark the current step (the CoE's while in review) with `outcome`;
+        the state that follows."""
+        chain = [dict(entry) for entry in self.chain()]
+        for entry in chain:
+            if entry["state"] == routing.PENDING:
+                entry["state"] = outcome
+                break
+        self.approval_chain = chain
+        if outcome == routing.REJECTED:
+            return State.REJECTED
+        return _state_for(routing.next_step(chain))
+
+    def in_step(self, kind: str) -> bool:
+        return routing.kind_of(self.current_step()) == kind
 
     # What the shared transition machinery (governance.transitions) asks.
 
@@ -305,6 +402,7 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
             Source(lambda: access.unit_codenames(user, self.business_unit_id)),
             Source(lambda: access.object_codenames(user, self), gives={OWN}),
             _delegated_sign_off(user, self.business_unit_id),
+            Source(lambda: access.organization_rights(user), gives={FINANCE_SIGNOFF}),
             bars={
                 AUTHORS: Bar(self.authors, AUTHORS_BARRED),
                 COE_APPROVER: Bar(self.coe_approvers, COE_APPROVER_BARRED),
@@ -313,7 +411,7 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
         )
 
     def computed_target(self, name: str) -> str:
-        """Where `approve`, the one transition with a computed target, leads."""
+        """Where an approval of a step leads: the next step's state, or approved."""
         return self.approval_target()
 
     # The state machine. Each method only changes this object's fields.
@@ -348,11 +446,11 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state,
         source=State.IN_REVIEW,
-        target=RETURN_VALUE(State.APPROVED, State.AWAITING_SPONSOR),
+        target=RETURN_VALUE(*_AFTER_STEP),
         custom=_rule(DECIDE, barred=[AUTHORS]),
     )
     def approve(self) -> str:
-        return self.approval_target()
+        return self._settle(routing.APPROVED)
 
     @transition(
         field=state,
@@ -361,16 +459,16 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
         custom=_rule(DECIDE, comment_required=True, barred=[AUTHORS]),
     )
     def reject(self) -> None:
-        pass
+        self._settle(routing.REJECTED)
 
     @transition(
         field=state,
         source=State.AWAITING_SPONSOR,
-        target=State.APPROVED,
+        target=RETURN_VALUE(*_AFTER_STEP),
         custom=_rule(SPONSOR, barred=[AUTHORS, COE_APPROVER]),
     )
-    def sponsor_approve(self) -> None:
-        pass
+    def sponsor_approve(self) -> str:
+        return self._settle(routing.APPROVED)
 
     @transition(
         field=state,
@@ -379,7 +477,50 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
         custom=_rule(SPONSOR, comment_required=True, barred=[AUTHORS, COE_APPROVER]),
     )
     def sponsor_reject(self) -> None:
-        pass
+        self._settle(routing.REJECTED)
+
+    @transition(
+        field=state,
+        source=State.AWAITING_APPROVAL,
+        target=RETURN_VALUE(*_AFTER_STEP),
+        conditions=[_in_finance_step],
+        custom=_rule(FINANCE_SIGNOFF, barred=[AUTHORS, COE_APPROVER]),
+    )
+    def finance_approve(self) -> str:
+        return self._settle(routing.APPROVED)
+
+    @transition(
+        field=state,
+        source=State.AWAITING_APPROVAL,
+        target=State.REJECTED,
+        conditions=[_in_finance_step],
+        custom=_rule(FINANCE_SIGNOFF, comment_required=True, barred=[AUTHORS, COE_APPROVER]),
+    )
+    def finance_reject(self) -> None:
+        self._settle(routing.REJECTED)
+
+    # A committee's step is decided by its members' votes (the committees
+    # app), never by one person's right: nobody holds COMMITTEE_VOTE, and the
+    # committee's service gives the authorization its closed vote amounts to.
+    @transition(
+        field=state,
+        source=State.AWAITING_APPROVAL,
+        target=RETURN_VALUE(*_AFTER_STEP),
+        conditions=[_in_committee_step],
+        custom=_rule(COMMITTEE_VOTE),
+    )
+    def committee_approve(self) -> str:
+        return self._settle(routing.APPROVED)
+
+    @transition(
+        field=state,
+        source=State.AWAITING_APPROVAL,
+        target=State.REJECTED,
+        conditions=[_in_committee_step],
+        custom=_rule(COMMITTEE_VOTE, comment_required=True),
+    )
+    def committee_reject(self) -> None:
+        self._settle(routing.REJECTED)
 
     @transition(field=state, source=State.APPROVED, target=State.ACTIVE, custom=_rule(LEAD))
     def launch(self) -> None:
@@ -519,13 +660,19 @@ class Amendment(ConcurrentTransitionMixin, models.Model):
         return f"Amendment {self.pk} of {self.initiative}"
 
     def needs_sponsor_signoff(self) -> bool:
-        """The initiative's rule, applied to the values the amendment would set."""
-        risk = self.changes.get("risk", self.initiative.risk)
-        if risk == Risk.HIGH:
-            return True
-        budget = Decimal(str(self.changes.get("budget", self.initiative.budget)))
-        threshold = self.initiative.sponsor_threshold()
-        return threshold is not None and budget > threshold
+        """The routing rules in force, applied to the values the amendment would
+        set: does their chain hold the sponsor's sign-off? (An amendment's
+        review knows the CoE's and the sponsor's steps only.)"""
+        initiative = self.initiative
+        found = routing.resolve(
+            budget=Decimal(str(self.changes.get("budget", initiative.budget))),
+            risk=self.changes.get("risk", initiative.risk),
+            channels=self.changes.get("channels", initiative.channels),
+            audiences=self.changes.get("audiences", initiative.audiences),
+            unit_id=initiative.business_unit_id,
+            sponsor_threshold=initiative.sponsor_threshold,
+        )
+        return routing.SPONSOR in found.steps
 
     def approval_target(self) -> str:
         if self.needs_sponsor_signoff():
@@ -644,3 +791,50 @@ class ScoringCriterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_key_display()}: {self.weight}"
+
+
+class RoutingRuleSet(models.Model):
+    """One published version of the routing rules: append-only, the newest in
+    force. Each initiative keeps the chain its version gave it."""
+
+    version = models.PositiveIntegerField(unique=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"Routing rules v{self.version}"
+
+
+class RoutingRule(models.Model):
+    """A rule of one version: its conditions (each empty one holds always; all
+    must hold) and the chain of steps after the CoE's it gives. The first rule
+    that matches, by position, wins."""
+
+    rule_set = models.ForeignKey(RoutingRuleSet, on_delete=models.PROTECT, related_name="rules")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200)
+    # Budget range: from min_budget (included) up to max_budget (excluded).
+    min_budget = models.DecimalField(max_digits=15, decimal_places=2, null=True, blank=True)
+    max_budget = models.DecimalField(max_digits=15, decimal_places=2, null=True, blank=True)
+    # The budget is above the lowest approval threshold of the unit's sponsors.
+    above_sponsor_threshold = models.BooleanField(default=False)
+    risks = models.JSONField(default=list, blank=True)
+    channels = models.JSONField(default=list, blank=True)
+    audiences = models.JSONField(default=list, blank=True)
+    units = models.JSONField(default=list, blank=True)  # business unit ids
+    steps = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["rule_set", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "position"], name="routing_rule_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -14,6 +14,7 @@ INITIATIVE_OUTCOMES: dict[str, Promise] = {
     State.IN_REVIEW: _("Review started; the CoE is now reviewing it."),
     State.CHANGES_REQUESTED: _("Changes requested; now back with the unit to edit and resubmit."),
     State.AWAITING_SPONSOR: _("Approved by the CoE; now awaits the sponsor."),
+    State.AWAITING_APPROVAL: _("Approved for this step; now awaits the next step of its chain."),
     State.APPROVED: _("Approved; now ready to launch."),
     State.REJECTED: _("Rejected; the initiative is closed."),
     State.ACTIVE: _("Now active."),

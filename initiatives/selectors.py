@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from governance import access, transitions
 from governance.transitions import Rule
-from initiatives.models import PENDING_AMENDMENT_STATES, Amendment, Decision, Initiative, State
+from initiatives.models import (
+    PENDING_AMENDMENT_STATES,
+    Amendment,
+    Decision,
+    Initiative,
+    RoutingRuleSet,
+    State,
+)
 from initiatives.scoring import with_scores
 
 UserLike = User | AnonymousUser
@@ -31,8 +38,14 @@ def _as_shown(initiatives: QuerySet[Initiative]) -> QuerySet[Initiative]:
 
 
 def visible_initiatives(*, user: UserLike) -> QuerySet[Initiative]:
-    """The initiatives the user may see: those of units they may see."""
-    return _as_shown(Initiative.objects.filter(business_unit_id__in=access.visible_unit_ids(user)))
+    """The initiatives the user may see: those of units they may see, and those
+    a committee they sit on decides on."""
+    return _as_shown(
+        Initiative.objects.filter(
+            Q(business_unit_id__in=access.visible_unit_ids(user))
+            | Q(pk__in=access.object_ids(user, Initiative, access.VIEW_INITIATIVE))
+        )
+    )
 
 
 def as_listed(*, queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
@@ -306,3 +319,17 @@ def amendment_audit_links(*, user: UserLike, ids: list[str]) -> dict[str, str]:
         pk__in=_numeric(ids), initiative__business_unit_id__in=access.visible_unit_ids(user)
     ).values_list("pk", "initiative_id")
     return {str(pk): reverse("initiatives:detail", args=[initiative]) for pk, initiative in found}
+
+
+def routing_rules_in_force() -> RoutingRuleSet | None:
+    return RoutingRuleSet.objects.select_related("published_by").order_by("-version").first()
+
+
+def routing_versions() -> QuerySet[RoutingRuleSet]:
+    return RoutingRuleSet.objects.select_related("published_by").order_by("-version")
+
+
+def unit_names() -> list[tuple[int, str]]:
+    from governance.models import BusinessUnit
+
+    return list(BusinessUnit.objects.values_list("pk", "name"))

@@ -22,7 +22,7 @@ from governance.errors import Conflict, UnknownAction
 from governance.models import BusinessUnit, StrategicGoal
 from governance.signals import transition_taken
 from governance.transitions import Authorization
-from initiatives import preconditions
+from initiatives import preconditions, routing
 from initiatives.models import (
     AMENDABLE_FIELDS,
     AMENDABLE_STATES,
@@ -33,6 +33,8 @@ from initiatives.models import (
     Decision,
     Initiative,
     Risk,
+    RoutingRule,
+    RoutingRuleSet,
     State,
 )
 from initiatives.selectors import (
@@ -45,6 +47,9 @@ from initiatives.signals import amendment_proposed
 
 logger = logging.getLogger(__name__)
 
+# Where an initiative waits for a step of its chain after the CoE's.
+AWAITING_STEP_STATES = (State.AWAITING_SPONSOR, State.AWAITING_APPROVAL)
+
 # The editable content held on the initiative's own row; `goals` is a relation.
 CONTENT_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "goals")
 
@@ -56,6 +61,10 @@ TRANSITION_EVENTS = {
     "reject": audit.Event.INITIATIVE_REJECTED,
     "sponsor_approve": audit.Event.INITIATIVE_SPONSOR_APPROVED,
     "sponsor_reject": audit.Event.INITIATIVE_SPONSOR_REJECTED,
+    "finance_approve": audit.Event.INITIATIVE_FINANCE_APPROVED,
+    "finance_reject": audit.Event.INITIATIVE_FINANCE_REJECTED,
+    "committee_approve": audit.Event.INITIATIVE_COMMITTEE_APPROVED,
+    "committee_reject": audit.Event.INITIATIVE_COMMITTEE_REJECTED,
     "launch": audit.Event.INITIATIVE_LAUNCHED,
     "pause": audit.Event.INITIATIVE_PAUSED,
     "resume": audit.Event.INITIATIVE_RESUMED,
@@ -240,6 +249,14 @@ def _decide(
         preconditions.require_initiative_met(name=name, user=actor, initiative=obj)
     source = obj.state
     method()
+    routed: dict[str, Any] = {}
+    if isinstance(obj, Initiative) and name == "submit":
+        # The chain of the rules in force now stays with this review cycle.
+        cast(Initiative, obj).route()
+        routed = {
+            "approval_chain": [e["step"] for e in cast(Initiative, obj).approval_chain],
+            "routing_version": cast(Initiative, obj).routing_version,
+        }
     # Models on django-fsm's mixin are opaque to the type checker, so isinstance
     # does not narrow `obj`; what it is here is plain from the branch.
     initiative = obj.initiative if isinstance(obj, Amendment) else cast(Initiative, obj)
@@ -273,7 +290,7 @@ def _decide(
         actor=actor,
         obj=obj,
         old={"state": source},
-        new={"state": obj.state},
+        new={"state": obj.state} | routed,
         comment=comment,
     )
     if authorization.on_behalf_of is not None:
@@ -291,7 +308,7 @@ def _wait_from(*, initiative: Initiative, decision: Decision) -> None:
     CoE's wait (which a started review continues), entering awaiting_sponsor
     starts the sponsor's, anything else ends the wait. Written with an UPDATE,
     not a save, so that it adds no history row."""
-    if decision.transition == "submit" or initiative.state == State.AWAITING_SPONSOR:
+    if decision.transition == "submit" or initiative.state in AWAITING_STEP_STATES:
         since: datetime.datetime | None = decision.at
     elif initiative.state in COE_STATES:
         since = initiative.waiting_since
@@ -315,10 +332,11 @@ def initiative_waits_refresh(*, initiatives: QuerySet[Initiative] | None = None)
     selected.filter(state__in=COE_STATES).update(
         waiting_since=Subquery(latest.filter(transition="submit").values("at")[:1])
     )
-    selected.filter(state=State.AWAITING_SPONSOR).update(
-        waiting_since=Subquery(latest.filter(target=State.AWAITING_SPONSOR).values("at")[:1])
-    )
-    selected.exclude(state__in=[*COE_STATES, State.AWAITING_SPONSOR]).exclude(
+    for state in AWAITING_STEP_STATES:
+        selected.filter(state=state).update(
+            waiting_since=Subquery(latest.filter(target=state).values("at")[:1])
+        )
+    selected.exclude(state__in=[*COE_STATES, *AWAITING_STEP_STATES]).exclude(
         waiting_since=None
     ).update(waiting_since=None)
 
@@ -361,6 +379,68 @@ def initiative_transition(
             authorization=authorization,
         )
     return locked
+
+
+def initiative_committee_decide(
+    *, actor: User, initiative: Initiative, committee_id: int, approved: bool, comment: str
+) -> Initiative:
+    """Record a committee's closed vote as the decision of its step: the
+    committee's service has counted the votes (or its chair closed the vote)
+    and `actor` is who closed it. The vote is the authorization, since no one
+    person holds a committee's decision.
+
+    Raises Conflict unless the initiative waits for this committee's step, and
+    what `initiative_transition` raises otherwise.
+    """
+    name = "committee_approve" if approved else "committee_reject"
+    with transaction.atomic():
+        locked = _lock(initiative)
+        if locked.state != State.AWAITING_APPROVAL or locked.current_step() != (
+            routing.committee_step(committee_id)
+        ):
+            raise Conflict(gettext("This initiative does not wait for this committee's vote."))
+        _decide(
+            actor=actor,
+            obj=locked,
+            name=name,
+            comment=comment,
+            events=TRANSITION_EVENTS,
+            authorization=Authorization(actor.pk, ("initiatives.initiative", locked.pk), name),
+        )
+    return locked
+
+
+def routing_rules_publish(
+    *, actor: User, rules: list[dict[str, Any]], note: str = ""
+) -> RoutingRuleSet:
+    """Publish a new version of the routing rules, in force at once for every
+    submission from now on; what was submitted keeps its chain.
+
+    `rules` are in order (the first that matches wins), each a dict of
+    routing.RULE_FIELDS. Raises PermissionDenied unless the actor is the CoE
+    lead, ValidationError naming the field (`rules.<n>.<field>`).
+    """
+    if access.EDIT_ROUTING not in access.organization_rights(actor):
+        raise PermissionDenied(gettext("Only the CoE lead may change the routing rules."))
+    cleaned = routing.clean_rules(rules)
+    with transaction.atomic():
+        latest = RoutingRuleSet.objects.select_for_update().order_by("-version").first()
+        rule_set = RoutingRuleSet.objects.create(
+            version=(latest.version if latest else 0) + 1, published_by=actor, note=note.strip()
+        )
+        RoutingRule.objects.bulk_create(
+            RoutingRule(rule_set=rule_set, position=n, **rule)
+            for n, rule in enumerate(cleaned, start=1)
+        )
+        audit.record(
+            audit.Event.ROUTING_RULES_PUBLISHED,
+            actor=actor,
+            obj=rule_set,
+            old={"version": latest.version} if latest else None,
+            new={"version": rule_set.version, "rules": cleaned},
+            comment=rule_set.note,
+        )
+    return rule_set
 
 
 AMENDMENT_EVENTS = {

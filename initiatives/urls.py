@@ -1,6 +1,6 @@
 from django.urls import path
 
-from initiatives import views, views_amendments, views_bulk
+from initiatives import views, views_amendments, views_bulk, views_routing
 
 # Namespaced: the API router already uses the names "initiatives:list" and "initiatives:detail".
 app_name = "initiatives"
@@ -17,6 +17,7 @@ urlpatterns = [
         views_amendments.amendment_transition,
         name="amendment-transition",
     ),
+    path("routing/", views_routing.routing_rules, name="routing"),
     path("review/", views_bulk.bulk_decide, name="bulk"),
     path("review/outcome/", views_bulk.bulk_outcome, name="bulk-outcome"),
 ]

@@ -25,7 +25,7 @@ from governance.errors import Conflict
 from governance.models import BusinessUnit, OrganizationRole, StrategicGoal
 from governance.registry import Panel
 from governance.requests import HtmxHttpRequest, signed_in_user
-from initiatives import outcomes, preconditions, scoring, sections, selectors, services
+from initiatives import outcomes, preconditions, routing, scoring, sections, selectors, services
 from initiatives.diagram import lifecycle
 from initiatives.forms import (
     CONFIRM_TRANSITIONS,
@@ -64,6 +64,10 @@ TRANSITION_LABELS = {
     "reject": gettext_lazy("Reject"),
     "sponsor_approve": gettext_lazy("Approve as sponsor"),
     "sponsor_reject": gettext_lazy("Reject as sponsor"),
+    "finance_approve": gettext_lazy("Approve for finance"),
+    "finance_reject": gettext_lazy("Reject for finance"),
+    "committee_approve": gettext_lazy("Approved by the committee's vote"),
+    "committee_reject": gettext_lazy("Rejected by the committee's vote"),
     "launch": gettext_lazy("Launch"),
     "pause": gettext_lazy("Pause"),
     "resume": gettext_lazy("Resume"),
@@ -275,6 +279,34 @@ def _amendment_context(
 STATE_LABELS: dict[str, Any] = dict(State.choices)
 
 
+_WAITING_STATES = (
+    State.SUBMITTED,
+    State.IN_REVIEW,
+    State.AWAITING_SPONSOR,
+    State.AWAITING_APPROVAL,
+)
+
+
+def _chain(initiative: Initiative) -> list[dict[str, Any]]:
+    """The stored approval chain as the page shows it (none before submission)."""
+    stored = initiative.approval_chain
+    if not stored:
+        return []
+    named: dict[str, Any] = dict(routing.STEP_NAMES)
+    if any(routing.kind_of(e["step"]) == routing.COMMITTEE for e in stored):
+        named |= dict(routing.step_choices())
+    waiting = initiative.state in _WAITING_STATES
+    current = routing.next_step(stored) if waiting else None
+    return [
+        {
+            "label": named.get(e["step"], routing.STEP_NAMES[routing.COMMITTEE]),
+            "state": routing.STEP_STATES.get(e["state"], e["state"]),
+            "current": e["step"] == current and e["state"] == routing.PENDING,
+        }
+        for e in stored
+    ]
+
+
 def _timeline_entry(decision: Decision) -> dict[str, Any]:
     """One decision as the timeline shows it: the action, the states it left
     and reached in the reader's language, and for whom a delegate decided."""
@@ -315,6 +347,7 @@ def _detail_context(
             else []
         ),
         "decisions": [_timeline_entry(d) for d in decisions],
+        "chain": _chain(initiative),
         "history": _history(initiative),
         "diagram": lifecycle(initiative.state),
         "can_edit": _can_edit(rights, initiative),

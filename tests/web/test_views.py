@@ -314,7 +314,7 @@ def test_detail_shows_the_lifecycle_with_the_current_state_highlighted(org: Org)
     current = re.findall(r'<g class="node node-current">.*?<text[^>]*>([^<]+)</text>', body, re.S)
     # Drawn twice: left to right, and top to bottom for narrow screens.
     assert current == ["In review", "In review"]
-    assert body.count('class="node') == 22
+    assert body.count('class="node') == 24
 
 
 def test_detail_shows_the_decision_timeline(org: Org) -> None:

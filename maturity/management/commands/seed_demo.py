@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from committees.demo import seed_committees
 from discussion.demo import seed_discussion
 from governance import audit
 from governance import services as org
@@ -275,7 +276,7 @@ class Command(BaseCommand):
             audit.checkpoint_create()
         self.stdout.write(self.style.SUCCESS("Demo organization ready."))
         accounts = (
-            "coe_lead, coe_analyst, cmo, coo, chro, "
+            "coe_lead, coe_analyst, cmo, coo, chro, finance, "
             + ", ".join(lead for _, _, lead in UNITS)
             + ", auditor, admin (staff)"
         )
@@ -398,6 +399,7 @@ class Command(BaseCommand):
         impact_demo.seed_impact(self.user, UNIT_LEADS)
         seed_accounts(self.user)
         seed_incidents(self.user)
+        seed_committees(self.user)
 
     def acknowledge_policies(self) -> None:
         """The Customer Care and Human Resources leads keep up with every policy

@@ -1,0 +1,65 @@
+"""A steering committee of three units' people, and an initiative of
+marketing that waits for its vote."""
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from committees import services as committee_services
+from committees.models import Case, Committee
+from initiatives import services
+from initiatives.models import Initiative
+from tests.conftest import Org, acknowledge_policies, propose
+
+
+@dataclass
+class Setup:
+    org: Org
+    committee: Committee
+    initiative: Initiative
+    case: Case
+
+
+def make_committee(o: Org, *, quorum: int = 2, extra: tuple[Any, ...] = ()) -> Committee:
+    """Chair: sales_sponsor (no unit); sales_lead (sales); marketing_lead
+    (marketing, recused from marketing's initiatives)."""
+    members = [
+        (o.sales_sponsor, None),
+        (o.sales_lead, o.sales),
+        (o.marketing_lead, o.marketing),
+        *extra,
+    ]
+    return committee_services.committee_create(
+        actor=o.coe_lead,
+        name="Steering committee",
+        chair=o.sales_sponsor,
+        quorum=quorum,
+        members=members,
+    )
+
+
+def to_committee(o: Org, committee: Committee, **fields: Any) -> Initiative:
+    services.routing_rules_publish(
+        actor=o.coe_lead, rules=[{"name": "All", "steps": [f"committee:{committee.pk}"]}]
+    )
+    initiative = propose(o, **fields)
+    acknowledge_policies(o.marketing_member, o.marketing)
+    for name, actor in (
+        ("submit", o.marketing_member),
+        ("start_review", o.coe_member),
+        ("approve", o.coe_lead),
+    ):
+        initiative = services.initiative_transition(actor=actor, initiative=initiative, name=name)
+    return initiative
+
+
+def build(o: Org, **kwargs: Any) -> Setup:
+    committee = make_committee(o, **kwargs)
+    initiative = to_committee(o, committee)
+    return Setup(o, committee, initiative, Case.objects.get(initiative=initiative))
+
+
+@pytest.fixture
+def setup(org: Org) -> Setup:
+    return build(org)

@@ -1,0 +1,111 @@
+"""The committees' pages, the routing page, the inbox task, and query counts
+that do not grow with the agenda."""
+
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from committees.models import Case
+from inbox import selectors as inbox_selectors
+from tests.committees.conftest import Setup, build, to_committee
+from tests.conftest import Org, signed_in
+
+
+def test_a_member_votes_on_the_page(setup: Setup) -> None:
+    client = signed_in(setup.org.sales_lead)
+    page = client.get(f"/committees/votes/{setup.case.pk}/")
+    assert page.status_code == 200
+    assert b"Cast my vote" in page.content
+    response = client.post(
+        f"/committees/votes/{setup.case.pk}/vote/", {"choice": "approve", "comment": "ok"}
+    )
+    assert response.status_code == 302
+    assert setup.case.votes.get().voter == setup.org.sales_lead
+
+
+def test_a_recused_member_is_told_and_refused(setup: Setup) -> None:
+    client = signed_in(setup.org.marketing_lead)
+    page = client.get(f"/committees/votes/{setup.case.pk}/")
+    assert b"Cast my vote" not in page.content
+    assert b"You are recused" in page.content
+    response = client.post(f"/committees/votes/{setup.case.pk}/vote/", {"choice": "approve"})
+    assert response.status_code == 403
+
+
+def test_outsider_gets_404(setup: Setup) -> None:
+    client = signed_in(setup.org.outsider)
+    assert client.get(f"/committees/votes/{setup.case.pk}/").status_code == 404
+    assert (
+        client.post(f"/committees/votes/{setup.case.pk}/vote/", {"choice": "approve"}).status_code
+        == 404
+    )
+
+
+def test_the_agenda_exports_csv(setup: Setup) -> None:
+    response = signed_in(setup.org.sales_lead).get(f"/committees/{setup.committee.pk}/agenda.csv")
+    body = b"".join(response.streaming_content).decode()
+    assert "Spring campaign" in body
+    assert body.splitlines()[0].startswith("Initiative,")
+
+
+def test_the_chair_closes_on_the_page(setup: Setup) -> None:
+    o = setup.org
+    signed_in(o.sales_lead).post(f"/committees/votes/{setup.case.pk}/vote/", {"choice": "approve"})
+    signed_in(o.sales_sponsor).post(
+        f"/committees/votes/{setup.case.pk}/vote/", {"choice": "abstain"}
+    )
+    response = signed_in(o.sales_sponsor).post(f"/committees/votes/{setup.case.pk}/close/", {})
+    assert response.status_code == 302
+    assert Case.objects.get(pk=setup.case.pk).state == "approved"
+
+
+def test_the_vote_is_a_task_of_members_who_may_vote(setup: Setup) -> None:
+    def kinds(user: Any) -> list[str]:
+        return [t["kind"] for t in inbox_selectors.tasks(user=user)]
+
+    assert "committee.vote" in kinds(setup.org.sales_lead)
+    assert "committee.vote" not in kinds(setup.org.marketing_lead)
+    signed_in(setup.org.sales_lead).post(
+        f"/committees/votes/{setup.case.pk}/vote/", {"choice": "abstain"}
+    )
+    assert "committee.vote" not in kinds(setup.org.sales_lead)
+
+
+def test_the_initiative_page_shows_its_chain(setup: Setup) -> None:
+    page = signed_in(setup.org.sales_lead).get(f"/initiatives/{setup.initiative.pk}/")
+    assert page.status_code == 200
+    assert b"approval-chain" in page.content
+    assert b"Steering committee" in page.content
+
+
+def test_routing_page_publishes_for_the_coe_lead_only(org: Org) -> None:
+    assert signed_in(org.marketing_member).get("/initiatives/routing/").status_code == 200
+    assert (
+        signed_in(org.marketing_member).post("/initiatives/routing/", {"rules": "[]"}).status_code
+        == 403
+    )
+    client = signed_in(org.coe_lead)
+    bad = client.post("/initiatives/routing/", {"rules": '[{"name": "x", "steps": ["cfo"]}]'})
+    assert bad.status_code == 400
+    assert b"rules.1.steps" in bad.content
+    done = client.post(
+        "/initiatives/routing/", {"rules": '[{"name": "All", "steps": ["sponsor"]}]'}
+    )
+    assert done.status_code == 302
+
+
+def _agenda_queries(user: Any, pk: int) -> int:
+    client = signed_in(user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/committees/{pk}/").status_code == 200
+    return len(queries)
+
+
+def test_agenda_queries_do_not_grow_with_its_rows(org: Org) -> None:
+    setup = build(org)
+    one = _agenda_queries(org.sales_lead, setup.committee.pk)
+    for _n in range(12):
+        to_committee(org, setup.committee)
+    assert Case.objects.filter(state="open").count() == 13
+    assert _agenda_queries(org.sales_lead, setup.committee.pk) == one
