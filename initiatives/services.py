@@ -234,6 +234,10 @@ def _decide(
         # What the submitter must have done first (acknowledged the policies in
         # force...): refused with 409 and what to do.
         preconditions.require_met(user=actor, unit_id=obj.business_unit_id)
+    if isinstance(obj, Initiative) and name in preconditions.APPROVING_TRANSITIONS:
+        # What the stage requires of an approval (an active sponsor, trained
+        # owner...): refused with 409 naming every requirement missing.
+        preconditions.require_approvable(initiative=cast(Initiative, obj))
     source = obj.state
     method()
     # Models on django-fsm's mixin are opaque to the type checker, so isinstance
@@ -536,7 +540,7 @@ def _bulk_item(*, actor: User, initiative: Initiative, name: str, comment: str) 
             )
     except PermissionDenied as exc:
         return BulkOutcome(pk, False, 403, initiative.state, str(exc))
-    except (TransitionNotAllowed, ConcurrentTransition) as exc:
+    except (TransitionNotAllowed, ConcurrentTransition, Conflict) as exc:
         return BulkOutcome(pk, False, 409, initiative.state, str(exc))
     except ValidationError as exc:
         reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
