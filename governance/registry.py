@@ -203,6 +203,10 @@ TASK_COLUMNS = (
 
 task_sources: Registry[TaskSource] = Registry()
 
+# How the inbox names a kind of task an app adds ("Complete the training"),
+# by the kind its source answers.
+task_labels: Registry[Any] = Registry()
+
 
 # Where an object is shown: model label ("initiatives.initiative") to a function
 # of the object id giving the URL of its page (for notifications and tasks).

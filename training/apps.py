@@ -1,0 +1,41 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrainingConfig(AppConfig):
+    name = "training"
+    verbose_name = "Training"
+
+    def ready(self) -> None:
+        from django.urls import include, path, reverse
+
+        from governance import registry
+        from governance.registry import AuditObjectType, NavItem
+        from initiatives.preconditions import Requirement, approval_requirements
+        from training import api, selectors
+
+        registry.urls.register("training", path("training/", include("training.urls")), order=80)
+        registry.navigation.register("training", NavItem("training:list", _("Training")), order=80)
+        for name, pattern in api.paths():
+            registry.api_urls.register(name, pattern, order=80)
+        # What is due shows in the inbox, and opens the course.
+        registry.task_sources.register(selectors.DUE, selectors.training_due, order=200)
+        registry.task_labels.register(selectors.DUE, _("Complete the training"), order=200)
+        registry.object_urls.register(
+            selectors.COURSE, lambda pk: reverse("training:detail", args=[pk]), order=80
+        )
+        registry.audit_object_types.register(
+            selectors.COURSE,
+            AuditObjectType(_("Course"), selectors.audit_links),
+            order=80,
+        )
+        # An approval requirement the stage can put in force (readiness).
+        approval_requirements.register(
+            "owner_trained",
+            Requirement(
+                key="owner_trained",
+                label=_("The owner has completed the training required of them"),
+                check=selectors.owner_trained,
+            ),
+            order=20,
+        )
