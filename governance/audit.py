@@ -104,6 +104,12 @@ class Event(StrEnum):
     COMMENT_REMOVED = "comment.removed"
     ATTACHMENT_UPLOADED = "attachment.uploaded"
     ATTACHMENT_REMOVED = "attachment.removed"
+    COURSE_CREATED = "course.created"
+    COURSE_PUBLISHED = "course.published"
+    COURSE_RETIRED = "course.retired"
+    COURSE_PASSED = "course.passed"
+    COURSE_FAILED = "course.failed"
+    STAGE_REQUIREMENTS_CHANGED = "readiness.requirements_changed"
 
 
 Actor = User | AnonymousUser | None

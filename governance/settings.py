@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "maturity",
     "discussion",
     "inbox",
+    "training",
+    "readiness",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,33 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReadinessConfig(AppConfig):
+    name = "readiness"
+    verbose_name = "Approval requirements by stage"
+
+    def ready(self) -> None:
+        from django.urls import include, path
+
+        from governance import registry
+        from governance.registry import NavItem
+        from initiatives.preconditions import requirements_in_force
+        from readiness import api, selectors
+
+        # The kinds the CoE lead set for the organization's stage are in force.
+        requirements_in_force.register("stage", selectors.kinds_in_force, order=10)
+        registry.urls.register("readiness", path("readiness/", include("readiness.urls")), order=85)
+        registry.navigation.register(
+            "readiness",
+            NavItem("readiness:requirements", _("Requirements"), selectors.may_read_page),
+            order=85,
+        )
+        registry.api_urls.register(
+            "api-readiness",
+            path(
+                "api/readiness/requirements/",
+                api.StageRequirementsView.as_view(),
+                name="api-readiness",
+            ),
+            order=85,
+        )
