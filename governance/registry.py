@@ -232,3 +232,8 @@ def languages_of(user_ids: list[int]) -> dict[int, str]:
         for user_id, language in source(user_ids=user_ids).items():
             found.setdefault(user_id, language)
     return found
+
+
+# The demo (`manage.py seed_demo`, in maturity): apps above maturity add their
+# part, called in order with a function that gives a demo user by name.
+demo_seeders: Registry[Callable[[Callable[[str], User]], None]] = Registry()

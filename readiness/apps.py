@@ -12,10 +12,11 @@ class ReadinessConfig(AppConfig):
         from governance import registry
         from governance.registry import NavItem
         from initiatives.preconditions import requirements_in_force
-        from readiness import api, selectors
+        from readiness import api, demo, selectors
 
         # The kinds the CoE lead set for the organization's stage are in force.
         requirements_in_force.register("stage", selectors.kinds_in_force, order=10)
+        registry.demo_seeders.register("readiness", demo.seed_readiness, order=20)
         registry.urls.register("readiness", path("readiness/", include("readiness.urls")), order=85)
         registry.navigation.register(
             "readiness",

@@ -12,7 +12,7 @@ class TrainingConfig(AppConfig):
         from governance import registry
         from governance.registry import AuditObjectType, NavItem
         from initiatives.preconditions import Requirement, approval_requirements
-        from training import api, selectors
+        from training import api, demo, selectors
 
         registry.urls.register("training", path("training/", include("training.urls")), order=80)
         registry.navigation.register("training", NavItem("training:list", _("Training")), order=80)
@@ -29,6 +29,7 @@ class TrainingConfig(AppConfig):
             AuditObjectType(_("Course"), selectors.audit_links),
             order=80,
         )
+        registry.demo_seeders.register("training", demo.seed_training, order=10)
         # An approval requirement the stage can put in force (readiness).
         approval_requirements.register(
             "owner_trained",

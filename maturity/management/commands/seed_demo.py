@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from discussion.demo import seed_discussion
-from governance import audit
+from governance import audit, registry
 from governance import services as org
 from governance.models import (
     BusinessUnit,
@@ -384,6 +384,9 @@ class Command(BaseCommand):
         self.seed_sponsor_features()
         self.seed_maturity()
         seed_discussion(self.user)
+        # The apps above this one add their part (training, requirements).
+        for seed_app in registry.demo_seeders:
+            seed_app(self.user)
 
     def acknowledge_policies(self) -> None:
         """The Customer Care and Human Resources leads keep up with every policy
