@@ -12,7 +12,7 @@ class TrainingConfig(AppConfig):
         from governance import registry
         from governance.registry import AuditObjectType, NavItem
         from initiatives.preconditions import Requirement, approval_requirements
-        from training import api, demo, selectors
+        from training import api, demo, evidence, selectors
 
         registry.urls.register("training", path("training/", include("training.urls")), order=80)
         registry.navigation.register("training", NavItem("training:list", _("Training")), order=80)
@@ -30,6 +30,10 @@ class TrainingConfig(AppConfig):
             order=80,
         )
         registry.demo_seeders.register("training", demo.seed_training, order=10)
+        # Trained staff count as maturity evidence (registered on import);
+        # a change to courses or attempts makes the assessment read afresh.
+        assert evidence.KEY
+        _invalidate_maturity_on_changes()
         # An approval requirement the stage can put in force (readiness).
         approval_requirements.register(
             "owner_trained",
@@ -40,3 +44,27 @@ class TrainingConfig(AppConfig):
             ),
             order=20,
         )
+
+
+def _invalidate_maturity_on_changes() -> None:
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from maturity.selectors import invalidate
+    from training.models import Attempt, Course
+
+    def changed(**kwargs: object) -> None:
+        invalidate()
+
+    for model in (Course, Attempt):
+        post_save.connect(
+            changed, sender=model, weak=False, dispatch_uid=f"training.{model.__name__}"
+        )
+        post_delete.connect(
+            changed, sender=model, weak=False, dispatch_uid=f"training.{model.__name__}.delete"
+        )
+    m2m_changed.connect(
+        changed,
+        sender=Course.business_units.through,
+        weak=False,
+        dispatch_uid="training.course_units",
+    )
