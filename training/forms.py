@@ -53,7 +53,7 @@ class CourseForm(forms.Form):
         help_text=_("None chosen: every unit."),
     )
     pass_mark = forms.IntegerField(
-        label=_("Pass mark (% of answers right)"), min_value=0, max_value=100, initial=80
+        label=_("Pass mark (percent of answers right)"), min_value=0, max_value=100, initial=80
     )
     questions = forms.CharField(
         label=_("Questions"),
