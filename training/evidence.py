@@ -56,7 +56,7 @@ def _known(facts: Facts) -> _Training:
     if found is None:
         found = _Training()
         facts._training = found  # type: ignore[attr-defined]
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 @evidence(key=KEY)
