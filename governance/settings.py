@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "inbox",
     "training",
     "readiness",
+    "social_accounts",
+    "incidents",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +228,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 # the moment an initiative starts awaiting them.
 COE_REVIEW_SLA_DAYS = env_int("DJANGO_COE_REVIEW_SLA_DAYS", 5)
 SPONSOR_SLA_DAYS = env_int("DJANGO_SPONSOR_SLA_DAYS", 3)
+# Social accounts: owners recertify each account every this many months; an
+# active account that no active initiative uses and nobody recertified for
+# this many months becomes dormant.
+ACCOUNT_RECERTIFY_MONTHS = env_int("DJANGO_ACCOUNT_RECERTIFY_MONTHS", 6)
+ACCOUNT_DORMANT_MONTHS = env_int("DJANGO_ACCOUNT_DORMANT_MONTHS", 9)
 # A budget at or above this counts as the highest cost in the priority score.
 SCORING_COST_REFERENCE = env_int("DJANGO_SCORING_COST_REFERENCE", 100_000)
 # The currency of every budget (ISO 4217 code): shown with each amount, given
@@ -383,6 +390,10 @@ CELERY_BEAT_SCHEDULE = {
     "policy-review-reminders": {
         "task": "policies.tasks.policy_review_reminders_send",
         "schedule": crontab(hour=env_int("DJANGO_REMINDER_HOUR", 7), minute=5),
+    },
+    "social-account-recertification": {
+        "task": "social_accounts.tasks.accounts_recertification_check",
+        "schedule": crontab(hour=env_int("DJANGO_REMINDER_HOUR", 7), minute=10),
     },
     "audit-checkpoint": {
         "task": "governance.tasks.audit_checkpoint",

@@ -49,6 +49,12 @@ KIND_LABELS = {
     sources.EXCEPTION: gettext_lazy("Decide the policy exception"),
     sources.ACKNOWLEDGE: gettext_lazy("Acknowledge the policy"),
     sources.POLICY_REVIEW: gettext_lazy("Review the policy you own"),
+    # Kinds registered by the apps above (social_accounts, incidents).
+    "social_account.decide": gettext_lazy("Decide the account request"),
+    "social_account.activate": gettext_lazy("Open the approved account and mark it live"),
+    "social_account.recertify": gettext_lazy("Recertify the account you own"),
+    "social_account.reassign": gettext_lazy("Reassign what a deactivated person held"),
+    "incident.respond": gettext_lazy("Respond to the incident"),
 }
 
 

@@ -25,7 +25,7 @@ from governance.errors import Conflict
 from governance.models import BusinessUnit, OrganizationRole, StrategicGoal
 from governance.registry import Panel
 from governance.requests import HtmxHttpRequest, signed_in_user
-from initiatives import outcomes, preconditions, scoring, selectors, services
+from initiatives import outcomes, preconditions, scoring, sections, selectors, services
 from initiatives.diagram import lifecycle
 from initiatives.forms import (
     CONFIRM_TRANSITIONS,
@@ -327,6 +327,7 @@ def _detail_context(
         "labels": FIELD_LABELS,
         "audiences": ", ".join(str(AUDIENCE_LABELS.get(a, a)) for a in initiative.audiences),
         "functions": ", ".join(str(FUNCTION_LABELS.get(f, f)) for f in initiative.functions),
+        "sections": sections.rendered_sections(request, initiative),
     }
 
 

@@ -25,6 +25,12 @@ CRITERIA_TEXT: dict[str, tuple[str, str]] = {
         gettext_noop("Initiatives go through the workflow"),
         gettext_noop("At least one initiative has been submitted for review in this tool."),
     ),
+    "accounts_registered": (
+        gettext_noop("Social accounts are registered"),
+        gettext_noop(
+            "The accounts the organization runs are in the registry, each with a named owner."
+        ),
+    ),
     "engagement_practices": (
         gettext_noop("Engagement practices"),
         gettext_noop(
@@ -62,6 +68,16 @@ CRITERIA_TEXT: dict[str, tuple[str, str]] = {
         gettext_noop("Decisions through the workflow"),
         gettext_noop(
             "At least one initiative was decided (approved or rejected) through the workflow in the last 180 days."
+        ),
+    ),
+    "accounts_recertified": (
+        gettext_noop("Social accounts are recertified"),
+        gettext_noop("Every live account has been recertified by its owner within its cycle."),
+    ),
+    "playbook_in_force": (
+        gettext_noop("A crisis playbook is in force"),
+        gettext_noop(
+            "A published crisis playbook covers the unit: who is called at each severity, and the first steps."
         ),
     ),
     "budget_aligned": (

@@ -33,11 +33,14 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import BusinessUnit, Membership, OrganizationRole
+from incidents.selectors import in_force as playbooks_in_force
 from initiatives.models import Decision, Initiative
 from initiatives.selectors import business_days_between, serves_active_goal
 from maturity.models import MaturityAssessment, MaturityCriterion, MaturityStage
 from policies.models import Acknowledgment, Policy
 from policies.selectors import policies_in_force_for_units, shown_version
+from social_accounts.models import LIVE_STATES as ACCOUNT_LIVE_STATES
+from social_accounts.models import SocialAccount
 from sponsors.models import Sponsorship
 
 BENCHMARK_FILE = Path(__file__).resolve().parent / "data" / "altimeter_2012.json"
@@ -619,3 +622,60 @@ def organization_benchmark(*, unit_assessments: list[Assessment]) -> dict[str, A
 
 def _met(assessment: Assessment, key: str) -> bool:
     return any(r.key == key and r.met for r in assessment.results)
+
+
+# Evidence from the registry of social accounts and the crisis playbooks.
+
+
+def _live_accounts(scope: Scope) -> Any:
+    return SocialAccount.objects.filter(
+        business_unit_id__in=scope.unit_ids, state__in=ACCOUNT_LIVE_STATES
+    )
+
+
+@evidence(key="accounts_registered")
+def _accounts_registered(scope: Scope) -> Evidence:
+    count = _live_accounts(scope).count()
+    return Evidence(
+        count > 0,
+        ngettext(
+            "%(count)d live account in the registry.",
+            "%(count)d live accounts in the registry.",
+            count,
+        )
+        % {"count": count},
+    )
+
+
+@evidence(key="accounts_recertified")
+def _accounts_recertified(scope: Scope) -> Evidence:
+    live = _live_accounts(scope)
+    if not live.exists():
+        return Evidence(False, gettext("No live account in the registry."))
+    overdue = sorted(
+        str(a) for a in live.filter(recertification_due__lt=scope.today).order_by("handle")[:5]
+    )
+    if overdue:
+        return Evidence(
+            False,
+            gettext("Overdue for recertification: %(accounts)s.")
+            % {"accounts": ", ".join(overdue)},
+        )
+    return Evidence(True, gettext("Every live account was recertified within its cycle."))
+
+
+@evidence(key="playbook_in_force")
+def _playbook_in_force(scope: Scope) -> Evidence:
+    versions = playbooks_in_force(on=scope.today)
+    uncovered = [
+        unit.name
+        for unit in scope.units
+        if not any(not v.unit_ids or unit.pk in v.unit_ids for v in versions)
+    ]
+    if not versions or uncovered:
+        return Evidence(
+            False,
+            gettext("No crisis playbook in force covers: %(units)s.")
+            % {"units": ", ".join(uncovered) or gettext("any unit")},
+        )
+    return Evidence(True, gettext("A crisis playbook in force covers every unit in scope."))

@@ -11,11 +11,27 @@ class ReadinessConfig(AppConfig):
 
         from governance import registry
         from governance.registry import NavItem
-        from initiatives.preconditions import requirements_in_force
-        from readiness import api, demo, selectors
+        from initiatives.preconditions import (
+            Requirement,
+            approval_requirements,
+            requirements_in_force,
+        )
+        from readiness import accounts, api, demo, selectors
 
         # The kinds the CoE lead set for the organization's stage are in force.
         requirements_in_force.register("stage", selectors.kinds_in_force, order=10)
+        # The requirement that reads the social account registry.
+        approval_requirements.register(
+            "accounts_registered",
+            Requirement(
+                key="accounts_registered",
+                label=_(
+                    "Every account the initiative uses is registered with an owner and a backup"
+                ),
+                check=accounts.accounts_registered,
+            ),
+            order=30,
+        )
         registry.demo_seeders.register("readiness", demo.seed_readiness, order=20)
         registry.urls.register("readiness", path("readiness/", include("readiness.urls")), order=85)
         registry.navigation.register(

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from governance import services as org_services
 from governance.models import AuditEvent, OrganizationRole
+from incidents import services as incident_services
 from initiatives import services as workflow
 from initiatives.models import Decision
 from maturity import selectors as maturity
@@ -17,12 +18,14 @@ from maturity import services as maturity_services
 from maturity.models import MaturityAssessment, MaturityCriterion
 from policies import services as policy_services
 from policies.models import Policy
+from social_accounts.models import SocialAccount
 from sponsors import services as sponsor_services
 from tests.conftest import Org, api_client, bring_to
+from tests.social_accounts.conftest import account_in
 
 CRITERIA = {
     1: ["listening_program"],
-    2: ["formal_presence", "initiative_proposed"],
+    2: ["formal_presence", "initiative_proposed", "accounts_registered"],
     3: ["engagement_practices", "initiative_running"],
     4: [
         "sponsor_assigned",
@@ -30,6 +33,8 @@ CRITERIA = {
         "core_policies",
         "policies_acknowledged",
         "decided_recently",
+        "accounts_recertified",
+        "playbook_in_force",
     ],
     5: ["budget_aligned", "kpis_recorded", "sponsor_within_sla"],
     6: ["functions_beyond_marketing", "audiences_beyond_customers", "no_overdue_policy_reviews"],
@@ -120,6 +125,20 @@ def reach(org: Org, stage: int, skip: str | None = None) -> None:
             Policy.objects.filter(pk=policies[0].pk).update(
                 next_review_due=timezone.localdate() - datetime.timedelta(days=1)
             )
+    if want("accounts_registered", 2):
+        account = account_in(org, "active")
+        if stage >= 4 and skip == "accounts_recertified":
+            SocialAccount.objects.filter(pk=account.pk).update(
+                recertification_due=timezone.localdate() - datetime.timedelta(days=1)
+            )
+    if stage >= 4 and skip != "playbook_in_force":
+        playbook = incident_services.playbook_create(
+            actor=org.coe_member, title="Crisis", body="Call the CoE lead."
+        )
+        incident_services.playbook_transition(
+            actor=org.coe_member, playbook=playbook, name="submit"
+        )
+        incident_services.playbook_transition(actor=org.coe_lead, playbook=playbook, name="publish")
     if skip == "sponsor_assigned":
         sponsor_services.sponsorship_remove(
             actor=org.admin, sponsor=org.sponsor.sponsor_profile, business_unit=org.marketing
@@ -193,7 +212,7 @@ def test_the_api_gives_stage_checklist_benchmark_and_history(org: Org) -> None:
     marketing = body["business_units"][0]
     assert (marketing["stage"], marketing["stage_name"]) == (3, "Engagement")
     missing = {m["key"] for m in marketing["next_stage"]["missing"]}
-    assert missing == {"core_policies", "policies_acknowledged"}
+    assert missing == {"core_policies", "policies_acknowledged", "playbook_in_force"}
     bench = body["benchmark"]
     assert "Altimeter" in bench["source"]
     survey = {row["name"]: row["survey_share"] for row in bench["distribution"]}

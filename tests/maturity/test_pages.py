@@ -14,6 +14,7 @@ from maturity import services
 from maturity.criteria_text import CRITERIA_TEXT
 from maturity.models import MaturityAssessment, MaturityCriterion
 from tests.conftest import Org, bring_to, signed_in
+from tests.social_accounts.conftest import account_in
 
 
 def ticked(body: str) -> set[str]:
@@ -44,6 +45,7 @@ def test_the_coe_lead_picks_the_scope_whose_answers_the_form_shows(org: Org) -> 
 
 def test_answers_that_lower_the_stage_are_shown_again_with_a_warning(org: Org) -> None:
     bring_to(org, "submitted")
+    account_in(org, "active")
     record(org, listening_program=True, formal_presence=True)
     answers = {"scope": org.marketing.pk, "listening_program": "on"}
 
@@ -59,6 +61,7 @@ def test_answers_that_lower_the_stage_are_shown_again_with_a_warning(org: Org) -
 
 def test_confirmed_answers_that_lower_the_stage_are_recorded(org: Org) -> None:
     bring_to(org, "submitted")
+    account_in(org, "active")
     record(org, listening_program=True, formal_presence=True)
     answers = {"scope": org.marketing.pk, "listening_program": "on", "confirm_lower": "1"}
 
@@ -72,6 +75,7 @@ def test_confirmed_answers_that_lower_the_stage_are_recorded(org: Org) -> None:
 
 def test_answers_that_raise_the_stage_are_recorded_without_a_warning(org: Org) -> None:
     bring_to(org, "submitted")
+    account_in(org, "active")
     answers = {"scope": org.marketing.pk, "listening_program": "on", "formal_presence": "on"}
     response = signed_in(org.marketing_lead).post(reverse("maturity-assess"), answers)
     assert response.status_code == 302

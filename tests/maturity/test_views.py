@@ -9,6 +9,7 @@ from governance.models import AuditEvent
 from maturity import services as maturity_services
 from maturity.models import MaturityAssessment
 from tests.conftest import Org, bring_to, signed_in
+from tests.social_accounts.conftest import account_in
 
 
 def test_the_page_requires_sign_in(org: Org, client: Client) -> None:
@@ -17,6 +18,7 @@ def test_the_page_requires_sign_in(org: Org, client: Client) -> None:
 
 def test_a_member_sees_the_organization_and_their_unit_only(org: Org) -> None:
     bring_to(org, "submitted")
+    account_in(org, "active")
     maturity_services.maturity_assessment_record(
         actor=org.marketing_lead,
         business_unit=org.marketing,

@@ -208,6 +208,7 @@ def test_the_page_sets_the_requirements(org: Org) -> None:
     assert dict((r.key, r.from_stage) for r in selectors.requirement_rows()) == {
         "active_sponsor": 4,
         "owner_trained": None,
+        "accounts_registered": None,
     }
 
 
@@ -215,3 +216,33 @@ def test_the_page_refuses_changes_by_others(org: Org) -> None:
     assert signed_in(org.auditor).get("/readiness/").status_code == 200
     assert signed_in(org.auditor).post("/readiness/", {"active_sponsor": "4"}).status_code == 403
     assert signed_in(org.marketing_lead).get("/readiness/").status_code == 403
+
+
+def test_approval_refused_while_an_account_it_uses_is_unregistered(org: Org) -> None:
+    from social_accounts import services as accounts
+    from tests.social_accounts.conftest import request_account
+
+    at_planning(org)
+    require(org, accounts_registered=1)
+    initiative = bring_to(org, "in_review")
+    account = request_account(org, initiatives=[initiative])
+    with pytest.raises(Conflict) as error:
+        approve(org, initiative)
+    assert missing_keys(error) == ["accounts_registered"]
+    assert "Instagram @acme is not registered (requested)" in str(error.value)
+    accounts.account_transition(actor=org.coe_lead, account=account, name="approve", comment="ok")
+    assert approve(org, initiative).state == "approved"
+
+
+def test_approval_refused_while_an_account_it_uses_has_no_backup(org: Org) -> None:
+    from tests.social_accounts.conftest import account_in
+
+    at_planning(org)
+    require(org, accounts_registered=1)
+    initiative = bring_to(org, "in_review")
+    account_in(org, "active", initiatives=[initiative], backup_owner=None)
+    with pytest.raises(Conflict) as error:
+        approve(org, initiative)
+    assert "Instagram @acme has no backup owner" in str(error.value)
+    other = bring_to(org, "in_review", title="Without accounts")
+    assert approve(org, other).state == "approved"

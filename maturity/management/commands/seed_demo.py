@@ -24,6 +24,7 @@ from governance.models import (
     OutboundEmail,
     StrategicGoal,
 )
+from incidents.demo import seed_incidents
 from initiatives import services as workflow
 from initiatives.models import Amendment, Decision, Initiative
 from maturity import services as maturity
@@ -31,6 +32,7 @@ from maturity.models import MaturityAssessment
 from policies.demo import seed_policies
 from policies.selectors import unacknowledged_in_force
 from policies.services import policy_acknowledge
+from social_accounts.demo import seed_accounts
 from sponsors import services as sponsors
 from sponsors.models import Delegation
 
@@ -384,6 +386,8 @@ class Command(BaseCommand):
         self.seed_sponsor_features()
         self.seed_maturity()
         seed_discussion(self.user)
+        seed_accounts(self.user)
+        seed_incidents(self.user)
         # The apps above this one add their part (training, requirements).
         for seed_app in registry.demo_seeders:
             seed_app(self.user)
