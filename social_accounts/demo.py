@@ -5,6 +5,7 @@ account, and an initiative whose channel text the CoE can match."""
 
 import datetime
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.utils import timezone
@@ -15,7 +16,7 @@ from social_accounts import selectors, services
 from social_accounts.models import SocialAccount
 
 # unit, channel, handle, owner, backup, purpose, initiatives, path of (transition, actor)
-ACCOUNTS = (
+ACCOUNTS: tuple[tuple[Any, ...], ...] = (
     ("Marketing", "instagram", "@acme", "marketing_lead", "comms_lead",
      "The brand's main feed: launches, creators, campaigns.", ["Creator partnerships"],
      [("approve", "coe_lead"), ("activate", "marketing_lead")]),
