@@ -64,30 +64,25 @@ def current_completions() -> QuerySet[Attempt]:
     )
 
 
-def _applies(unit_ids: list[int], lead_unit_ids: list[int]) -> Q:
-    """Courses required of someone on staff of `unit_ids`, leading `lead_unit_ids`."""
-    everywhere = Q(business_units__isnull=True)
-    wanted = Q(audience=Audience.STAFF) & (everywhere | Q(business_units__in=unit_ids))
-    if lead_unit_ids:
-        wanted |= Q(audience=Audience.LEADS) & (everywhere | Q(business_units__in=lead_unit_ids))
-    return wanted
-
-
 def courses_required(*, user: User, unit_id: int | None = None) -> QuerySet[Course]:
     """The published courses required of the user in their units (in one unit
-    if given), by their role there. One query to read the roles; the answer is
-    a plain queryset of courses."""
+    if given), by their role there: one query with the memberships as
+    subqueries, so that the inbox unites it with the other task sources."""
     memberships = Membership.objects.filter(user_id=user.pk)
     if unit_id is not None:
         memberships = memberships.filter(business_unit_id=unit_id)
-    roles = dict(memberships.values_list("business_unit_id", "role"))
-    if not roles:
-        return Course.objects.none()
-    leads = [unit for unit, role in roles.items() if role == Membership.Role.LEAD]
-    matching = Course.objects.filter(state=CourseState.PUBLISHED).filter(
-        _applies(sorted(roles), sorted(leads))
+    leads = memberships.filter(role=Membership.Role.LEAD)
+    units_of = Course.business_units.through.objects.filter(course_id=OuterRef("pk"))
+    everywhere = ~Exists(units_of)
+
+    def applies(staff: QuerySet[Membership]) -> Q:
+        in_units = Exists(units_of.filter(businessunit_id__in=staff.values("business_unit_id")))
+        return (everywhere & Exists(staff)) | in_units
+
+    return Course.objects.filter(state=CourseState.PUBLISHED).filter(
+        Q(audience=Audience.STAFF) & applies(memberships)
+        | Q(audience=Audience.LEADS) & applies(leads)
     )
-    return Course.objects.filter(pk__in=matching.values("pk"))
 
 
 def courses_due(*, user: User, unit_id: int | None = None) -> QuerySet[Course]:
