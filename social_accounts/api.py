@@ -7,7 +7,8 @@ import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -29,6 +30,8 @@ class _VisibleUnits(serializers.PrimaryKeyRelatedField):
         return access.visible_units(self.context["request"].user)
 
 
+# The schema reads initiative ids: the queryset depends on the request.
+@extend_schema_field(OpenApiTypes.INT)
 class _VisibleInitiatives(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> QuerySet[Initiative]:
         return Initiative.objects.filter(
