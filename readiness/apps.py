@@ -10,7 +10,7 @@ class ReadinessConfig(AppConfig):
         from django.urls import include, path
 
         from governance import registry
-        from governance.registry import NavItem
+        from governance.registry import AuditObjectType, NavItem
         from initiatives.preconditions import (
             Requirement,
             approval_requirements,
@@ -31,6 +31,11 @@ class ReadinessConfig(AppConfig):
                 check=accounts.accounts_registered,
             ),
             order=30,
+        )
+        registry.audit_object_types.register(
+            "readiness.stagerequirement",
+            AuditObjectType(_("Approval requirements by stage")),
+            order=85,
         )
         registry.demo_seeders.register("readiness", demo.seed_readiness, order=20)
         registry.urls.register("readiness", path("readiness/", include("readiness.urls")), order=85)
