@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from policies.models import Policy
-from training import services
+from training import evidence, services
 from training.models import Audience, Course
 
 SOCIAL = "Speaking for the brand on social media"
@@ -108,7 +108,9 @@ def _answers(course: Course, right: bool) -> dict[int, int]:
 
 
 def seed_training(user: Callable[[str], User]) -> None:
-    """Create the demo courses and attempts once; safe to run again."""
+    """Create the demo courses and attempts once, and count trained staff as
+    maturity evidence; safe to run again."""
+    evidence.install_criterion()
     if Course.objects.filter(title__in=[SOCIAL, CRISIS]).exists():
         return
     courses = {}

@@ -1,6 +1,7 @@
 """Maturity evidence from training: the staff have completed the courses
-required of them. Registered with the maturity assessment (a criterion of the
-Strategic stage, installed by this app's migration)."""
+required of them. The check is registered with the maturity assessment; the
+criterion (Strategic stage) is not part of the published set, so it is
+installed where wanted with `install_criterion()` (the demo does)."""
 
 from collections import defaultdict
 from typing import Any
@@ -8,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext, gettext_noop
 
 from governance.models import Membership
+from maturity.models import MaturityCriterion
 from maturity.selectors import Evidence, Facts, Scope, evidence
 from training.models import Audience, Course, CourseState
 from training.selectors import current_completions
@@ -21,6 +23,21 @@ DESCRIPTION = gettext_noop(
     "and at least one course is published."
 )
 FIX_URL = "/training/"
+
+
+def install_criterion() -> MaturityCriterion:
+    """Add the criterion to the assessment, once."""
+    criterion, _created = MaturityCriterion.objects.get_or_create(
+        key=KEY,
+        defaults={
+            "stage": STAGE,
+            "kind": MaturityCriterion.Kind.EVIDENCE,
+            "title": TITLE,
+            "description": DESCRIPTION,
+            "fix_url": FIX_URL,
+        },
+    )
+    return criterion
 
 
 class _Training:

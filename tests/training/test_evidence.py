@@ -3,6 +3,7 @@
 from maturity import selectors as maturity
 from tests.conftest import Org
 from tests.training.conftest import published_course, take
+from training.evidence import install_criterion
 
 
 def _staff_trained(unit: object) -> maturity.Result:
@@ -12,11 +13,13 @@ def _staff_trained(unit: object) -> maturity.Result:
 
 
 def test_no_course_is_no_evidence(org: Org) -> None:
+    install_criterion()
     result = _staff_trained(org.marketing)
     assert (result.met, result.stage) == (False, 5)
 
 
 def test_met_once_every_member_of_the_unit_is_trained(org: Org) -> None:
+    install_criterion()
     course = published_course(org)
     take(org.marketing_member, course, right=2)
     assert not _staff_trained(org.marketing).met
