@@ -77,7 +77,7 @@ def courses_required(*, user: User, unit_id: int | None = None) -> QuerySet[Cour
 
     def applies(staff: QuerySet[Membership]) -> Q:
         in_units = Exists(units_of.filter(businessunit_id__in=staff.values("business_unit_id")))
-        return (everywhere & Exists(staff)) | in_units
+        return Q(everywhere, Exists(staff)) | Q(in_units)
 
     return Course.objects.filter(state=CourseState.PUBLISHED).filter(
         Q(audience=Audience.STAFF) & applies(memberships)
