@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from initiatives.models import Initiative
 from maturity import services as maturity
+from maturity.services import install_published_criteria
 from readiness import services as readiness
 from tests.browser import assert_accessible, shoot, take
 from tests.conftest import Org, bring_to
@@ -19,6 +20,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_approval_waits_for_the_owners_training(org: Org, people: Any) -> None:
+    # An earlier transactional test's flush may have emptied the criteria.
+    install_published_criteria()
     maturity.maturity_assessment_record(
         actor=org.coe_lead, business_unit=None, answers={"listening_program": True}
     )
