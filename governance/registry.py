@@ -215,6 +215,10 @@ TASK_COLUMNS = (
 
 task_sources: Registry[TaskSource] = Registry()
 
+# How the inbox names a kind of task an app adds ("Complete the training"),
+# by the kind its source answers.
+task_labels: Registry[Any] = Registry()
+
 
 # Sections that an app adds to another app's object page (related reading on
 # a policy or an initiative): a panel for the request's user and the object,
@@ -271,3 +275,6 @@ def languages_of(user_ids: list[int]) -> dict[int, str]:
 # ("committee:3", "Steering committee"). Routing rules may name only these
 # besides the built-in steps.
 approval_steps: Registry[Callable[[], list[tuple[str, Any]]]] = Registry()
+# The demo (`manage.py seed_demo`, in maturity): apps above maturity add their
+# part, called in order with a function that gives a demo user by name.
+demo_seeders: Registry[Callable[[Callable[[str], User]], None]] = Registry()

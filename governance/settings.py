@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "impact",
     "inbox",
     "knowledge",
+    "training",
+    "readiness",
     "social_accounts",
     "incidents",
     "committees",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from committees import sources as committee_sources
+from governance import registry
 from governance.errors import Conflict
 from governance.requests import signed_in_user
 from inbox import selectors, services, sources
@@ -65,7 +66,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     page = Paginator(selectors.tasks(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
-        (task, KIND_LABELS.get(task.kind, task.kind))
+        (task, KIND_LABELS.get(task.kind) or registry.task_labels.get(task.kind) or task.kind)
         for task in selectors.as_tasks(page.object_list)
     ]
     return render(request, "inbox/task_list.html", {"page": page, "rows": rows})

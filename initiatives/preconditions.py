@@ -3,16 +3,22 @@ proposing an amendment, registered by the apps above (policies: acknowledge
 the policies in force for the unit). A precondition is checked inside the
 submission's transaction, at decision time; an unmet one refuses it with 409
 (governance.errors.Conflict, carrying what to do), and the page shows it, with
-the statement the submitter makes, before the submit button."""
+the statement the submitter makes, before the submit button.
 
-from collections.abc import Callable
+The same goes for approval: requirements that approving needs (below)."""
+
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.contrib.auth.models import User
+from django.utils.translation import gettext
 
 from governance.errors import Conflict
 from governance.registry import Registry
+
+if TYPE_CHECKING:
+    from initiatives.models import Initiative
 
 
 @dataclass(frozen=True)
@@ -76,3 +82,87 @@ def require_initiative_met(*, name: str, user: User, initiative: Any) -> None:
         unmet = check(user=user, initiative=initiative)
         if unmet is not None:
             raise Conflict(unmet.message, data=unmet.data)
+# What approving an initiative requires. Apps above register the kinds of
+# requirement (sponsors: the unit has an active sponsor; training: the owner
+# completed the training the initiative needs); an app above them says which
+# kinds are in force now (readiness: those the CoE lead set for the
+# organization's maturity stage). With none in force, approval needs nothing
+# more than the workflow's own rules.
+
+# The transitions that approve: the CoE's decision and the sponsor's sign-off.
+APPROVING_TRANSITIONS = frozenset({"approve", "sponsor_approve"})
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One kind of approval requirement: `check(initiative=)` answers None when
+    the initiative meets it, or why not (an Unmet whose message says what is
+    missing)."""
+
+    key: str
+    label: Any
+    check: Callable[..., Unmet | None]
+
+
+approval_requirements: Registry[Requirement] = Registry()
+
+
+class InForce(Protocol):
+    """The keys of the requirement kinds in force now."""
+
+    def __call__(self) -> Iterable[str]: ...
+
+
+requirements_in_force: Registry[InForce] = Registry()
+
+
+@dataclass(frozen=True)
+class Check:
+    """One requirement in force and whether the initiative meets it."""
+
+    key: str
+    label: Any
+    unmet: Unmet | None
+
+    @property
+    def met(self) -> bool:
+        return self.unmet is None
+
+
+def kinds_in_force() -> set[str]:
+    keys: set[str] = set()
+    for source in requirements_in_force:
+        keys |= set(source())
+    return keys
+
+
+def approval_checklist(*, initiative: "Initiative") -> list[Check]:
+    """Every requirement in force, in the kinds' order, met or not."""
+    keys = kinds_in_force()
+    return [
+        Check(r.key, r.label, r.check(initiative=initiative))
+        for r in approval_requirements
+        if r.key in keys
+    ]
+
+
+def require_approvable(*, initiative: "Initiative") -> None:
+    """Raise Conflict naming every requirement in force the initiative misses;
+    its data lists them (`missing_requirements`: key, label, detail)."""
+    missing = [check for check in approval_checklist(initiative=initiative) if not check.met]
+    if not missing:
+        return
+    raise Conflict(
+        gettext("Approval needs first: %(missing)s")
+        % {"missing": " ".join(str(check.unmet.message) for check in missing if check.unmet)},
+        data={
+            "missing_requirements": [
+                {
+                    "key": check.key,
+                    "label": str(check.label),
+                    "detail": str(check.unmet.message) if check.unmet else "",
+                }
+                for check in missing
+            ]
+        },
+    )

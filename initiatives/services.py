@@ -247,6 +247,10 @@ def _decide(
         # What the initiative itself must hold (a KPI per goal, an accepted
         # outcome review): refused with 409 and what is missing.
         preconditions.require_initiative_met(name=name, user=actor, initiative=obj)
+    if isinstance(obj, Initiative) and name in preconditions.APPROVING_TRANSITIONS:
+        # What the stage requires of an approval (an active sponsor, trained
+        # owner...): refused with 409 naming every requirement missing.
+        preconditions.require_approvable(initiative=cast(Initiative, obj))
     source = obj.state
     method()
     routed: dict[str, Any] = {}

@@ -332,6 +332,7 @@ def _detail_context(
     ]
     decisions = list(selectors.decisions_of(initiative=initiative))
     submits = any(t["name"] == "submit" for t in available)
+    approves = any(t["name"] in preconditions.APPROVING_TRANSITIONS for t in available)
     amendment = selectors.pending_amendment(initiative=initiative)
     return {
         "amendment": _amendment_context(request, initiative, amendment) if amendment else None,
@@ -345,6 +346,10 @@ def _detail_context(
             preconditions.notes(user=signed_in_user(request), unit_id=initiative.business_unit_id)
             if submits
             else []
+        ),
+        # Before the approve buttons: what the stage requires, met or missing.
+        "approval_checklist": (
+            preconditions.approval_checklist(initiative=initiative) if approves else []
         ),
         "decisions": [_timeline_entry(d) for d in decisions],
         "chain": _chain(initiative),

@@ -31,6 +31,7 @@ class _VisibleUnits(serializers.PrimaryKeyRelatedField):
         return access.visible_units(self.context["request"].user)
 
 
+# The schema reads initiative ids: the queryset depends on the request.
 @extend_schema_field(OpenApiTypes.INT)
 class _VisibleInitiatives(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> QuerySet[Initiative]:

@@ -13,6 +13,7 @@ class SponsorsConfig(AppConfig):
         from governance.registry import ApiRoute, NavItem
         from governance.signals import transition_taken
         from initiatives.models import Amendment, Initiative
+        from initiatives.preconditions import Requirement, approval_requirements
         from initiatives.signals import amendment_proposed
         from sponsors import api, notifications, selectors
 
@@ -32,6 +33,16 @@ class SponsorsConfig(AppConfig):
         # A sponsor's role on their units, and the sign-off they delegate.
         registry.unit_roles.register("sponsor", selectors.sponsor_unit_roles, order=10)
         registry.delegations.register("sponsor", selectors.SponsorDelegations(), order=10)
+        # An approval requirement the stage can put in force (readiness).
+        approval_requirements.register(
+            "active_sponsor",
+            Requirement(
+                key="active_sponsor",
+                label=_("The unit has an active executive sponsor"),
+                check=selectors.unit_has_active_sponsor,
+            ),
+            order=10,
+        )
 
         registry.urls.register("portfolio", path("portfolio/", include("sponsors.urls")), order=40)
         registry.navigation.register(

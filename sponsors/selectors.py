@@ -16,6 +16,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from governance import access
 from governance.models import (
@@ -24,6 +25,7 @@ from governance.models import (
     OrganizationRole,
 )
 from initiatives.models import Initiative, State
+from initiatives.preconditions import Unmet
 from initiatives.scoring import score_of, weights, with_scores
 from initiatives.selectors import (
     COE_STATES,
@@ -439,3 +441,16 @@ def delegations_for(*, user: User) -> QuerySet[Delegation]:
     ).exists():
         return queryset
     return queryset.filter(Q(sponsor__user_id=user.pk) | Q(delegate_id=user.pk))
+
+
+def unit_has_active_sponsor(*, initiative: Initiative) -> Unmet | None:
+    """An approval requirement: the initiative's unit has an executive sponsor
+    whose account is active."""
+    if Sponsorship.objects.filter(
+        business_unit_id=initiative.business_unit_id, sponsor__user__is_active=True
+    ).exists():
+        return None
+    return Unmet(
+        gettext("%(unit)s has no active executive sponsor.")
+        % {"unit": initiative.business_unit.name}
+    )

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from committees.demo import seed_committees
 from discussion.demo import seed_discussion
-from governance import audit
+from governance import audit, registry
 from governance import services as org
 from governance.models import (
     BusinessUnit,
@@ -400,6 +400,9 @@ class Command(BaseCommand):
         seed_accounts(self.user)
         seed_incidents(self.user)
         seed_committees(self.user)
+        # The apps above this one add their part (training, requirements).
+        for seed_app in registry.demo_seeders:
+            seed_app(self.user)
 
     def acknowledge_policies(self) -> None:
         """The Customer Care and Human Resources leads keep up with every policy
