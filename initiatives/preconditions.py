@@ -82,6 +82,8 @@ def require_initiative_met(*, name: str, user: User, initiative: Any) -> None:
         unmet = check(user=user, initiative=initiative)
         if unmet is not None:
             raise Conflict(unmet.message, data=unmet.data)
+
+
 # What approving an initiative requires. Apps above register the kinds of
 # requirement (sponsors: the unit has an active sponsor; training: the owner
 # completed the training the initiative needs); an app above them says which
