@@ -11,7 +11,7 @@ A step is "sponsor" (a sponsor of the unit, or their delegate), "finance" (a
 finance approver) or "committee:<id>" (decided by the committee's vote).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -164,6 +164,29 @@ def next_step(chain: list[dict[str, str]], after: int = 0) -> str | None:
 
 
 @dataclass(frozen=True)
+class BuiltInRule:
+    """A rule as the data migration's version 1 writes it."""
+
+    name: str
+    steps: tuple[str, ...]
+    risks: tuple[str, ...] = ()
+    above_sponsor_threshold: bool = False
+    min_budget: Decimal | None = None
+    max_budget: Decimal | None = None
+    channels: tuple[str, ...] = ()
+    audiences: tuple[str, ...] = ()
+    units: tuple[int, ...] = ()
+
+
+BUILT_IN = (
+    BuiltInRule(name="High risk", risks=("high",), steps=("sponsor",)),
+    BuiltInRule(
+        name="Above the sponsor's threshold", above_sponsor_threshold=True, steps=("sponsor",)
+    ),
+)
+
+
+@dataclass(frozen=True)
 class Routed:
     steps: list[str]
     version: int | None
@@ -215,9 +238,11 @@ def resolve(
     from initiatives.models import RoutingRuleSet
 
     rule_set = RoutingRuleSet.objects.order_by("-version").first()
-    if rule_set is None:
-        return Routed([], None, "")
-    for rule in rule_set.rules.order_by("position"):
+    # Before any version exists (a database emptied by a flush, not migrated
+    # afresh), the built-in rules apply: the same as version 1.
+    version = None if rule_set is None else rule_set.version
+    rules: Iterable[Any] = BUILT_IN if rule_set is None else rule_set.rules.order_by("position")
+    for rule in rules:
         if matches(
             rule,
             budget=Decimal(budget),
@@ -227,5 +252,5 @@ def resolve(
             unit_id=unit_id,
             sponsor_threshold=sponsor_threshold,
         ):
-            return Routed(list(rule.steps), rule_set.version, rule.name)
-    return Routed([], rule_set.version, "")
+            return Routed(list(rule.steps), version, str(rule.name))
+    return Routed([], version, "")
