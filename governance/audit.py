@@ -104,6 +104,8 @@ class Event(StrEnum):
     COMMENT_REMOVED = "comment.removed"
     ATTACHMENT_UPLOADED = "attachment.uploaded"
     ATTACHMENT_REMOVED = "attachment.removed"
+    INITIATIVE_DUPLICATE_LINKED = "initiative.duplicate_linked"
+    INITIATIVE_DUPLICATE_UNLINKED = "initiative.duplicate_unlinked"
 
 
 Actor = User | AnonymousUser | None

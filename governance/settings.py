@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     # Static files are served by WhiteNoise in development too, as in production.
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Full-text and trigram lookups on PostgreSQL (search); inert elsewhere.
+    "django.contrib.postgres",
     "django_prometheus",
     "rest_framework",
     "rest_framework.authtoken",
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
     "maturity",
     "discussion",
     "inbox",
+    "search",
 ]
 
 MIDDLEWARE = [
