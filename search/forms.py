@@ -26,14 +26,15 @@ class SearchForm(forms.Form):
     def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         everything = [("", _("Everything"))]
-        self.fields["kind"].choices = everything + selectors.kinds_for(user=user)
+        fields: dict[str, Any] = self.fields
+        fields["kind"].choices = everything + selectors.kinds_for(user=user)
         units = access.visible_units(user).order_by("name").values_list("pk", "name")
-        self.fields["unit"].choices = [("", _("Any unit")), *units]
+        fields["unit"].choices = [("", _("Any unit")), *units]
         states: dict[str, Any] = {}
         for source in sources:
             for value, label in source.states:
                 states.setdefault(value, label)
-        self.fields["state"].choices = [("", _("Any state")), *states.items()]
+        fields["state"].choices = [("", _("Any state")), *states.items()]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

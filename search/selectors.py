@@ -297,7 +297,7 @@ def similar_initiatives(
                     score=round(score, 2),
                     visible=True,
                     url=reverse("initiatives:detail", args=[row["object_id"]]),
-                    unit=units.get(row["unit_id"], ""),
+                    unit=units.get(row["unit_id"] or 0, ""),
                     state=row["state"],
                 )
             )

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -28,7 +28,7 @@ def search(request: HttpRequest) -> HttpResponse:
     """Everything the user may see that matches, best first, a page at a time."""
     user = signed_in_user(request)
     form = SearchForm(request.GET or None, user=user)
-    page = None
+    page: Page[Any] | None = None
     hits: list[Any] = []
     events: list[Any] = []
     query = ""
@@ -38,8 +38,9 @@ def search(request: HttpRequest) -> HttpResponse:
         dates = {"since": data["since"], "until": data["until"]}
         if data["kind"] == selectors.AUDIT:
             found = selectors.search_audit(user=user, query=query, **dates)
-            page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-            events = list(page.object_list)
+            audit_page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+            events = list(audit_page.object_list)
+            page = audit_page
         else:
             found_documents = selectors.search(
                 user=user,
@@ -49,8 +50,9 @@ def search(request: HttpRequest) -> HttpResponse:
                 state=data["state"],
                 **dates,
             )
-            page = Paginator(found_documents, PAGE_SIZE).get_page(request.GET.get("page"))
-            hits = selectors.hits(documents=list(page.object_list), query=query)
+            documents = Paginator(found_documents, PAGE_SIZE).get_page(request.GET.get("page"))
+            hits = selectors.hits(documents=list(documents.object_list), query=query)
+            page = documents
     params = request.GET.copy()
     params.pop("page", None)
     return render(
