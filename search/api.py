@@ -20,6 +20,7 @@ from initiatives.models import Initiative
 from search import selectors, services
 from search.forms import SearchForm, SimilarForm
 from search.models import Document
+from search.paging import WindowCountPaginator
 
 
 class HitSerializer(serializers.Serializer):
@@ -53,6 +54,10 @@ def _errors(form: Any) -> ValidationError:
     )
 
 
+class SearchPagination(Pagination):
+    django_paginator_class = WindowCountPaginator
+
+
 class SearchView(GenericAPIView):
     """Everything the caller may see that matches `q`, best first (on
     PostgreSQL ranked full-text search in English, German and Italian), with
@@ -60,7 +65,7 @@ class SearchView(GenericAPIView):
     (auditors and the CoE lead)."""
 
     serializer_class = HitSerializer
-    pagination_class = Pagination
+    pagination_class = SearchPagination
     queryset = Document.objects.none()
     filter_backends: list[Any] = []
 

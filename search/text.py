@@ -4,6 +4,7 @@ PostgreSQL stems with its own dictionaries ('english', 'german', 'italian');
 elsewhere the Snowball stemmers of the same three languages stand in, so that
 "approvals" finds "approve" on SQLite too."""
 
+import functools
 import html
 import re
 from functools import cache
@@ -26,9 +27,15 @@ def words(text: str) -> list[str]:
     return [word.lower() for word in WORD.findall(text)]
 
 
+@functools.lru_cache(maxsize=50_000)
+def _stems(word: str) -> frozenset[str]:
+    return frozenset(_stemmer(language).stemWord(word) for language in LANGUAGES)
+
+
 def stems_of(word: str) -> set[str]:
-    """The word's stems in the three languages (one to three of them)."""
-    return {_stemmer(language).stemWord(word) for language in LANGUAGES}
+    """The word's stems in the three languages (one to three of them). The
+    stemmers are plain Python: a page's words repeat, so their stems are kept."""
+    return set(_stems(word))
 
 
 def stems_text(*texts: str) -> str:

@@ -19,6 +19,7 @@ from initiatives import selectors as initiative_selectors
 from initiatives.models import Initiative
 from search import selectors, services
 from search.forms import DuplicateLinkForm, SearchForm, SimilarForm
+from search.paging import WindowCountPaginator
 
 PAGE_SIZE = 20
 
@@ -50,7 +51,9 @@ def search(request: HttpRequest) -> HttpResponse:
                 state=data["state"],
                 **dates,
             )
-            documents = Paginator(found_documents, PAGE_SIZE).get_page(request.GET.get("page"))
+            documents = WindowCountPaginator(found_documents, PAGE_SIZE).get_page(
+                request.GET.get("page")
+            )
             hits = selectors.hits(documents=list(documents.object_list), query=query)
             page = documents
     params = request.GET.copy()
