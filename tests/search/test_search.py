@@ -203,3 +203,22 @@ def test_the_api_searches_the_audit_log_for_auditors(org: Org, api: Any) -> None
     assert response.json()["count"] >= 1
     refused = api(org.marketing_lead).get("/api/search/", {"q": "podcast", "kind": "audit"})
     assert refused.status_code == 400
+
+
+def test_a_page_past_the_end_shows_the_last_page(org: Org) -> None:
+    for i in range(25):
+        propose(org, title=f"Podcast {i}")
+    client = signed_in(org.marketing_member)
+    response = client.get("/search/", {"q": "podcast", "page": 9})
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert (page.number, page.paginator.count, len(response.context["hits"])) == (2, 25, 5)
+
+
+def test_the_api_pages_with_the_total(org: Org, api: Any) -> None:
+    for i in range(25):
+        propose(org, title=f"Podcast {i}")
+    client = api(org.marketing_member)
+    answer = client.get("/api/search/", {"q": "podcast", "page_size": 20, "page": 2}).json()
+    assert (answer["count"], len(answer["results"])) == (25, 5)
+    assert client.get("/api/search/", {"q": "podcast", "page": 9}).status_code == 404
