@@ -31,9 +31,9 @@ class WindowCountPaginator(Paginator):
         )
         if rows:
             self.__dict__["count"] = getattr(rows[0], TOTAL)
-            return self._get_page(rows, number, self)
+            return Page(rows, number, self)
         if number == 1:
             self.__dict__["count"] = 0
-            return self._get_page(rows, number, self)
+            return Page(rows, number, self)
         # Past the last page: the count says where the last page is.
         return super().page(number)
