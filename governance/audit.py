@@ -160,6 +160,8 @@ class Event(StrEnum):
     COMMITTEE_CASE_OPENED = "committee.case_opened"
     COMMITTEE_VOTE_CAST = "committee.vote_cast"
     COMMITTEE_CASE_CLOSED = "committee.case_closed"
+    INITIATIVE_DUPLICATE_LINKED = "initiative.duplicate_linked"
+    INITIATIVE_DUPLICATE_UNLINKED = "initiative.duplicate_unlinked"
 
 
 Actor = User | AnonymousUser | None

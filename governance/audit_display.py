@@ -91,6 +91,8 @@ EVENT_NAMES: dict[str, Any] = {
     Event.USER_EMAIL_CHANGED: _("Email address changed"),
     Event.USER_LANGUAGE_CHANGED: _("Language changed"),
     Event.COMMENT_POSTED: _("Comment posted"),
+    Event.INITIATIVE_DUPLICATE_LINKED: _("Linked as a duplicate"),
+    Event.INITIATIVE_DUPLICATE_UNLINKED: _("Duplicate link removed"),
     Event.COMMENT_REMOVED: _("Comment removed"),
     Event.ATTACHMENT_UPLOADED: _("File attached"),
     Event.ATTACHMENT_REMOVED: _("Attachment removed"),

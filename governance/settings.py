@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     # Static files are served by WhiteNoise in development too, as in production.
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Full-text and trigram lookups on PostgreSQL (search); inert elsewhere.
+    "django.contrib.postgres",
     "django_prometheus",
     "rest_framework",
     "rest_framework.authtoken",
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "social_accounts",
     "incidents",
     "committees",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -190,6 +190,9 @@ POLICIES = [
         _body(
             "# Disclosure",
             "Paid, gifted or affiliate content carries a clear disclosure such as *#ad*.",
+            "## Deutschland",
+            "Für die Kennzeichnung von Werbung gelten die Regeln der Landesmedienanstalten: "
+            "bezahlte oder geschenkte Beiträge tragen gut sichtbar „Werbung“ oder „Anzeige“.",
         ),
         "coe_analyst",
         [

@@ -41,7 +41,7 @@ def test_seed_demo_is_idempotent_and_spreads_initiatives_over_the_states(db: Non
         AuditEvent.objects.count(),
     ) == counts
 
-    assert Initiative.objects.count() == 14
+    assert Initiative.objects.count() == 15
     states = Counter(Initiative.objects.values_list("state", flat=True))
     assert set(states) == {
         "draft",

@@ -121,6 +121,19 @@ INITIATIVES: list[tuple[Any, ...]] = [
         "medium",
         ["submit", "start_review", "approve"],
     ),
+    # Sales drafts what Customer Care already runs: the duplicate hint shows
+    # the twin on the draft's form, and the CoE can link the two.
+    (
+        "Customer care desk on social media",
+        "Sales",
+        [1],
+        ["customers"],
+        ["customer_care", "sales"],
+        ["X", "Facebook"],
+        25000,
+        "medium",
+        [],
+    ),
     (
         "Community forum moderation",
         "Customer Care",

@@ -1,0 +1,191 @@
+"""Search at scale: median time of a search as the product answers it against
+the bare ranked SQL query over the same documents.
+
+Run after `bench/seed.py` on the same database (BENCH_DATABASE_URL). With
+--prepare it first gives the seeded initiatives varied titles and summaries
+in English, German and Italian (the seed names them all alike) and writes
+every search document (`search.indexing.documents_rebuild`, as
+`manage.py search_reindex` does).
+
+    python bench/seed.py --scale 0.05
+    python bench/search_bench.py --prepare --rounds 7
+"""
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common
+
+common.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+
+from governance.models import Membership, OrganizationRole  # noqa: E402
+from initiatives.models import Initiative  # noqa: E402
+from search import selectors  # noqa: E402
+from search.indexing import documents_rebuild  # noqa: E402
+from search.models import Document  # noqa: E402
+from search.paging import WindowCountPaginator  # noqa: E402
+
+GOAL = 1.5
+PAGE = 20
+WORDS = {
+    "english": [
+        "customer",
+        "care",
+        "campaign",
+        "approvals",
+        "employee",
+        "advocacy",
+        "influencer",
+        "video",
+        "podcast",
+        "recruiting",
+        "crisis",
+        "response",
+        "community",
+        "listening",
+        "brand",
+        "launch",
+        "partners",
+        "events",
+    ],
+    "german": [
+        "Kundenservice",
+        "Kampagne",
+        "Genehmigungen",
+        "Mitarbeitende",
+        "Werbung",
+        "Kennzeichnung",
+        "Stellenanzeigen",
+        "Krisenkommunikation",
+        "Gemeinschaft",
+        "Marke",
+        "Veranstaltungen",
+    ],
+    "italian": [
+        "assistenza",
+        "clienti",
+        "campagna",
+        "approvazioni",
+        "dipendenti",
+        "pubblicità",
+        "marchio",
+        "crisi",
+        "comunità",
+        "eventi",
+        "reclutamento",
+        "lancio",
+    ],
+}
+QUERIES = ["approve campaign", "Genehmigung", "approvazione clienti", "podcast"]
+
+
+def prepare() -> None:
+    """Varied titles and summaries, then every document written anew."""
+    rng = random.Random(17)
+    languages = list(WORDS)
+    start = time.perf_counter()
+    ids = list(Initiative.objects.order_by("pk").values_list("pk", flat=True))
+    for offset in range(0, len(ids), 5000):
+        rows = []
+        for pk in ids[offset : offset + 5000]:
+            words = WORDS[languages[pk % 3]]
+            rows.append(
+                Initiative(
+                    pk=pk,
+                    title=" ".join(rng.sample(words, 3)).capitalize() + f" {pk}",
+                    summary=" ".join(rng.choices(words, k=12)) + ".",
+                )
+            )
+        Initiative.objects.bulk_update(rows, ["title", "summary"], batch_size=1000)
+    written = documents_rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE search_document")
+    print(f"prepared {written} documents in {time.perf_counter() - start:.0f} s")
+
+
+def personas() -> dict[str, Any]:
+    lead = OrganizationRole.objects.get(role=OrganizationRole.Role.COE_LEAD).user
+    member_row = (
+        Membership.objects.filter(role=Membership.Role.MEMBER)
+        .values("user")
+        .annotate(n=Count("id"))
+        .order_by("-n", "user")
+        .first()
+    )
+    assert member_row is not None
+    member = Membership.objects.filter(user_id=member_row["user"]).first()
+    assert member is not None
+    return {"member": member.user, "CoE lead": lead}
+
+
+def product(user: Any, query: str) -> None:
+    """What the search page and the API do: the first page with the total, and its hits."""
+    page = WindowCountPaginator(selectors.search(user=user, query=query), PAGE).page(1)
+    selectors.hits(documents=list(page.object_list), query=query)
+
+
+BARE = """
+SELECT id, kind, object_id, title, ts_rank(vector, q) AS rank
+FROM search_document,
+     (SELECT websearch_to_tsquery('english', %(q)s) || websearch_to_tsquery('german', %(q)s)
+             || websearch_to_tsquery('italian', %(q)s) AS q) AS query
+WHERE vector @@ q
+ORDER BY rank DESC
+LIMIT %(limit)s
+"""
+
+
+def bare(query: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(BARE, {"q": query, "limit": PAGE})
+        cursor.fetchall()
+
+
+def explain(query: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + BARE, {"q": query, "limit": PAGE})
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    print("bare plan uses the GIN index:", "search_document_vector" in plan)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--prepare", action="store_true", help="vary the texts and reindex first")
+    args = parser.parse_args()
+    if args.prepare:
+        prepare()
+    print(
+        f"documents: {Document.objects.count()} "
+        f"({dict(Document.objects.values_list('kind').annotate(n=Count('id')))}); "
+        "library entries: none (the knowledge app is not part of this build)"
+    )
+    explain(QUERIES[0])
+    people = personas()
+    worst = 0.0
+    for name, user in people.items():
+        for query in QUERIES:
+            hits = selectors.search(user=user, query=query)
+            ours, theirs = common.side_by_side(
+                lambda u=user, q=query: product(u, q), lambda q=query: bare(q), args.rounds
+            )
+            ratio = ours / theirs
+            worst = max(worst, ratio)
+            print(
+                f"{name:9} {query!r:24} matches {hits.count():7}: search {ours * 1000:7.1f} ms, "
+                f"bare ranked SQL {theirs * 1000:7.1f} ms, ratio {ratio:.2f}"
+            )
+    verdict = "met" if worst <= GOAL else "not met"
+    print(f"worst ratio {worst:.2f} (goal: at most {GOAL}) -> {verdict}")
+
+
+if __name__ == "__main__":
+    main()

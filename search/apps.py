@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchConfig(AppConfig):
+    name = "search"
+    verbose_name = _("Search")
+
+    def ready(self) -> None:
+        from django.urls import include, path
+
+        from governance import registry
+        from search import api, indexing, sources
+
+        sources.register_sources()
+        indexing.connect()
+        registry.urls.register("search", path("search/", include("search.urls")), order=80)
+        for name, pattern in api.paths():
+            registry.api_urls.register(name, pattern, order=5)

@@ -1,0 +1,44 @@
+"""The demo shows search and the duplicate hint."""
+
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from initiatives.models import Initiative
+from search import selectors
+
+
+@pytest.fixture
+def demo(db: None, settings: Any) -> None:
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_demo_duplicate_shows_its_twin_to_the_sales_lead_by_title() -> None:
+    users = get_user_model().objects
+    draft = Initiative.objects.get(title="Customer care desk on social media")
+    found = selectors.similar_initiatives(
+        user=users.get(username="sales_lead"),
+        title=draft.title,
+        summary=draft.summary,
+        exclude=draft.pk,
+    )
+    assert [(item.title, item.visible) for item in found][:1] == [
+        ("Social customer care desk", False)
+    ]
+    coe = selectors.similar_initiatives(
+        user=users.get(username="coe_lead"), title=draft.title, exclude=draft.pk
+    )
+    assert coe[0].visible
+    assert coe[0].unit == "Customer Care"
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_demo_finds_a_regulation_in_german() -> None:
+    lead = get_user_model().objects.get(username="marketing_lead")
+    titles = [hit.title for hit in selectors.search(user=lead, query="Kennzeichnungen")]
+    assert titles
+    assert titles[0].startswith("Disclosure of paid partnerships")
