@@ -3,8 +3,8 @@ objects a user may see (the very selector its list uses, so search shows
 nothing the lists would not), the text it indexes and the page of a hit.
 
 The search app sits above every other app and registers a source for each
-(`register_sources`); a new kind is one `Source` more: the knowledge library's
-entries or the social accounts, for instance, with their list's selector."""
+(`register_sources`); a new kind is one `Source` more, with its list's
+selector, as the library's entries and the social accounts are."""
 
 import datetime
 import json
@@ -22,8 +22,14 @@ from governance.registry import Registry
 from initiatives import selectors as initiative_selectors
 from initiatives.models import Amendment, AmendmentState, Initiative
 from initiatives.models import State as InitiativeState
+from knowledge import selectors as knowledge_selectors
+from knowledge.models import Entry
+from knowledge.models import State as EntryState
 from policies import selectors as policy_selectors
 from policies.models import PolicyVersion
+from social_accounts import selectors as account_selectors
+from social_accounts.models import SocialAccount
+from social_accounts.models import State as AccountState
 
 UserLike = User | AnonymousUser
 
@@ -143,6 +149,47 @@ def _version_urls(ids: list[int]) -> dict[int, str]:
     return {pk: reverse("policies:detail", args=[policy]) for pk, policy in found}
 
 
+# Library entries
+
+
+def _visible_entries(user: UserLike) -> QuerySet[Any]:
+    return knowledge_selectors.visible_entries(user=user).values("pk")
+
+
+def _entry_text(entry: Entry) -> Text:
+    return Text(
+        title=entry.title,
+        body="\n".join(part for part in (entry.summary, entry.body, entry.tags) if part),
+        date=entry.published_at or entry.created_at,
+        state=entry.state,
+    )
+
+
+def _entry_urls(ids: list[int]) -> dict[int, str]:
+    return {pk: reverse("knowledge:detail", args=[pk]) for pk in ids}
+
+
+# Social accounts
+
+
+def _visible_accounts(user: UserLike) -> QuerySet[Any]:
+    return account_selectors.visible_accounts(user=user).values("pk")
+
+
+def _account_text(account: SocialAccount) -> Text:
+    return Text(
+        title=f"{account.get_channel_display()} {account.handle}",
+        body="\n".join(part for part in (account.url, account.purpose) if part),
+        date=account.created_at,
+        state=account.state,
+        unit_id=account.business_unit_id,
+    )
+
+
+def _account_urls(ids: list[int]) -> dict[int, str]:
+    return {pk: reverse("social_accounts:detail", args=[pk]) for pk in ids}
+
+
 def register_sources() -> None:
     sources.register(
         "initiative",
@@ -184,4 +231,32 @@ def register_sources() -> None:
             urls=_version_urls,
         ),
         order=30,
+    )
+    sources.register(
+        "library_entry",
+        Source(
+            kind="library_entry",
+            label=_("Library entries"),
+            model=Entry,
+            visible_ids=_visible_entries,
+            text=_entry_text,
+            indexed=lambda: Entry.objects.all(),
+            urls=_entry_urls,
+            states=tuple(EntryState.choices),
+        ),
+        order=40,
+    )
+    sources.register(
+        "social_account",
+        Source(
+            kind="social_account",
+            label=_("Social accounts"),
+            model=SocialAccount,
+            visible_ids=_visible_accounts,
+            text=_account_text,
+            indexed=lambda: SocialAccount.objects.all(),
+            urls=_account_urls,
+            states=tuple(AccountState.choices),
+        ),
+        order=50,
     )
