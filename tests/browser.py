@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
@@ -125,3 +125,20 @@ def take(page: Page, action: str, comment: str = "", confirm: bool = False) -> N
     if confirm:
         form.get_by_role("checkbox").check()
     form.get_by_role("button", name=action, exact=True).click()
+
+
+def add_kpi(page: Page, initiative_pk: int, name: str = "Followers reached") -> None:
+    """Add a KPI for the initiative's first goal on its impact page, as a
+    submitter must before submitting, and come back to the initiative. The
+    fields are found by id, so this works in every language."""
+    page.goto(f"/impact/initiatives/{initiative_pk}/")
+    form = page.locator(f"form[action='/impact/initiatives/{initiative_pk}/kpis/']")
+    form.locator("#id_name").fill(name)
+    form.locator("#id_goal").select_option(index=1)
+    form.locator("#id_unit").fill("people")
+    form.locator("#id_baseline").fill("1000")
+    form.locator("#id_target").fill("5000")
+    form.locator("#id_due_on").fill("2027-06-30")
+    form.locator("button[type=submit]").click()
+    expect(page.get_by_text(name).first).to_be_visible()
+    page.goto(f"/initiatives/{initiative_pk}/")

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, expect
 from initiatives.models import Decision, Initiative
 from policies import selectors as policy_selectors
 from policies.models import Acknowledgment, Policy
-from tests.browser import assert_accessible, shoot, sign_in, take
+from tests.browser import add_kpi, assert_accessible, shoot, sign_in, take
 from tests.conftest import Org, bring_to
 from tests.policies.conftest import policy_in, republish
 
@@ -77,6 +77,7 @@ def test_an_initiative_goes_from_proposal_to_sponsor_approval(org: Org, people: 
     expect(lead.get_by_text("The initiative was created as a draft.")).to_be_visible()
     initiative = Initiative.objects.get(title="Summer creator series")
     detail = f"/initiatives/{initiative.pk}/"
+    add_kpi(lead, initiative.pk)
     take(lead, "Submit for review")
     expect(lead.get_by_text("Submitted; now awaits review by the CoE.")).to_be_visible()
 

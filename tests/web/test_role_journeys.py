@@ -31,7 +31,14 @@ from initiatives.models import Decision, Initiative
 from policies import services as policy_services
 from policies.models import Acknowledgment, Policy, PolicyException, PolicyVersion
 from sponsors import services as sponsor_services
-from tests.browser import AXE, DESKTOP, PHONE, SCREENSHOTS, watch_content_security_policy
+from tests.browser import (
+    AXE,
+    DESKTOP,
+    PHONE,
+    SCREENSHOTS,
+    add_kpi,
+    watch_content_security_policy,
+)
 from tests.conftest import Org, bring_to, propose
 from tests.discussion.conftest import PDF
 from tests.policies.conftest import policy_in
@@ -184,6 +191,8 @@ def test_the_unit_lead_proposes_attaches_answers_resubmits_and_launches(
     )
     files.get_by_role("button", name=v.t("Attach file")).click()
     expect(files.get_by_role("link", name="Creator brief.pdf")).to_be_visible()
+    add_kpi(lead, initiative.pk)
+    check(lead, v)
     decide(lead, v, v.t("Submit for review"))
     expect(lead.get_by_text(v.t("Submitted; now awaits review by the CoE."))).to_be_visible()
     check(lead, v, "unit-lead-submitted")
