@@ -3,6 +3,7 @@ change of one of its inputs (the content, a goal's `active` flag, the weights)
 stores the new score in the same transaction, so lists sort on the column and
 read it with its index."""
 
+import io
 from decimal import Decimal
 from typing import Any
 
@@ -289,3 +290,15 @@ def test_the_migration_stores_the_score_of_every_existing_initiative() -> None:
     for pk in made:
         initiative = Initiative.objects.get(pk=pk)
         assert initiative.score == pytest.approx(documented(initiative), abs=1e-9)
+
+
+def test_refresh_scores_stores_the_score_under_a_new_cost_reference(
+    org: Org, settings: Any
+) -> None:
+    from django.core.management import call_command
+
+    initiative = propose(org, budget=Decimal(50_000))
+    before = stored(initiative)
+    settings.SCORING_COST_REFERENCE = 200_000
+    call_command("refresh_scores", stdout=io.StringIO())
+    assert stored(initiative) > before
