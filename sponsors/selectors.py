@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance import access
+from governance.csv_export import text_cell
 from governance.models import (
     BusinessUnit,
     Membership,
@@ -155,10 +156,13 @@ _EXPORTED = (
 )
 
 
-def export_rows(*, units: QuerySet[BusinessUnit]) -> Iterator[list[Any]]:
-    """Every initiative of the units as a row of the CSV export, by unit name
-    and id: read as tuples in chunks (a server-side cursor on PostgreSQL),
-    with the goals read once per chunk, and the stored score."""
+def export_chunks(*, units: QuerySet[BusinessUnit]) -> Iterator[list[list[Any]]]:
+    """Every initiative of the units as rows of the CSV export, by unit name
+    and id, EXPORT_CHUNK rows at a time: read as tuples (a server-side cursor
+    on PostgreSQL), with the goals read once per chunk and the stored score.
+    Text that people typed (titles, names) is already neutralised for
+    spreadsheets (governance.csv_export.text_cell); no other cell can start
+    like a formula."""
     tuples = (
         portfolio_initiatives(units=units)
         .order_by("business_unit__name", "id")
@@ -169,14 +173,13 @@ def export_rows(*, units: QuerySet[BusinessUnit]) -> Iterator[list[Any]]:
     for row in tuples:
         chunk.append(row)
         if len(chunk) == EXPORT_CHUNK:
-            yield from _export_chunk(chunk)
+            yield _export_chunk(chunk)
             chunk = []
-    yield from _export_chunk(chunk)
+    if chunk:
+        yield _export_chunk(chunk)
 
 
-def _export_chunk(chunk: list[tuple[Any, ...]]) -> Iterator[list[Any]]:
-    if not chunk:
-        return
+def _export_chunk(chunk: list[tuple[Any, ...]]) -> list[list[Any]]:
     goals: dict[int, list[str]] = defaultdict(list)
     for initiative_id, title in (
         Initiative.goals.through.objects.filter(initiative_id__in=[row[0] for row in chunk])
@@ -186,6 +189,7 @@ def _export_chunk(chunk: list[tuple[Any, ...]]) -> Iterator[list[Any]]:
         goals[initiative_id].append(title)
     today = timezone.localdate()
     currency = settings.CURRENCY
+    rows = []
     for (
         pk,
         title,
@@ -205,25 +209,28 @@ def _export_chunk(chunk: list[tuple[Any, ...]]) -> Iterator[list[Any]]:
             if waiting_since is not None
             else _NOT_WAITING
         )
-        yield [
-            pk,
-            title,
-            unit_name,
-            state,
-            owner,
-            budget,
-            # Every budget is in the one currency; the column repeats its code
-            # so that a row read alone still says what its amount means.
-            currency,
-            risk,
-            "; ".join(goals.get(pk, ())),
-            f"{score:.1f}",
-            "" if wait.waiting_days is None else wait.waiting_days,
-            "yes" if wait.overdue else "no",
-            start_date or "",
-            end_date or "",
-            created_at.isoformat(),
-        ]
+        rows.append(
+            [
+                pk,
+                text_cell(title),
+                text_cell(unit_name),
+                state,
+                text_cell(owner),
+                budget,
+                # Every budget is in the one currency; the column repeats its code
+                # so that a row read alone still says what its amount means.
+                currency,
+                risk,
+                text_cell("; ".join(goals.get(pk, ()))),
+                f"{score:.1f}",
+                "" if wait.waiting_days is None else wait.waiting_days,
+                "yes" if wait.overdue else "no",
+                start_date or "",
+                end_date or "",
+                created_at.isoformat(),
+            ]
+        )
+    return rows
 
 
 _NOT_WAITING = Wait(None, False)
