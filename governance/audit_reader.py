@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Collection, Iterator
 from functools import cache, lru_cache
-from itertools import islice
+from itertools import islice, pairwise
 from typing import Any
 
 import django_filters
@@ -112,7 +112,7 @@ def _json_text(stored: str | None) -> str:
 
 
 def _sorted(keys: list[str]) -> bool:
-    return all(a < b for a, b in zip(keys, keys[1:], strict=False))
+    return all(a < b for a, b in pairwise(keys))
 
 
 @lru_cache(maxsize=4096)
