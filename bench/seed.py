@@ -28,6 +28,7 @@ from django.utils import timezone  # noqa: E402
 from governance import access, audit  # noqa: E402
 from governance import services as org  # noqa: E402
 from governance.models import Membership, OrganizationRole  # noqa: E402
+from initiatives import scoring  # noqa: E402
 from initiatives import services as workflow  # noqa: E402
 from initiatives.models import Decision, Initiative, State  # noqa: E402
 from policies import services as policy_services  # noqa: E402
@@ -183,7 +184,9 @@ def seed(scale: float) -> None:
         for goal in rng.sample(active_goals, count):
             links.append(through(initiative_id=initiative_id, strategicgoal_id=goal.pk))
     through.objects.bulk_create(links, batch_size=5000)
-    log(f"{len(links)} goal links", started)
+    # The priority scores, as the services would have stored them.
+    scoring.scores_refresh()
+    log(f"{len(links)} goal links, scores", started)
 
     # The decisions that start the waits (submission, and the CoE's approval
     # for those awaiting a sponsor), between 0 and 30 days ago.

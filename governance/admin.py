@@ -99,6 +99,26 @@ class StrategicGoalAdmin(admin.ModelAdmin):
     list_display = ["title", "active"]
     list_filter = ["active"]
 
+    def save_model(self, request: HttpRequest, obj: StrategicGoal, form: Any, change: bool) -> None:
+        # Through the services, so that the change is audited and the apps
+        # above follow it (the initiatives' priority score counts active goals).
+        if change:
+            services.goal_update(
+                actor=signed_in_user(request),
+                goal=obj,
+                title=obj.title,
+                description=obj.description,
+                active=obj.active,
+            )
+        else:
+            created = services.goal_create(
+                actor=signed_in_user(request),
+                title=obj.title,
+                description=obj.description,
+                active=obj.active,
+            )
+            obj.pk = created.pk
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):

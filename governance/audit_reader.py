@@ -9,9 +9,10 @@ its last one. A moment is taken as given, `until` excluding it.
 
 import datetime
 import json
+import re
 from collections.abc import Collection, Iterator
 from functools import cache, lru_cache
-from itertools import islice
+from itertools import islice, pairwise
 from typing import Any
 
 import django_filters
@@ -83,12 +84,43 @@ _EXPORTED = (
 )
 
 
-@lru_cache(maxsize=4096)
+_encode = json.JSONEncoder(sort_keys=True).encode
+_decode = json.JSONDecoder().decode
+# A key as the database writes it when no text of the value is escaped.
+_KEY = re.compile(r'"([^"]*)": ')
+
+
 def _json_text(stored: str | None) -> str:
-    """`_json` of a value read as its stored text. Many events carry the same
-    values (a state, a right granted), so the recent ones are remembered; the
-    bound keeps memory flat however long the log."""
-    return "" if stored is None else _json(json.loads(stored))
+    """`_json` of a value read as its stored text (PostgreSQL's `jsonb::text`,
+    or the text SQLite holds). That text is `_json`'s already when it is plain
+    ASCII with nothing escaped, no number Python would write with an exponent
+    (below 0.0001: "0.0000..."), and its keys come in sorted order (PostgreSQL
+    writes shorter keys first; Python sorts them as text): most events' values
+    are, and are written as read, without decoding. Any other is decoded and
+    encoded again."""
+    if stored is None:
+        return ""
+    if (
+        stored.isascii()
+        and "\\" not in stored
+        and "\x7f" not in stored
+        and "0.0000" not in stored
+        and _sorted(_KEY.findall(stored))
+    ):
+        return stored
+    return _reencoded(stored)
+
+
+def _sorted(keys: list[str]) -> bool:
+    return all(a < b for a, b in pairwise(keys))
+
+
+@lru_cache(maxsize=4096)
+def _reencoded(stored: str) -> str:
+    """`_json` of a stored text. Many events carry the same values (a right
+    granted to a user), so the recent ones are remembered; the bound keeps
+    memory flat however long the log."""
+    return _encode(_decode(stored))
 
 
 # PostgreSQL writes the time as Python's isoformat() of the UTC moment would

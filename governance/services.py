@@ -14,6 +14,7 @@ from governance.models import (
     OrganizationRole,
     StrategicGoal,
 )
+from governance.signals import goal_changed
 
 
 def business_unit_create(
@@ -48,6 +49,35 @@ def goal_create(
             new={"title": title, "description": description, "active": active},
         )
     return goal
+
+
+def goal_update(
+    *,
+    actor: User | None,
+    goal: StrategicGoal,
+    title: str | None = None,
+    description: str | None = None,
+    active: bool | None = None,
+) -> StrategicGoal:
+    """Change a strategic goal's title, description or `active` flag (None
+    leaves a field as it is). Records the changed fields and tells the apps
+    above (`goal_changed`), in the same transaction: the initiatives' priority
+    score counts only active goals. Invalid values raise ValidationError."""
+    with transaction.atomic():
+        locked = StrategicGoal.objects.select_for_update().get(pk=goal.pk)
+        wanted = {"title": title, "description": description, "active": active}
+        old, new = {}, {}
+        for field, value in wanted.items():
+            if value is not None and getattr(locked, field) != value:
+                old[field] = getattr(locked, field)
+                new[field] = value
+                setattr(locked, field, value)
+        if new:
+            locked.full_clean()
+            locked.save(update_fields=sorted(new))
+            audit.record(audit.Event.GOAL_UPDATED, actor=actor, obj=locked, old=old, new=new)
+            goal_changed.send(StrategicGoal, goal=locked, changed=frozenset(new))
+    return locked
 
 
 def membership_set(

@@ -27,6 +27,13 @@ from governance import audit, login_failures
 # rolls the whole transition back.
 transition_taken = Signal()
 
+# Sent by governance.services.goal_update inside its transaction once a
+# strategic goal changed and the change is recorded; the sender is
+# StrategicGoal. Arguments: goal, changed (the names of the changed fields).
+# The initiatives app stores the new priority score of the goal's initiatives
+# when `active` changed (only active goals count as alignment).
+goal_changed = Signal()
+
 # Sent by a service, inside its transaction, to tell people of something that
 # concerns them (a mention, a task, an incident). Arguments: recipients (an
 # iterable of users), actor (the user who caused it, or None), target (the

@@ -35,7 +35,6 @@ from initiatives.models import (
     Initiative,
     State,
 )
-from initiatives.scoring import score_rows, with_scores
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
@@ -130,8 +129,8 @@ class InitiativeSerializer(ReadOnlyFieldsGuard, ModelCleanMixin):
         return settings.CURRENCY
 
     def get_score(self, initiative: Initiative) -> float | None:
-        score = getattr(initiative, "score", None)
-        return None if score is None else round(score, 1)
+        # The stored score, rounded as people read it.
+        return round(initiative.score, 1)
 
     def _wait(self, initiative: Initiative) -> selectors.Wait:
         # Both fields read the same wait: work it out once per row.
@@ -354,22 +353,11 @@ class InitiativeViewSet(
 
     def get_queryset(self) -> QuerySet[Initiative]:
         if getattr(self, "swagger_fake_view", False):
-            # Schema generation: the scores' weights are not read from the database.
             return Initiative.objects.none()
         visible = selectors.visible_initiatives(user=self.request.user)
         if self.action != "list":
-            return with_scores(visible)
-        visible = selectors.as_listed(queryset=visible)
-        if "score" in self.request.query_params.get("ordering", ""):
-            return with_scores(visible)
-        # The page scores its own rows (paginate_queryset), not every visible row.
-        return visible
-
-    def paginate_queryset(self, queryset: QuerySet[Any]) -> list[Any] | None:
-        page = super().paginate_queryset(queryset)
-        if page is not None and self.action == "list" and "score" not in queryset.query.annotations:
-            score_rows(page)
-        return page
+            return visible
+        return selectors.as_listed(queryset=visible)
 
     def take(self, actor: Any, obj: Initiative, name: str, comment: str, **options: Any) -> None:
         services.initiative_transition(actor=actor, initiative=obj, name=name, comment=comment)

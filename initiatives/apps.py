@@ -9,10 +9,14 @@ class InitiativesConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import include, path
 
-        from governance import access, registry
+        from governance import access, registry, signals
         from governance.registry import ApiRoute, AuditObjectType, NavItem
-        from initiatives import api, api_routing, selectors, views
+        from initiatives import api, api_routing, scoring, selectors, views
         from initiatives.models import Initiative, InitiativeUserObjectPermission
+
+        signals.goal_changed.connect(
+            scoring.goal_changed, dispatch_uid="initiatives.scoring.goal_changed"
+        )
 
         registry.urls.register(
             "initiatives", path("initiatives/", include("initiatives.urls")), order=10

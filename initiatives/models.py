@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
@@ -48,6 +49,8 @@ class State(models.TextChoices):
 
 
 EDITABLE_STATES = frozenset({State.DRAFT, State.CHANGES_REQUESTED})
+# Waiting for a decision: the CoE's review or a sponsor's sign-off.
+PENDING_STATES = (State.SUBMITTED, State.IN_REVIEW, State.AWAITING_SPONSOR)
 
 
 class Risk(models.TextChoices):
@@ -230,6 +233,17 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
     # Which version of the routing rules, and which rule of it, gave the chain.
     routing_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
     routing_rule = models.CharField(max_length=200, blank=True, editable=False)
+    # The priority score (initiatives.scoring), stored so that lists sort on it
+    # and the portfolio ranks by it with an index. Derived from the content, the
+    # goals and the weights, and kept by scoring.scores_refresh in the
+    # transaction of each change of them; so not part of the history either.
+    score = models.FloatField(default=0.0, editable=False)
+    # Whether it serves an active strategic goal (the score's alignment), and
+    # any goal at all: stored with the score, by the same refresh, so that the
+    # portfolio sums aligned budgets and counts initiatives without a goal in
+    # one pass over the initiatives instead of reading every goal link.
+    aligned = models.BooleanField(default=False, editable=False)
+    has_goal = models.BooleanField(default=False, editable=False)
 
     history = HistoricalRecords(
         m2m_fields=[goals],
@@ -239,6 +253,9 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
             "approval_chain",
             "routing_version",
             "routing_rule",
+            "score",
+            "aligned",
+            "has_goal",
         ],
     )
 
@@ -267,6 +284,25 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
                 fields=["waiting_since", "id"],
                 name="initiative_waiting",
                 condition=models.Q(waiting_since__isnull=False),
+            ),
+            # The lists sorted by priority score, within the caller's units and
+            # across all of them, and the portfolio's rank.
+            models.Index(fields=["business_unit", "-score", "-id"], name="initiative_unit_score"),
+            models.Index(fields=["-score", "-id"], name="initiative_score"),
+            # What awaits a decision (the portfolio, the home panels): oldest
+            # wait first, and the rank by score over the columns the caller's
+            # rights are decided on, read from the index alone.
+            models.Index(
+                Coalesce("waiting_since", "created_at"),
+                models.F("id"),
+                name="initiative_pending_wait",
+                condition=models.Q(state__in=PENDING_STATES),
+            ),
+            models.Index(
+                fields=["-score", "id"],
+                include=["state", "business_unit", "owner"],
+                name="initiative_pending_score",
+                condition=models.Q(state__in=PENDING_STATES),
             ),
         ]
 

@@ -1,10 +1,18 @@
-"""The priority score: weighted criteria set by the CoE lead, computed in the
-database so that lists can sort on it. Each criterion is scaled to 0..1 (1 is
-best for the organization); the score is their weighted mean, 0 to 100."""
+"""The priority score: weighted criteria set by the CoE lead. Each criterion is
+scaled to 0..1 (1 is best for the organization); the score is their weighted
+mean, 0 to 100.
 
-from collections.abc import Iterable
+The score is stored on the initiative (`Initiative.score`, indexed), so that
+lists sort on it and the portfolio ranks by it with an index instead of
+computing it for every row they read; with it, whether the initiative serves
+an active goal and any goal (`aligned`, `has_goal`), which the portfolio sums
+and counts. `scores_refresh` is their one writer: the
+services call it in the transaction of every change of one of its inputs (an
+initiative's budget, risk, expected impact, effort or goals; a goal's `active`
+flag; the weights), and it computes the score in the database, in one UPDATE
+however many initiatives it covers."""
+
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db.models import (
@@ -18,80 +26,42 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Least
 
 from governance.models import StrategicGoal
 from initiatives.models import Initiative, Risk, ScoringCriterion
+
+# What the score is computed from, of the initiative's own content: a change
+# of any of them changes the score.
+INPUTS = frozenset({"budget", "risk", "expected_impact", "effort", "goals"})
 
 
 def weights() -> dict[str, Decimal]:
     return dict(ScoringCriterion.objects.values_list("key", "weight"))
 
 
-_RISK: dict[str, float] = {Risk.LOW: 1.0, Risk.MEDIUM: 0.5}
+def serves_active_goal() -> Exists:
+    """Whether the initiative serves at least one active strategic goal."""
+    return Exists(StrategicGoal.objects.filter(initiatives=OuterRef("pk"), active=True))
 
 
-def score_of(
-    *,
-    aligned: bool,
-    expected_impact: int,
-    budget: Decimal,
-    risk: str,
-    effort: int,
-    current: dict[str, Decimal],
-) -> float:
-    """One initiative's score from its values, the same figure `with_scores`
-    computes in the database (the same operations in the same order)."""
-    w = {key: float(value) for key, value in current.items()}
+def has_goal() -> Exists:
+    """Whether the initiative serves any goal (an inactive one counts)."""
+    return Exists(Initiative.goals.through.objects.filter(initiative_id=OuterRef("pk")))
+
+
+def score_expression(current: dict[str, Decimal] | None = None) -> Combinable:
+    """The score of an initiative as a database expression over its row and its
+    goals, with the given weights (the current ones, one query, by default)."""
+    w = {key: float(value) for key, value in (weights() if current is None else current).items()}
     total = sum(w.values())
     if total <= 0:
-        return 0.0
-    criteria = {
-        "alignment": 1.0 if aligned else 0.0,
-        "impact": (float(expected_impact) - 1.0) / 4.0,
-        "cost": 1.0 - min(float(budget) / float(settings.SCORING_COST_REFERENCE), 1.0),
-        "risk": _RISK.get(risk, 0.0),
-        "effort": (5.0 - float(effort)) / 4.0,
-    }
-    weighted = 0.0
-    for key, value in criteria.items():
-        weighted = weighted + w.get(key, 0.0) * value
-    return weighted * 100.0 / total
-
-
-def _goals(item: Any) -> Any:
-    """The goals prefetched with the row, without building a manager per row."""
-    prefetched = getattr(item, "_prefetched_objects_cache", {})
-    return prefetched["goals"] if "goals" in prefetched else item.goals.all()
-
-
-def score_rows(items: Iterable[Any], current: dict[str, Decimal] | None = None) -> None:
-    """Set `score` on each initiative of a page from the goals prefetched with
-    them: so that a page sorted by anything else scores its own rows only, not
-    every row the caller may see. One query for the weights unless given."""
-    current = weights() if current is None else current
-    for item in items:
-        item.score = score_of(
-            aligned=any(goal.active for goal in _goals(item)),
-            expected_impact=item.expected_impact,
-            budget=item.budget,
-            risk=item.risk,
-            effort=item.effort,
-            current=current,
-        )
-
-
-def with_scores(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
-    """Annotate `score` (0..100) with the current weights; one query for the weights."""
-    w = {key: float(value) for key, value in weights().items()}
-    total = sum(w.values())
-    if total <= 0:
-        return queryset.annotate(score=Value(0.0, output_field=FloatField()))
-    active_goal = StrategicGoal.objects.filter(initiatives=OuterRef("pk"), active=True)
+        return Value(0.0, output_field=FloatField())
     reference = float(settings.SCORING_COST_REFERENCE)
     criteria = {
         "alignment": Case(
-            When(Exists(active_goal), then=Value(1.0)),
+            When(serves_active_goal(), then=Value(1.0)),
             default=Value(0.0),
             output_field=FloatField(),
         ),
@@ -109,6 +79,33 @@ def with_scores(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
         (Value(w.get(key, 0.0)) * expression for key, expression in criteria.items()),
         start=Value(0.0),
     )
-    return queryset.annotate(
-        score=ExpressionWrapper(weighted * 100.0 / total, output_field=FloatField())
+    return ExpressionWrapper(weighted * 100.0 / total, output_field=FloatField())
+
+
+def scores_refresh(*, initiatives: QuerySet[Initiative] | None = None) -> int:
+    """Store the current score of the initiatives (all by default), with
+    whether each serves an active goal and any goal, in one UPDATE. Call it
+    inside the transaction of the change that moves them, and for data written
+    around the services (imports, bulk loads). Records nothing: they are
+    derived from what the audit log already holds (the content, the goals and
+    the weights). Returns the number of initiatives written."""
+    selected = Initiative.objects.all() if initiatives is None else initiatives
+    return selected.update(
+        score=score_expression(), aligned=serves_active_goal(), has_goal=has_goal()
     )
+
+
+def score_refresh(*, initiative: Initiative) -> None:
+    """`scores_refresh` of one initiative, and what it stored on the object."""
+    scores_refresh(initiatives=Initiative.objects.filter(pk=initiative.pk))
+    initiative.score, initiative.aligned, initiative.has_goal = Initiative.objects.values_list(
+        "score", "aligned", "has_goal"
+    ).get(pk=initiative.pk)
+
+
+def goal_changed(*, goal: StrategicGoal, changed: frozenset[str], **kwargs: object) -> None:
+    """A goal became active or inactive: store the new score of its initiatives
+    (receiver of governance.signals.goal_changed, in the goal's transaction)."""
+    if "active" in changed:
+        links = Initiative.goals.through.objects.filter(strategicgoal_id=goal.pk)
+        scores_refresh(initiatives=Initiative.objects.filter(pk__in=links.values("initiative_id")))

@@ -23,7 +23,6 @@ from initiatives.models import (
     RoutingRuleSet,
     State,
 )
-from initiatives.scoring import with_scores
 
 UserLike = User | AnonymousUser
 
@@ -78,8 +77,8 @@ SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "budget": (F("budget").desc(), "-id"),
     # Longest waiting first; initiatives not waiting for a decision come last.
     "waiting": (F("waiting_since").asc(nulls_last=True), "id"),
-    # Highest priority score first; needs the `score` annotation (search_initiatives adds it).
-    "score": (F("score").desc(nulls_last=True), "-id"),
+    # Highest priority score first: the stored score, read with its index.
+    "score": ("-score", "-id"),
 }
 
 
@@ -209,19 +208,15 @@ def overdue_condition(*, today: datetime.date | None = None) -> Q:
 
 
 def serves_active_goal() -> Q:
-    """Serves at least one active strategic goal. An `IN` over the goal links,
-    so that an aggregate over many initiatives reads the links once (a hashed
-    subplan) instead of probing them row by row."""
-    return Q(
-        pk__in=Initiative.goals.through.objects.filter(strategicgoal__active=True).values(
-            "initiative_id"
-        )
-    )
+    """Serves at least one active strategic goal: the flag stored with the
+    score (initiatives.scoring), so that an aggregate over many initiatives
+    reads no goal links."""
+    return Q(aligned=True)
 
 
 def without_goal_condition() -> Q:
     """No strategic goal at all (an inactive one still counts as a goal)."""
-    return ~Q(pk__in=Initiative.goals.through.objects.values("initiative_id"))
+    return Q(has_goal=False)
 
 
 def decision_rights(*, user: UserLike) -> dict[str, set[int]]:
@@ -265,11 +260,8 @@ def search_initiatives(
     attention: str = "",
 ) -> QuerySet[Initiative]:
     """The visible initiatives matching every given filter, in the order `sort`
-    names. Sorted by score, each carries its score (one query for the weights);
-    otherwise the page scores its own rows (`initiatives.scoring.score_rows`)."""
+    names."""
     queryset = visible_initiatives(user=user)
-    if sort == "score":
-        queryset = with_scores(queryset)
     if state:
         queryset = queryset.filter(state=state)
     if business_unit:

@@ -22,7 +22,7 @@ from governance.errors import Conflict, UnknownAction
 from governance.models import BusinessUnit, StrategicGoal
 from governance.signals import transition_taken
 from governance.transitions import Authorization
-from initiatives import preconditions, routing
+from initiatives import preconditions, routing, scoring
 from initiatives.models import (
     AMENDABLE_FIELDS,
     AMENDABLE_STATES,
@@ -128,6 +128,7 @@ def initiative_create(
         history.stamp(initiative, actor, "created")
         # One creation row, written once the relations are in place.
         history.create(initiative, {"goals": goals})
+        scoring.score_refresh(initiative=initiative)
         audit.record(
             audit.Event.INITIATIVE_CREATED,
             actor=actor,
@@ -173,6 +174,8 @@ def initiative_update(
         if changed:
             history.stamp(locked, actor, "edited: " + ", ".join(changed))
             locked.save()
+            if scoring.INPUTS.intersection(changed):
+                scoring.score_refresh(initiative=locked)
             audit.record(
                 audit.Event.INITIATIVE_UPDATED,
                 actor=actor,
@@ -543,6 +546,8 @@ def _apply_amendment(*, actor: User, amendment: Amendment) -> None:
     initiative.save()
     after = _snapshot(initiative)
     changed = sorted(k for k in after if after[k] != before[k])
+    if scoring.INPUTS.intersection(changed):
+        scoring.score_refresh(initiative=initiative)
     audit.record(
         audit.Event.AMENDMENT_APPLIED,
         actor=actor,

@@ -25,7 +25,7 @@ from governance.errors import Conflict
 from governance.models import BusinessUnit, OrganizationRole, StrategicGoal
 from governance.registry import Panel
 from governance.requests import HtmxHttpRequest, signed_in_user
-from initiatives import outcomes, preconditions, routing, scoring, sections, selectors, services
+from initiatives import outcomes, preconditions, routing, sections, selectors, services
 from initiatives.diagram import lifecycle
 from initiatives.forms import (
     CONFIRM_TRANSITIONS,
@@ -111,8 +111,6 @@ def initiative_list(request: HtmxHttpRequest) -> HttpResponse:
     queryset = selectors.search_initiatives(user=request.user, **filters)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     items = list(page.object_list)
-    if filters.get("sort") != "score":
-        scoring.score_rows(items)
     rows = [(i, selectors.waiting(initiative=i)) for i in items]
     query = request.GET.copy()
     query.pop("page", None)

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from governance.api import ActiveUserByName
-from governance.csv_export import csv_response
+from governance.csv_export import csv_response_chunked
 from governance.requests import signed_in_user
 from initiatives.models import ScoringCriterion
 from sponsors import selectors, services
@@ -159,8 +159,8 @@ class PortfolioExportView(APIView):
 
     @extend_schema(parameters=[_UNIT_PARAMETER], responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request: Request) -> StreamingHttpResponse:
-        rows = selectors.export_rows(units=_units(request))
-        return csv_response(EXPORT_COLUMNS, rows, "portfolio.csv")
+        chunks = selectors.export_chunks(units=_units(request))
+        return csv_response_chunked(EXPORT_COLUMNS, chunks, "portfolio.csv")
 
 
 class DelegationSerializer(serializers.ModelSerializer):

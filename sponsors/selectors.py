@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
+from django.db import connections
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from governance import access
+from governance.csv_export import text_cell
 from governance.models import (
     BusinessUnit,
     Membership,
@@ -26,7 +28,6 @@ from governance.models import (
 )
 from initiatives.models import Initiative, State
 from initiatives.preconditions import Unmet
-from initiatives.scoring import score_of, weights, with_scores
 from initiatives.selectors import (
     COE_STATES,
     Wait,
@@ -149,48 +150,48 @@ _EXPORTED = (
     "owner__username",
     "budget",
     "risk",
-    "expected_impact",
-    "effort",
     "start_date",
     "end_date",
     "created_at",
     "waiting_since",
+    "score",
 )
 
 
-def export_rows(*, units: QuerySet[BusinessUnit]) -> Iterator[list[Any]]:
-    """Every initiative of the units as a row of the CSV export, by unit name
-    and id: read as tuples in chunks (a server-side cursor on PostgreSQL),
-    with the goals and the decisions that start a wait read once per chunk,
-    and scored as initiatives.scoring scores a page."""
+def export_chunks(*, units: QuerySet[BusinessUnit]) -> Iterator[list[list[Any]]]:
+    """Every initiative of the units as rows of the CSV export, by unit name
+    and id, EXPORT_CHUNK rows at a time: read as tuples (a server-side cursor
+    on PostgreSQL), with the goals read once per chunk and the stored score.
+    Text that people typed (titles, names) is already neutralised for
+    spreadsheets (governance.csv_export.text_cell); no other cell can start
+    like a formula."""
     tuples = (
         portfolio_initiatives(units=units)
         .order_by("business_unit__name", "id")
         .values_list(*_EXPORTED)
         .iterator(chunk_size=EXPORT_CHUNK)
     )
-    current = weights()
     chunk: list[tuple[Any, ...]] = []
     for row in tuples:
         chunk.append(row)
         if len(chunk) == EXPORT_CHUNK:
-            yield from _export_chunk(chunk, current)
+            yield _export_chunk(chunk)
             chunk = []
-    yield from _export_chunk(chunk, current)
+    if chunk:
+        yield _export_chunk(chunk)
 
 
-def _export_chunk(chunk: list[tuple[Any, ...]], current: dict[str, Decimal]) -> Iterator[list[Any]]:
-    if not chunk:
-        return
-    ids = [row[0] for row in chunk]
-    goals: dict[int, list[tuple[str, bool]]] = defaultdict(list)
-    for initiative_id, title, active in (
-        Initiative.goals.through.objects.filter(initiative_id__in=ids)
+def _export_chunk(chunk: list[tuple[Any, ...]]) -> list[list[Any]]:
+    goals: dict[int, list[str]] = defaultdict(list)
+    for initiative_id, title in (
+        Initiative.goals.through.objects.filter(initiative_id__in=[row[0] for row in chunk])
         .order_by("strategicgoal__title", "strategicgoal_id")
-        .values_list("initiative_id", "strategicgoal__title", "strategicgoal__active")
+        .values_list("initiative_id", "strategicgoal__title")
     ):
-        goals[initiative_id].append((title, active))
+        goals[initiative_id].append(title)
     today = timezone.localdate()
+    currency = settings.CURRENCY
+    rows = []
     for (
         pk,
         title,
@@ -199,42 +200,42 @@ def _export_chunk(chunk: list[tuple[Any, ...]], current: dict[str, Decimal]) -> 
         owner,
         budget,
         risk,
-        impact,
-        effort,
         start_date,
         end_date,
         created_at,
         waiting_since,
+        score,
     ) in chunk:
-        mine = goals.get(pk, [])
-        wait = waiting(initiative=_Waiting(state, waiting_since), today=today)
-        score = score_of(
-            aligned=any(active for _title, active in mine),
-            expected_impact=impact,
-            budget=budget,
-            risk=risk,
-            effort=effort,
-            current=current,
+        wait = (
+            waiting(initiative=_Waiting(state, waiting_since), today=today)
+            if waiting_since is not None
+            else _NOT_WAITING
         )
-        yield [
-            pk,
-            title,
-            unit_name,
-            state,
-            owner,
-            budget,
-            # Every budget is in the one currency; the column repeats its code
-            # so that a row read alone still says what its amount means.
-            settings.CURRENCY,
-            risk,
-            "; ".join(title for title, _active in mine),
-            f"{score:.1f}",
-            "" if wait.waiting_days is None else wait.waiting_days,
-            "yes" if wait.overdue else "no",
-            start_date or "",
-            end_date or "",
-            created_at.isoformat(),
-        ]
+        rows.append(
+            [
+                pk,
+                text_cell(title),
+                text_cell(unit_name),
+                state,
+                text_cell(owner),
+                budget,
+                # Every budget is in the one currency; the column repeats its code
+                # so that a row read alone still says what its amount means.
+                currency,
+                risk,
+                text_cell("; ".join(goals.get(pk, ()))),
+                f"{score:.1f}",
+                "" if wait.waiting_days is None else wait.waiting_days,
+                "yes" if wait.overdue else "no",
+                start_date or "",
+                end_date or "",
+                created_at.isoformat(),
+            ]
+        )
+    return rows
+
+
+_NOT_WAITING = Wait(None, False)
 
 
 @dataclass(frozen=True)
@@ -261,23 +262,43 @@ def awaiting_decision(
     *, user: UserLike, units: QuerySet[BusinessUnit] | list[int], limit: int | None = LIST_SIZE
 ) -> "list[WithAnnotations[Initiative, _AwaitingDecision]]":
     """Initiatives waiting for a decision the user may take, oldest wait first
-    (at most `limit`), each with its score and its rank by score among all of
-    them (1 is the highest), ranked in the database."""
-    queryset = (
-        with_scores(
-            portfolio_initiatives(units=units).filter(awaiting_decision_condition(user=user))
-        )
-        .annotate(priority_rank=Window(RowNumber(), order_by=[F("score").desc(), F("id").asc()]))
-        .select_related("business_unit", "owner")
-        .order_by(Coalesce("waiting_since", "created_at"), "id")
+    (at most `limit`), each with its stored score and its rank by score among
+    all of them (1 is the highest), ranked in the database."""
+    awaiting = portfolio_initiatives(units=units).filter(awaiting_decision_condition(user=user))
+    queryset = awaiting.select_related("business_unit", "owner").order_by(
+        Coalesce("waiting_since", "created_at"), "id"
     )
     items = cast(
         "list[WithAnnotations[Initiative, _AwaitingDecision]]",
         list(queryset if limit is None else queryset[:limit]),
     )
+    ranks = _ranks(awaiting, [item.pk for item in items])
     for item in items:
+        item.priority_rank = ranks[item.pk]
         item.wait = waiting(initiative=item)
     return items
+
+
+def _ranks(initiatives: QuerySet[Initiative], ids: list[int]) -> dict[int, int]:
+    """The rank by score (highest first, then by id) among `initiatives` of each
+    of `ids`: the window runs over the id and the score alone, and only the
+    rows asked for leave the database (a filter on the rows would narrow what
+    is ranked, so it is applied around the window)."""
+    if not ids:
+        return {}
+    ranked = (
+        initiatives.annotate(rank=Window(RowNumber(), order_by=[F("score").desc(), F("id").asc()]))
+        .order_by()
+        .values_list("id", "rank")
+    )
+    sql, params = ranked.query.sql_with_params()
+    wanted = ", ".join(["%s"] * len(ids))
+    with connections[ranked.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT ranked.id, ranked.rank FROM ({sql}) ranked WHERE ranked.id IN ({wanted})",
+            [*params, *ids],
+        )
+        return dict(cursor.fetchall())
 
 
 def overdue_items(
@@ -311,16 +332,31 @@ def portfolio(
     unit_rows = list(units.values("id", "name"))
     unit_ids = [row["id"] for row in unit_rows]
     initiatives = portfolio_initiatives(units=unit_ids)
-    committed = initiatives.filter(state__in=COMMITTED)
 
+    # The counts and sums by state and unit, in one pass over the initiatives:
+    # alignment and "without a goal" are flags stored with the score.
     by_state = dict.fromkeys(State.values, 0)
-    for row in initiatives.values("state").annotate(n=Count("id")).order_by():
-        by_state[row["state"]] = row["n"]
-
-    unit_budget = {
-        row["business_unit"]: row["total"]
-        for row in committed.values("business_unit").annotate(total=Sum("budget")).order_by()
-    }
+    unit_budget: dict[int, Decimal] = {}
+    total = aligned = Decimal(0)
+    without_goal_count = 0
+    for state, unit_id, count, budget, aligned_budget, goalless in (
+        initiatives.values("state", "business_unit")
+        .annotate(
+            n=Count("id"),
+            budget_sum=Sum("budget"),
+            aligned_sum=Sum("budget", filter=serves_active_goal()),
+            goalless=Count("id", filter=without_goal_condition()),
+        )
+        .order_by()
+        .values_list("state", "business_unit", "n", "budget_sum", "aligned_sum", "goalless")
+    ):
+        by_state[state] += count
+        without_goal_count += goalless
+        if state in COMMITTED:
+            unit_budget[unit_id] = unit_budget.get(unit_id, Decimal(0)) + budget
+            total += budget
+            aligned += aligned_budget or Decimal(0)
+    committed = initiatives.filter(state__in=COMMITTED)
     # An initiative that serves two goals counts toward each of them.
     goal_budget = list(
         committed.filter(goals__isnull=False)
@@ -328,11 +364,6 @@ def portfolio(
         .annotate(total=Sum("budget"))
         .order_by("-total", "goals__title")
     )
-    totals = committed.aggregate(
-        total=Sum("budget"), aligned=Sum("budget", filter=serves_active_goal())
-    )
-    total = totals["total"] or Decimal(0)
-    aligned = totals["aligned"] or Decimal(0)
     without_goal = initiatives.filter(without_goal_condition())
     awaiting = portfolio_initiatives(units=unit_ids).filter(awaiting_decision_condition(user=user))
     single = business_unit
@@ -358,7 +389,7 @@ def portfolio(
         "without_goal": list(
             without_goal.select_related("business_unit").order_by("created_at", "id")[:LIST_SIZE]
         ),
-        "without_goal_count": without_goal.count(),
+        "without_goal_count": without_goal_count,
         "without_goal_url": _list_url("without_goal", single),
         "awaiting_decision": awaiting_decision(user=user, units=unit_ids),
         "awaiting_decision_count": awaiting.count(),

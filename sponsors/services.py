@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from governance import access, audit
 from governance.errors import Conflict
 from governance.models import BusinessUnit, OrganizationRole
+from initiatives import scoring
 from initiatives.models import ScoringCriterion
 from sponsors.models import (
     Delegation,
@@ -156,7 +157,8 @@ def delegation_end(*, actor: User, delegation: Delegation) -> Delegation:
 
 def scoring_weights_set(*, actor: User, weights: dict[str, Decimal]) -> dict[str, Decimal]:
     """Change the weights of the priority score. CoE lead only (PermissionDenied);
-    unknown criteria or negative weights raise ValidationError."""
+    unknown criteria or negative weights raise ValidationError. A change stores
+    every initiative's new score in the same transaction (one UPDATE)."""
     if not OrganizationRole.objects.filter(
         user=actor, role=OrganizationRole.Role.COE_LEAD
     ).exists():
@@ -179,6 +181,7 @@ def scoring_weights_set(*, actor: User, weights: dict[str, Decimal]) -> dict[str
                 criterion.save()
                 current[key] = criterion
         if new:
+            scoring.scores_refresh()
             audit.record(
                 audit.Event.SCORING_WEIGHTS_CHANGED,
                 actor=actor,

@@ -80,3 +80,36 @@ def test_awkward_values_export_exactly_as_the_model_reads_them(org: Org) -> None
             k: v.removeprefix("'") for k, v in as_model_reads(event).items()
         }
     assert rows[-2]["comment"].startswith("'=cmd")
+
+
+def test_values_at_the_edge_of_the_text_written_as_read_export_as_the_model_reads_them(
+    org: Org,
+) -> None:
+    """The export writes a value's stored text as it is when that text is
+    already sorted, plain JSON; these come close to that and must still come
+    out as the model reads them."""
+    from governance import audit
+
+    edges = [
+        {"state": "draft", "title": "Same length keys"},
+        {"user": "u", "permissions": ["own"]},
+        {"a": 0.00001, "b": 10.00001, "c": 0.0001},
+        {"tiny": -1.5e-7},
+        {"big": 1.5e16, "bigger": 2e300},
+        {"del": "\x7f", "ctl": "\x01"},
+        [{"policy": 1}, {"policy": 2}],
+        {"a": {"z": 1, "b": 2}, "b": []},
+        {"k": 'a": b'},
+        {"kéy": 1},
+        "plain",
+        [],
+        {},
+        True,
+    ]
+    for value in edges:
+        audit.record(audit.Event.GOAL_UPDATED, actor=org.admin, obj=org.goal, old=value, new=None)
+    response = api_client(org.auditor).get("/api/audit/events/?format=csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    events = list(AuditEvent.objects.select_related("actor").order_by("seq"))
+    exported = [row["old"].removeprefix("'") for row in rows[-len(edges) :]]
+    assert exported == [as_model_reads(e)["old"] for e in events[-len(edges) :]]

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from governance.models import AuditEvent
 from initiatives.models import Initiative
-from initiatives.scoring import with_scores
 from tests.conftest import Org, api_client, bring_to
 
 
@@ -16,7 +15,7 @@ def set_weights(org: Org, **weights: str) -> object:
 
 
 def score_of(initiative: Initiative) -> float:
-    return with_scores(Initiative.objects.filter(pk=initiative.pk)).get().score
+    return Initiative.objects.get(pk=initiative.pk).score
 
 
 def test_default_weights_are_in_place(org: Org) -> None:
