@@ -12,6 +12,7 @@ from committees import services
 from committees.models import Case, Committee
 from governance import services as org
 from governance.models import BusinessUnit, OrganizationRole, StrategicGoal
+from impact.demo import kpis_before_submit
 from initiatives import routing
 from initiatives import services as workflow
 from initiatives.models import Initiative
@@ -77,6 +78,7 @@ def seed_committees(user: Callable[[str], User]) -> None:
         risk="medium",
         kpis="Questions answered by peers, deflected tickets",
     )
+    kpis_before_submit(initiative, care)
     for name, actor in (
         ("submit", care),
         ("start_review", user("coe_analyst")),

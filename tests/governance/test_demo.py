@@ -41,7 +41,9 @@ def test_seed_demo_is_idempotent_and_spreads_initiatives_over_the_states(db: Non
         AuditEvent.objects.count(),
     ) == counts
 
-    assert Initiative.objects.count() == 15
+    # Fourteen that walk the workflow, a duplicate proposal for the search's
+    # hint, and one before the steering committee.
+    assert Initiative.objects.count() == 16
     states = Counter(Initiative.objects.values_list("state", flat=True))
     assert set(states) == {
         "draft",
@@ -49,6 +51,7 @@ def test_seed_demo_is_idempotent_and_spreads_initiatives_over_the_states(db: Non
         "in_review",
         "changes_requested",
         "awaiting_sponsor",
+        "awaiting_approval",
         "approved",
         "rejected",
         "active",
@@ -144,7 +147,8 @@ def test_the_readme_walk_through_reaches_active(db: None) -> None:
         ("marketing_lead", "submit", "submitted"),
         ("coe_analyst", "start_review", "in_review"),
         ("coe_lead", "approve", "awaiting_sponsor"),
-        ("cmo", "sponsor_approve", "approved"),
+        ("cmo", "sponsor_approve", "awaiting_approval"),
+        ("finance", "finance_approve", "approved"),
         ("marketing_lead", "launch", "active"),
     ]
     for username, name, state in steps:
