@@ -195,6 +195,8 @@ class SpendList(ListCreateAPIView[Spend]):
 
 class OutcomeReviewView(GenericAPIView[OutcomeReview]):
     serializer_class = OutcomeReviewSerializer
+    # The review is found through its initiative (below); OPTIONS reads this.
+    queryset = OutcomeReview.objects.none()
 
     def get(self, request: Request, pk: int) -> Response:
         initiative = selectors.visible_initiative(user=request.user, pk=pk)

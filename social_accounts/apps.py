@@ -32,7 +32,7 @@ class SocialAccountsConfig(AppConfig):
             order=80,
         )
         registry.navigation.register(
-            "social_accounts", NavItem("social_accounts:list", _("Accounts")), order=35
+            "social_accounts", NavItem("social_accounts:list", _("Social accounts")), order=35
         )
         registry.home_panels.register("accounts_to_recertify", views.accounts_panel, order=45)
         registry.audit_object_types.register(

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_a_user_creates_and_revokes_a_token_on_the_account_page(org: Org, people: Any) -> None:
     page = people("marketing_lead")
-    page.get_by_role("link", name="Account").click()
+    page.get_by_role("link", name="Account", exact=True).click()
     page.get_by_label("Name").fill("reporting script")
     page.get_by_role("button", name="Create token").click()
     token = page.locator("#new-token").inner_text()

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from maturity.services import install_published_criteria
 from tests.browser import assert_accessible, shoot
 from tests.conftest import Org, bring_to
+from tests.social_accounts.conftest import account_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,6 +19,8 @@ def test_a_unit_lead_records_the_self_assessment(org: Org, people: Any) -> None:
     # may have emptied the table.
     install_published_criteria()
     bring_to(org, "submitted")
+    # Presence also asks for the unit's accounts in the registry.
+    account_in(org, "active")
     page = people("marketing_lead")
     page.get_by_role("link", name="Maturity").click()
     expect(page.get_by_role("heading", name="Social business maturity")).to_be_visible()
