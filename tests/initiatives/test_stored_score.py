@@ -256,8 +256,8 @@ def test_sorting_everything_by_score_reads_the_index_not_every_row(org: Org) -> 
 
 
 # The weights 0003 wrote, and the last migration before the stored score.
-BEFORE = [("initiatives", "0005_waiting_since")]
-AFTER = [("initiatives", "0006_initiative_score")]
+BEFORE = [("initiatives", "0006_routing")]
+AFTER = [("initiatives", "0007_initiative_score")]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -280,12 +280,15 @@ def test_the_migration_stores_the_score_of_every_existing_initiative() -> None:
         initiative.goals.set(goals)
         made.append(initiative.pk)
 
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(AFTER)
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    try:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(AFTER)
+    finally:
+        # Back to the newest schema whatever happened, for the tests after this one.
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
 
     for pk in made:
         initiative = Initiative.objects.get(pk=pk)
