@@ -120,6 +120,7 @@ class Event(StrEnum):
     OUTCOME_REVIEW_ACCEPTED = "outcome_review.accepted"
     OUTCOME_REVIEW_RETURNED = "outcome_review.returned"
     COURSE_CREATED = "course.created"
+    COURSE_UPDATED = "course.updated"
     COURSE_PUBLISHED = "course.published"
     COURSE_RETIRED = "course.retired"
     COURSE_PASSED = "course.passed"

@@ -112,6 +112,7 @@ EVENT_NAMES: dict[str, Any] = {
     Event.OUTCOME_REVIEW_ACCEPTED: _("Outcome review accepted"),
     Event.OUTCOME_REVIEW_RETURNED: _("Outcome review returned"),
     Event.COURSE_CREATED: _("Course created"),
+    Event.COURSE_UPDATED: _("Course edited"),
     Event.COURSE_PUBLISHED: _("Course published"),
     Event.COURSE_RETIRED: _("Course retired"),
     Event.COURSE_PASSED: _("Course passed"),

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import (
+    Case,
     CharField,
     DateField,
     DateTimeField,
@@ -16,6 +17,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Value,
+    When,
 )
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
@@ -23,7 +25,7 @@ from django.utils import timezone
 
 from governance import access
 from social_accounts import selectors
-from social_accounts.models import LIVE_STATES, Reassignment, SocialAccount, State
+from social_accounts.models import LIVE_STATES, Channel, Reassignment, SocialAccount, State
 
 ACCOUNT = "social_accounts.socialaccount"
 REASSIGNMENT = "social_accounts.reassignment"
@@ -60,7 +62,14 @@ def _rows(
 
 
 def _account_label() -> Any:
-    return Concat(F("channel"), Value(" "), F("handle"), output_field=CharField())
+    """ "Instagram @acme": the channel's display label in the active language
+    (the rows are one SQL union, so the label is chosen in the query)."""
+    channel = Case(
+        *(When(channel=value, then=Value(str(label))) for value, label in Channel.choices),
+        default=F("channel"),
+        output_field=CharField(),
+    )
+    return Concat(channel, Value(" "), F("handle"), output_field=CharField())
 
 
 def accounts_to_decide(*, user: User) -> QuerySet[Any]:

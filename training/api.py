@@ -122,11 +122,25 @@ class CourseListView(generics.ListCreateAPIView):
         )
 
 
-class CourseDetailView(generics.RetrieveAPIView):
+class CourseDetailView(generics.RetrieveUpdateAPIView):
+    """One course; the CoE edits a draft with PATCH (`questions`, when sent,
+    replace all of them): 403 for others, 409 once published or retired."""
+
     serializer_class = CourseSerializer
+    http_method_names = ["get", "patch", "head", "options"]
 
     def get_object(self) -> Course:
         return _course_or_404(self.request, self.kwargs["pk"])
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        course = self.get_object()
+        actor = signed_in_user(request)
+        if not selectors.may_author(user=actor):
+            raise PermissionDenied
+        payload = CourseSerializer(course, data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        services.course_update(actor=actor, course=course, changes=dict(payload.validated_data))
+        return Response(CourseSerializer(_course_or_404(request, course.pk)).data)
 
 
 class CourseAttemptView(APIView):

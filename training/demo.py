@@ -14,6 +14,8 @@ from training.models import Audience, Course
 
 SOCIAL = "Speaking for the brand on social media"
 CRISIS = "Crisis escalation for unit leads"
+# A draft the CoE is still writing: edited once, open to edit again.
+DRAFT = "Answering customers in public"
 
 COURSES: list[dict[str, Any]] = [
     {
@@ -121,6 +123,27 @@ def seed_training(user: Callable[[str], User]) -> None:
         courses[spec["title"]] = services.course_transition(
             actor=user("coe_lead"), course=course, name="publish"
         )
+    draft = services.course_create(
+        actor=user("coe_analyst"),
+        title="Answering customers",
+        body="Answer within the hour, in public first, then move to a private channel.",
+    )
+    services.course_update(
+        actor=user("coe_analyst"),
+        course=draft,
+        changes={
+            "title": DRAFT,
+            "questions": [
+                {
+                    "text": "A customer complains in a public comment. First step?",
+                    "choices": [
+                        {"text": "Answer publicly, then offer a private channel", "correct": True},
+                        {"text": "Delete the comment", "correct": False},
+                    ],
+                }
+            ],
+        },
+    )
     for username, title, right in ATTEMPTS:
         course = courses[title]
         services.attempt_submit(

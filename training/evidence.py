@@ -1,7 +1,8 @@
 """Maturity evidence from training: the staff have completed the courses
 required of them. The check is registered with the maturity assessment; the
-criterion (Strategic stage) is not part of the published set, so it is
-installed where wanted with `install_criterion()` (the demo does)."""
+criterion (Strategic stage) is installed by training's data migration 0002,
+and `install_criterion()` puts it back where the table was emptied (a flushed
+test database)."""
 
 from collections import defaultdict
 from typing import Any
@@ -26,7 +27,7 @@ FIX_URL = "/training/"
 
 
 def install_criterion() -> MaturityCriterion:
-    """Add the criterion to the assessment, once."""
+    """Add the criterion to the assessment, once (as migration 0002 does)."""
     criterion, _created = MaturityCriterion.objects.get_or_create(
         key=KEY,
         defaults={

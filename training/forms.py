@@ -32,6 +32,15 @@ def parse_questions(text: str) -> list[dict[str, Any]]:
     return questions
 
 
+def questions_as_text(questions: list[dict[str, Any]]) -> str:
+    """The questions written as parse_questions reads them, to edit them again."""
+    lines = []
+    for question in questions:
+        lines.append(f"? {question['text']}")
+        lines.extend(f"{'*' if c['correct'] else '-'} {c['text']}" for c in question["choices"])
+    return "\n".join(lines)
+
+
 class CourseForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Text (Markdown)"), widget=forms.Textarea(attrs={"rows": 10}))

@@ -102,6 +102,19 @@ def my_attempts(*, course: Course, user: User) -> QuerySet[Attempt]:
     return Attempt.objects.filter(course=course, user=user).order_by("-at", "-id")
 
 
+def questions_of(*, course: Course) -> list[dict[str, Any]]:
+    """The course's questions as the services take them: each a `text` and
+    `choices`, each choice a `text` and whether it is `correct` (for its
+    editors only: the right answers are never shown to those who take it)."""
+    return [
+        {
+            "text": q.text,
+            "choices": [{"text": c.text, "correct": c.correct} for c in q.choices.all()],
+        }
+        for q in course.questions.prefetch_related("choices")
+    ]
+
+
 def is_current(*, attempt: Attempt) -> bool:
     return current_completions().filter(pk=attempt.pk).exists()
 

@@ -32,6 +32,10 @@ def _validate_questions(questions: list[dict[str, Any]]) -> None:
             raise ValidationError(
                 {"questions": gettext("Question %(n)s has no text.") % {"n": number}}
             )
+        if any(not str(c.get("text", "")).strip() for c in choices):
+            raise ValidationError(
+                {"questions": gettext("A choice of question %(n)s has no text.") % {"n": number}}
+            )
         if len(choices) < 2 or not any(c.get("correct") for c in choices):
             raise ValidationError(
                 {
@@ -77,14 +81,7 @@ def course_create(
         course.full_clean(exclude=["state", "created_by"])
         history.stamp(course, actor, "created")
         history.create(course, {"business_units": list(business_units)})
-        for position, question in enumerate(questions):
-            row = Question.objects.create(
-                course=course, text=str(question["text"]).strip(), position=position
-            )
-            Choice.objects.bulk_create(
-                Choice(question=row, text=str(c["text"]).strip(), correct=bool(c.get("correct")))
-                for c in question["choices"]
-            )
+        _add_questions(course, questions)
         audit.record(
             audit.Event.COURSE_CREATED,
             actor=actor,
@@ -99,6 +96,97 @@ def course_create(
             },
         )
     return course
+
+
+# What an editor may change on a draft: the course's fields, its units and its questions.
+EDITABLE_FIELDS = (
+    "title",
+    "body",
+    "policy",
+    "audience",
+    "business_units",
+    "pass_mark",
+    "retrain_on_policy_version",
+    "questions",
+)
+
+
+def _add_questions(course: Course, questions: list[dict[str, Any]]) -> None:
+    for position, question in enumerate(questions):
+        row = Question.objects.create(
+            course=course, text=str(question["text"]).strip(), position=position
+        )
+        Choice.objects.bulk_create(
+            Choice(question=row, text=str(c["text"]).strip(), correct=bool(c.get("correct")))
+            for c in question["choices"]
+        )
+
+
+def course_update(*, actor: User, course: Course, changes: dict[str, Any]) -> Course:
+    """Edit a draft course: any of EDITABLE_FIELDS; `questions`, when given,
+    replace all of the course's questions (none has been answered: only a
+    published course is taken). Nothing changed writes nothing.
+
+    Raises PermissionDenied unless the actor is of the CoE, ValidationError
+    naming the field for an unknown field or invalid content, Conflict (409)
+    unless the course is a draft (a published version is what its completions
+    were taken at)."""
+    if not selectors.may_author(user=actor):
+        raise PermissionDenied(gettext("Only the CoE edits courses."))
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: gettext("This field cannot be changed.") for name in unknown})
+    changes = dict(changes)
+    units = changes.pop("business_units", None)
+    questions = changes.pop("questions", None)
+    if questions is not None:
+        _validate_questions(questions)
+    with transaction.atomic():
+        locked = Course.objects.select_for_update().get(pk=course.pk)
+        if locked.state != CourseState.DRAFT:
+            raise Conflict(
+                gettext("Only a draft course can be edited; this one is %(state)s.")
+                % {"state": locked.get_state_display().lower()}
+            )
+        old: dict[str, Any] = {}
+        new: dict[str, Any] = {}
+        for name, value in changes.items():
+            if getattr(locked, name) != value:
+                old[name], new[name] = getattr(locked, name), value
+                setattr(locked, name, value)
+        locked.full_clean(exclude=["state", "created_by"])
+        if units is not None:
+            before = sorted(locked.business_units.values_list("pk", flat=True))
+            after = sorted(u.pk for u in units)
+            if before != after:
+                old["business_units"], new["business_units"] = before, after
+                history.set_relation(locked, "business_units", units)
+        if questions is not None:
+            current = selectors.questions_of(course=locked)
+            wanted = [
+                {
+                    "text": str(q["text"]).strip(),
+                    "choices": [
+                        {"text": str(c["text"]).strip(), "correct": bool(c.get("correct"))}
+                        for c in q["choices"]
+                    ],
+                }
+                for q in questions
+            ]
+            if current != wanted:
+                old["questions"], new["questions"] = len(current), len(wanted)
+                locked.questions.all().delete()
+                _add_questions(locked, wanted)
+        if not new:
+            return locked
+        history.stamp(locked, actor, "edited")
+        locked.save()
+        # Objects go into the audit row as their ids.
+        if "policy" in new:
+            old["policy"] = old["policy"].pk if old["policy"] else None
+            new["policy"] = new["policy"].pk if new["policy"] else None
+        audit.record(audit.Event.COURSE_UPDATED, actor=actor, obj=locked, old=old, new=new)
+    return locked
 
 
 def course_transition(*, actor: User, course: Course, name: str, comment: str = "") -> Course:

@@ -19,7 +19,7 @@ from governance.errors import Conflict, UnknownAction
 from governance.requests import signed_in_user
 from policies.rendering import render_markdown
 from training import selectors, services
-from training.forms import AttemptForm, CourseForm
+from training.forms import AttemptForm, CourseForm, questions_as_text
 from training.models import Course, CourseState
 
 PAGE_SIZE = 25
@@ -66,6 +66,7 @@ def _detail_context(
         "attempts": attempts,
         "completed": completed,
         "coverage": selectors.coverage(course=course) if selectors.sees_all(user=user) else None,
+        "may_edit": course.state == CourseState.DRAFT and selectors.may_author(user=user),
         "transitions": [
             name
             for name, allowed in (
@@ -152,3 +153,51 @@ def course_create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The course was created as a draft."))
                 return HttpResponseRedirect(reverse("training:detail", args=[course.pk]))
     return render(request, "training/course_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a draft course (the CoE): 404 for who cannot see it, 403 for who
+    may not write courses, 409 once it is published or retired."""
+    course = _visible_or_404(request, pk)
+    if not selectors.may_author(user=request.user):
+        raise PermissionDenied
+    if course.state != CourseState.DRAFT:
+        messages.error(
+            request,
+            _("Only a draft course can be edited; this one is %(state)s.")
+            % {"state": course.get_state_display().lower()},
+        )
+        context = _detail_context(request, course, None)
+        return render(request, "training/course_detail.html", context, status=409)
+    initial = {
+        "title": course.title,
+        "body": course.body,
+        "policy": course.policy,
+        "retrain_on_policy_version": course.retrain_on_policy_version,
+        "audience": course.audience,
+        "business_units": list(course.business_units.all()),
+        "pass_mark": course.pass_mark,
+        "questions": questions_as_text(selectors.questions_of(course=course)),
+    }
+    form = CourseForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.course_update(
+                    actor=signed_in_user(request), course=course, changes=form.cleaned_data
+                )
+            except Conflict as conflict:
+                messages.error(request, str(conflict))
+                return HttpResponseRedirect(reverse("training:detail", args=[course.pk]))
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("The course was saved."))
+                return HttpResponseRedirect(reverse("training:detail", args=[course.pk]))
+    context = {"form": form, "course": course}
+    return render(request, "training/course_form.html", context, status=status)

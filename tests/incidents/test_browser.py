@@ -38,7 +38,7 @@ def test_account_request_to_incident_review(org: Org, people: Any) -> None:
 
     coe = people("coe_lead")
     coe.goto("/inbox/")
-    coe.get_by_role("link", name="instagram @acme_launch").click()
+    coe.get_by_role("link", name="Instagram @acme_launch").click()
     coe.get_by_role("button", name="Approve the account").click()
     expect(coe.get_by_text("Done: Approve the account.")).to_be_visible()
     assert_accessible(coe)

@@ -22,6 +22,7 @@ from social_accounts.models import SocialAccount
 from sponsors import services as sponsor_services
 from tests.conftest import Org, api_client, bring_to
 from tests.social_accounts.conftest import account_in
+from training import services as training_services
 
 CRITERIA = {
     1: ["listening_program"],
@@ -36,7 +37,7 @@ CRITERIA = {
         "accounts_recertified",
         "playbook_in_force",
     ],
-    5: ["budget_aligned", "kpis_recorded", "sponsor_within_sla"],
+    5: ["budget_aligned", "kpis_recorded", "sponsor_within_sla", "staff_trained"],
     6: ["functions_beyond_marketing", "audiences_beyond_customers", "no_overdue_policy_reviews"],
 }
 QUESTIONS = {"listening_program": 1, "formal_presence": 2, "engagement_practices": 3}
@@ -139,6 +140,19 @@ def reach(org: Org, stage: int, skip: str | None = None) -> None:
             actor=org.coe_member, playbook=playbook, name="submit"
         )
         incident_services.playbook_transition(actor=org.coe_lead, playbook=playbook, name="publish")
+    if stage >= 5 and skip != "staff_trained":
+        # A course required of Marketing's staff, completed by each of them.
+        course = training_services.course_create(
+            actor=org.coe_member,
+            title="Speaking for the brand",
+            body="Read.",
+            business_units=[org.marketing],
+        )
+        course = training_services.course_transition(
+            actor=org.coe_lead, course=course, name="publish"
+        )
+        for user in (org.marketing_lead, org.marketing_member):
+            training_services.attempt_submit(actor=user, course=course, answers={})
     if skip == "sponsor_assigned":
         sponsor_services.sponsorship_remove(
             actor=org.admin, sponsor=org.sponsor.sponsor_profile, business_unit=org.marketing

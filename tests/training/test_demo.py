@@ -9,7 +9,7 @@ from initiatives.models import Initiative
 from initiatives.preconditions import approval_checklist
 from readiness import selectors as readiness
 from training import selectors
-from training.demo import CRISIS, SOCIAL
+from training.demo import CRISIS, DRAFT, SOCIAL
 from training.models import Course
 
 
@@ -20,7 +20,9 @@ def test_demo_has_courses_completions_and_a_checklist_with_something_missing(
     settings.DEBUG = True
     call_command("seed_demo", verbosity=0)
     call_command("seed_demo", verbosity=0)
-    assert set(Course.objects.values_list("title", flat=True)) == {SOCIAL, CRISIS}
+    assert set(Course.objects.values_list("title", flat=True)) == {SOCIAL, CRISIS, DRAFT}
+    # The CoE has a draft to go on editing.
+    assert Course.objects.get(title=DRAFT).state == "draft"
     crisis = Course.objects.get(title=CRISIS)
     missing = {u for row in selectors.coverage(course=crisis) for u in row["missing"]}
     assert missing == {"comms_lead"}

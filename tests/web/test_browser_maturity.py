@@ -10,14 +10,16 @@ from maturity.services import install_published_criteria
 from tests.browser import assert_accessible, shoot
 from tests.conftest import Org, bring_to
 from tests.social_accounts.conftest import account_in
+from training.evidence import install_criterion
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_unit_lead_records_the_self_assessment(org: Org, people: Any) -> None:
-    # The criteria come from a data migration; an earlier transactional test
+    # The criteria come from data migrations; an earlier transactional test
     # may have emptied the table.
     install_published_criteria()
+    install_criterion()
     bring_to(org, "submitted")
     # Presence also asks for the unit's accounts in the registry.
     account_in(org, "active")
