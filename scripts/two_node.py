@@ -123,6 +123,24 @@ def drive(api: Api, servers: list[str], rounds: int) -> list[str]:
                 failures.append(f"round {number}: create answered {status}")
                 continue
             pk = created["id"]
+            # Submitting needs a KPI for each goal the initiative serves.
+            status, _ = api.call(
+                servers[number % 2],
+                "marketing_lead",
+                "POST",
+                f"impact/initiatives/{pk}/kpis/",
+                {
+                    "goal": goal,
+                    "name": "Reach",
+                    "unit": "people",
+                    "baseline": "0",
+                    "target": "100",
+                    "due_on": "2030-06-30",
+                },
+            )
+            if status != 201:
+                failures.append(f"round {number}: KPI answered {status}")
+                continue
             status, _ = api.call(
                 servers[1 - number % 2],
                 "marketing_lead",
