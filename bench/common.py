@@ -27,6 +27,13 @@ def setup() -> None:
     import django
 
     django.setup()
+    # Pages render with the production static storage (hashed names from the
+    # manifest), so a fresh clone collects the files once first.
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def side_by_side(

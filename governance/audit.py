@@ -22,10 +22,16 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.db.models import Max
+from django.dispatch import Signal
 from django.utils import timezone
 
 from governance import audit_keys
 from governance.models import AuditChainUpgrade, AuditCheckpoint, AuditEvent
+
+# Sent by `record_many` once its events are written (inside the transaction of
+# the changes they record); `record` writes with `save()`, so post_save tells of
+# its event. Argument: count.
+recorded_many = Signal()
 
 logger = logging.getLogger(__name__)
 
@@ -345,6 +351,9 @@ def record_many(entries: list[dict[str, Any]], *, actor: Actor) -> int:
             batch = []
             checkpoint_create()
     AuditEvent.objects.bulk_create(batch, batch_size=1000)
+    # bulk_create sends no post_save: caches of what the events' changes
+    # affect learn of them here.
+    recorded_many.send(sender=AuditEvent, count=len(entries))
     return len(entries)
 
 

@@ -24,6 +24,8 @@ class InboxConfig(AppConfig):
             "notification_preference", sponsor_services.languages, order=10
         )
 
+        _forget_counts_on_changes()
+
         for order, (kind, source) in enumerate(sources.SOURCES.items()):
             registry.task_sources.register(kind, source, order=10 * (order + 1))
         for label, url in sources.OBJECT_URLS.items():
@@ -38,3 +40,27 @@ class InboxConfig(AppConfig):
             path("api/me/inbox/", api.NotificationsView.as_view(), name="my-inbox-notifications"),
             order=15,
         )
+
+
+# Rows whose change moves no task: sessions and the log-in bookkeeping saved on
+# every sign-in, and the notifications themselves (counted afresh each time).
+_UNRELATED_APPS = frozenset({"sessions", "axes", "inbox"})
+
+
+def _forget_counts_on_changes() -> None:
+    """Any saved or deleted row, changed relation or bulk of audit events may
+    add or remove someone's task: each forgets the cached header counts."""
+    from django.db.models import Model
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from governance import audit
+
+    def changed(sender: type[Model], **kwargs: object) -> None:
+        if sender._meta.app_label in _UNRELATED_APPS:
+            return
+        from inbox.selectors import invalidate
+
+        invalidate()
+
+    for signal in (post_save, post_delete, m2m_changed, audit.recorded_many):
+        signal.connect(changed, dispatch_uid=f"inbox-counts-{signal!r}")

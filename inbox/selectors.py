@@ -2,12 +2,14 @@
 task source, in one query), and the user's own notifications."""
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import connection
+from django.core.cache import cache as shared_cache
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -60,9 +62,40 @@ def task_count(*, user: User) -> int:
     return tasks(user=user).count()
 
 
+# Every page's header counts the user's tasks. Building that union of every
+# task source costs more than the rest of a light page, so the count is kept
+# per user and day under the value of VERSION_KEY, which every saved or
+# deleted row and every audit event replaces (inbox.apps connects it): a count
+# read back is one that no change has touched since. The unread notifications
+# are counted each time (reading one changes no task).
+VERSION_KEY = "inbox:version"
+HEADER_SECONDS = 300
+
+
+def invalidate() -> None:
+    """Forget the cached task counts: now, and again once the change is
+    committed (so that a reader that counted before the commit does not leave
+    its answer behind)."""
+    shared_cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: shared_cache.set(VERSION_KEY, uuid.uuid4().hex, None))
+
+
 def header_counts(*, user: User) -> tuple[int, int]:
     """How many tasks wait for the user and how many of their notifications
-    are unread, in one query (every page's header shows both)."""
+    are unread, in one query (every page's header shows both); the task count
+    comes from the cache while nothing has changed since it was counted."""
+    version = shared_cache.get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, None)
+    key = f"inbox:header:{version}:{timezone.localdate().isoformat()}:{user.pk}"
+    cached = shared_cache.get(key)
+    if cached is not None:
+        unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        return int(cached), unread
+    task_count, unread = _count_both(user=user)
+    shared_cache.set(key, task_count, HEADER_SECONDS)
+    return task_count, unread
+
+
+def _count_both(*, user: User) -> tuple[int, int]:
     task_sql, task_params = tasks(user=user).order_by().query.sql_with_params()
     table = connection.ops.quote_name(Notification._meta.db_table)
     # Only SQL the ORM compiled and a quoted table name go into the text; the
