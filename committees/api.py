@@ -246,7 +246,7 @@ class _Owned(ListAPIView[Any]):
         return self.owned(selectors.committee_or_404(pk=self.kwargs["pk"]))
 
     def _target(self, user: User, pk: int) -> Initiative | Policy:
-        return get_object_or_404(self.visible(user), pk=pk)  # type: ignore[no-any-return]
+        return get_object_or_404(self.visible(user), pk=pk)
 
     @extend_schema(request=AssignSerializer, responses={201: OwnedItemSerializer})
     def post(self, request: Request, pk: int) -> Response:
@@ -277,13 +277,15 @@ class OwnedPolicies(_Owned):
 
 class _OwnedDetail(GenericAPIView[Any]):
     queryset = Initiative.objects.none()
-    visible = staticmethod(visible_initiatives)
+
+    def visible(self, user: Any) -> QuerySet[Any]:
+        raise NotImplementedError
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int, item: int) -> Response:
         user = signed_in_user(request)
         committee = selectors.committee_or_404(pk=pk)
-        obj = get_object_or_404(self.visible(user=user), pk=item)
+        obj = get_object_or_404(self.visible(user), pk=item)
         owner = selectors.owning_group(obj=obj)
         if owner is None or owner.pk != committee.pk:
             raise NotFound
@@ -294,12 +296,15 @@ class _OwnedDetail(GenericAPIView[Any]):
 
 
 class OwnedInitiativeDetail(_OwnedDetail):
-    visible = staticmethod(visible_initiatives)
+    def visible(self, user: Any) -> QuerySet[Any]:
+        return visible_initiatives(user=user)
 
 
 class OwnedPolicyDetail(_OwnedDetail):
     queryset = Policy.objects.none()
-    visible = staticmethod(visible_policies)
+
+    def visible(self, user: Any) -> QuerySet[Any]:
+        return visible_policies(user=user)
 
 
 def paths() -> list[tuple[str, URLPattern]]:

@@ -139,7 +139,7 @@ def owning_group(*, obj: Initiative | Policy) -> Committee | None:
             OwnedInitiative.objects.select_related("committee").filter(initiative=obj).first()
         )
     else:
-        found = OwnedPolicy.objects.select_related("committee").filter(policy=obj).first()
+        found = OwnedPolicy.objects.select_related("committee").filter(policy_id=obj.pk).first()
     return found.committee if found is not None else None
 
 

@@ -102,8 +102,8 @@ def _should_see_initiative(user: User, initiative: Initiative) -> bool:
     )
 
 
-def _should_see_policy(user: User, policy: Policy) -> bool:
-    return OwnedPolicy.objects.filter(policy=policy, committee__members__user=user).exists()
+def _should_see_policy(user: User, policy_id: int) -> bool:
+    return OwnedPolicy.objects.filter(policy_id=policy_id, committee__members__user=user).exists()
 
 
 def _sync_sight(*, actor: User | None, user: User, obj: Initiative | Policy) -> None:
@@ -112,7 +112,7 @@ def _sync_sight(*, actor: User | None, user: User, obj: Initiative | Policy) -> 
     if isinstance(obj, Initiative):
         wanted, codename = _should_see_initiative(user, obj), access.VIEW_INITIATIVE
     else:
-        wanted, codename = _should_see_policy(user, obj), access.VIEW_POLICY
+        wanted, codename = _should_see_policy(user, obj.pk), access.VIEW_POLICY
     held = codename in access.object_codenames(user, obj)
     if wanted and not held:
         access.grant(role=access.Role.GROUP_MEMBER, user=user, obj=obj, actor=actor)
@@ -209,7 +209,7 @@ def _label(obj: Initiative | Policy) -> str:
 def _ownership_of(obj: Initiative | Policy) -> OwnedInitiative | OwnedPolicy | None:
     if isinstance(obj, Initiative):
         return OwnedInitiative.objects.select_related("committee").filter(initiative=obj).first()
-    return OwnedPolicy.objects.select_related("committee").filter(policy=obj).first()
+    return OwnedPolicy.objects.select_related("committee").filter(policy_id=obj.pk).first()
 
 
 def _members(committee: Committee) -> list[User]:
@@ -242,7 +242,7 @@ def ownership_assign(
                 committee=committee, initiative=obj
             )
         else:
-            owned = OwnedPolicy.objects.create(committee=committee, policy=obj)
+            owned = OwnedPolicy.objects.create(committee=committee, policy_id=obj.pk)
         people = {u.pk: u for u in _members(committee)}
         if former is not None:
             people |= {u.pk: u for u in _members(former)}
