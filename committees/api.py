@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from committees import selectors, services
 from committees.models import Case, Committee, Vote
-from governance.api import ActiveUserByName, Pagination
+from governance.api import ActiveUserByName, IdField, Pagination
 from governance.models import BusinessUnit
 from governance.requests import signed_in_user
 from initiatives.models import Initiative
@@ -222,7 +222,7 @@ class OwnedItemSerializer(serializers.Serializer):
 
 
 class AssignSerializer(serializers.Serializer):
-    id = serializers.IntegerField(min_value=1)
+    id = IdField()
 
 
 class _Owned(ListAPIView[Any]):
