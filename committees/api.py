@@ -1,7 +1,10 @@
 """The committees' API: the committees with their members, a committee's
 agenda, a vote (case) with its votes, casting a vote and the chair's close.
 A vote on an initiative the user may not see is 404; the services decide
-the rest (403 outside the committee or recused, 409 closed or no quorum)."""
+the rest (403 outside the committee or recused, 409 closed or no quorum).
+The CoE lead seats and unseats members and makes a working group the owner
+of initiatives and policies; what a group owns is listed as far as the
+caller may see it."""
 
 from typing import Any
 

@@ -1,6 +1,7 @@
 """Reads of committees. Everyone signed in sees which committees exist and who
 sits on them; a committee's votes are seen by whoever may see the initiative
-(its members are given that right when a vote opens)."""
+(its members are given that right when a vote opens). What a working group
+owns is listed as far as the reader may see it."""
 
 from typing import Any
 

@@ -1,7 +1,9 @@
 """Writes to committees: setting one up, opening a vote when an initiative
 reaches the committee's step, casting a vote, and closing it. Each act checks
 the actor's right and writes its change and audit event in one transaction;
-a closed vote becomes the initiative's decision in the same transaction."""
+a closed vote becomes the initiative's decision in the same transaction.
+Seating members and making a working group the owner of initiatives and
+policies grant and take away the right to see them in the same way."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass

@@ -1,6 +1,8 @@
 """The committees' pages: the list, a committee with its members, agenda and
 decisions (and the agenda as CSV), and a vote with its votes, the vote form
-and the chair's close. Pages call the services the API calls."""
+and the chair's close; the CoE lead's seating of members and making a
+working group owner (a section on the initiative's and the policy's page).
+Pages call the services the API calls."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
