@@ -9,7 +9,7 @@ class CommitteesConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import include, path
 
-        from committees import api, selectors, services, sources
+        from committees import api, selectors, services, sources, views
         from governance import registry
         from governance.registry import AuditObjectType, NavItem
         from governance.signals import transition_taken
@@ -31,5 +31,10 @@ class CommitteesConfig(AppConfig):
         registry.approval_steps.register("committees", selectors.approval_steps, order=60)
         registry.task_sources.register(sources.VOTE, sources.votes_awaiting, order=200)
         registry.object_urls.register("committees.case", sources.case_url, order=60)
+        # The owning working group on the pages of initiatives and policies.
+        for label in ("initiatives.initiative", "policies.policy"):
+            registry.object_sections.register(
+                f"owning-group:{label}", (label, views.owner_section), order=40
+            )
         for name, pattern in api.paths():
             registry.api_urls.register(name, pattern, order=60)

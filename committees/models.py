@@ -123,3 +123,42 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voter}: {self.choice}"
+
+
+class OwnedInitiative(models.Model):
+    """A working group owns an initiative across units: its members see it as
+    the initiative's unit does, and decide nothing on it. At most one group."""
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="owned_initiatives"
+    )
+    initiative = models.OneToOneField(
+        "initiatives.Initiative", on_delete=models.CASCADE, related_name="owning_group"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["committee", "-assigned_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.initiative} ({self.committee})"
+
+
+class OwnedPolicy(models.Model):
+    """A working group owns a policy across units: its members see it once it
+    is published, as the staff of the units it applies to do. At most one group."""
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="owned_policies"
+    )
+    policy = models.OneToOneField(
+        "policies.Policy", on_delete=models.CASCADE, related_name="owning_group"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["committee", "-assigned_at", "-id"]
+        verbose_name_plural = "owned policies"
+
+    def __str__(self) -> str:
+        return f"{self.policy} ({self.committee})"

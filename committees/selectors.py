@@ -1,6 +1,7 @@
 """Reads of committees. Everyone signed in sees which committees exist and who
 sits on them; a committee's votes are seen by whoever may see the initiative
-(its members are given that right when a vote opens)."""
+(its members are given that right when a vote opens). What a working group
+owns is listed as far as the reader may see it."""
 
 from typing import Any
 
@@ -8,10 +9,22 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from committees.models import Case, CaseState, Committee, CommitteeMember, Vote
+from committees.models import (
+    Case,
+    CaseState,
+    Committee,
+    CommitteeMember,
+    OwnedInitiative,
+    OwnedPolicy,
+    Vote,
+)
 from committees.services import is_recused
+from governance import access
 from initiatives import routing
+from initiatives.models import Initiative
 from initiatives.selectors import visible_initiatives
+from policies.models import Policy
+from policies.selectors import visible_policies
 
 UserLike = User | AnonymousUser
 
@@ -98,3 +111,43 @@ def approval_steps() -> list[tuple[str, Any]]:
         (routing.committee_step(pk), name)
         for pk, name in Committee.objects.order_by("name").values_list("pk", "name")
     ]
+
+
+def owned_initiatives(*, user: UserLike, committee: Committee) -> QuerySet[Initiative]:
+    """The initiatives the working group owns, as far as the user may see them."""
+    return (
+        visible_initiatives(user=user)
+        .filter(owning_group__committee=committee)
+        .prefetch_related(None)
+        .order_by("title", "id")
+    )
+
+
+def owned_policies(*, user: UserLike, committee: Committee) -> QuerySet[Policy]:
+    """The policies the working group owns, as far as the user may see them."""
+    return (
+        visible_policies(user=user)
+        .filter(owning_group__committee=committee)
+        .prefetch_related(None)
+        .order_by("title", "id")
+    )
+
+
+def owning_group(*, obj: Initiative | Policy) -> Committee | None:
+    """The working group that owns the initiative or policy, if any."""
+    if isinstance(obj, Initiative):
+        found: OwnedInitiative | OwnedPolicy | None = (
+            OwnedInitiative.objects.select_related("committee").filter(initiative=obj).first()
+        )
+    else:
+        found = OwnedPolicy.objects.select_related("committee").filter(policy_id=obj.pk).first()
+    return found.committee if found is not None else None
+
+
+def working_groups() -> QuerySet[Committee]:
+    return Committee.objects.filter(kind=Committee.Kind.WORKING_GROUP).order_by("name")
+
+
+def may_change_committees(*, user: UserLike) -> bool:
+    """Who sets up committees, seats members and makes a group owner: the CoE lead."""
+    return access.EDIT_ROUTING in access.organization_rights(user)

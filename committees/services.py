@@ -1,7 +1,9 @@
 """Writes to committees: setting one up, opening a vote when an initiative
 reaches the committee's step, casting a vote, and closing it. Each act checks
 the actor's right and writes its change and audit event in one transaction;
-a closed vote becomes the initiative's decision in the same transaction."""
+a closed vote becomes the initiative's decision in the same transaction.
+Seating members and making a working group the owner of initiatives and
+policies grant and take away the right to see them in the same way."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,7 +15,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
-from committees.models import Case, CaseState, Committee, CommitteeMember, Vote
+from committees.models import (
+    Case,
+    CaseState,
+    Committee,
+    CommitteeMember,
+    OwnedInitiative,
+    OwnedPolicy,
+    Vote,
+)
 from governance import access, audit
 from governance.errors import Conflict
 from governance.models import BusinessUnit
@@ -21,6 +31,7 @@ from governance.signals import notify
 from initiatives import routing
 from initiatives import services as initiative_services
 from initiatives.models import Initiative, State
+from policies.models import Policy
 
 MAX_COMMENT_CHARS = 4000
 
@@ -67,6 +78,208 @@ def committee_create(
                 "quorum": quorum,
                 "members": sorted(user.get_username() for user, _unit in seats),
             },
+        )
+    return committee
+
+
+def _require_coe_lead(actor: User) -> None:
+    if access.EDIT_ROUTING not in access.organization_rights(actor):
+        raise PermissionDenied(gettext("Only the CoE lead may change committees."))
+
+
+# Working groups own initiatives and policies across units. Their members see
+# what the group owns through a per-object right (governance.access), which
+# every list, search, inbox and page reads through the apps' selectors; it is
+# granted and taken away in the transaction of the change that calls for it.
+# Seeing an initiative is also what sitting on a committee that votes on it
+# gives, so a right is taken away only when no seat the user keeps calls for it.
+
+
+def _should_see_initiative(user: User, initiative: Initiative) -> bool:
+    return (
+        OwnedInitiative.objects.filter(
+            initiative=initiative, committee__members__user=user
+        ).exists()
+        or Case.objects.filter(initiative=initiative, committee__members__user=user).exists()
+    )
+
+
+def _should_see_policy(user: User, policy_id: int) -> bool:
+    return OwnedPolicy.objects.filter(policy_id=policy_id, committee__members__user=user).exists()
+
+
+def _sync_sight(*, actor: User | None, user: User, obj: Initiative | Policy) -> None:
+    """Grant or take away the user's right to see the object, by whether a seat
+    they hold now calls for it (audited by governance.access)."""
+    if isinstance(obj, Initiative):
+        wanted, codename = _should_see_initiative(user, obj), access.VIEW_INITIATIVE
+    else:
+        wanted, codename = _should_see_policy(user, obj.pk), access.VIEW_POLICY
+    held = codename in access.object_codenames(user, obj)
+    if wanted and not held:
+        access.grant(role=access.Role.GROUP_MEMBER, user=user, obj=obj, actor=actor)
+    elif held and not wanted:
+        access.revoke(role=access.Role.GROUP_MEMBER, user=user, obj=obj, actor=actor)
+
+
+def _seat_objects(committee: Committee) -> list[Initiative | Policy]:
+    """What a seat on the committee lets one see: what it owns, and the
+    initiatives of its open votes."""
+    found: list[Initiative | Policy] = list(
+        Initiative.objects.filter(owning_group__committee=committee).order_by("pk")
+    )
+    found += list(Policy.objects.filter(owning_group__committee=committee).order_by("pk"))
+    found += list(
+        Initiative.objects.filter(
+            committee_cases__committee=committee, committee_cases__state=CaseState.OPEN
+        )
+        .exclude(owning_group__committee=committee)
+        .distinct()
+        .order_by("pk")
+    )
+    return found
+
+
+def committee_member_add(
+    *, actor: User, committee: Committee, user: User, business_unit: BusinessUnit | None
+) -> CommitteeMember:
+    """Seat the user on the committee (with the unit they come from). They see
+    at once what a working group owns and the initiatives of its open votes.
+    Only the CoE lead may. Raises PermissionDenied, ValidationError naming
+    `user` when they sit on it already."""
+    _require_coe_lead(actor)
+    with transaction.atomic():
+        locked = Committee.objects.select_for_update().get(pk=committee.pk)
+        if locked.members.filter(user=user).exists():
+            raise ValidationError({"user": gettext("This person sits on the committee already.")})
+        member = CommitteeMember.objects.create(
+            committee=locked, user=user, business_unit=business_unit
+        )
+        for obj in _seat_objects(locked):
+            _sync_sight(actor=actor, user=user, obj=obj)
+        audit.record(
+            audit.Event.COMMITTEE_MEMBER_ADDED,
+            actor=actor,
+            obj=locked,
+            new={
+                "user": user.get_username(),
+                "business_unit": business_unit.slug if business_unit else None,
+            },
+        )
+    return member
+
+
+def committee_member_remove(*, actor: User, committee: Committee, user: User) -> None:
+    """Take the user's seat away: what the seat let them see is taken away at
+    once, unless another seat still gives it. Only the CoE lead may. Raises
+    PermissionDenied; ValidationError naming `user` for someone not on the
+    committee or its chair, and when the quorum could no longer be reached."""
+    _require_coe_lead(actor)
+    with transaction.atomic():
+        locked = Committee.objects.select_for_update().get(pk=committee.pk)
+        member = locked.members.filter(user=user).first()
+        if member is None:
+            raise ValidationError({"user": gettext("This person does not sit on the committee.")})
+        if locked.chair_id == user.pk:
+            raise ValidationError({"user": gettext("The chair cannot leave the committee.")})
+        if locked.members.count() - 1 < locked.quorum:
+            raise ValidationError(
+                {"user": gettext("Without this member the quorum could not be reached.")}
+            )
+        objects = _seat_objects(locked)
+        objects += list(
+            Initiative.objects.filter(committee_cases__committee=locked)
+            .exclude(pk__in=[o.pk for o in objects if isinstance(o, Initiative)])
+            .distinct()
+            .order_by("pk")
+        )
+        member.delete()
+        for obj in objects:
+            _sync_sight(actor=actor, user=user, obj=obj)
+        audit.record(
+            audit.Event.COMMITTEE_MEMBER_REMOVED,
+            actor=actor,
+            obj=locked,
+            old={"user": user.get_username()},
+        )
+
+
+def _label(obj: Initiative | Policy) -> str:
+    return "initiative" if isinstance(obj, Initiative) else "policy"
+
+
+def _ownership_of(obj: Initiative | Policy) -> OwnedInitiative | OwnedPolicy | None:
+    if isinstance(obj, Initiative):
+        return OwnedInitiative.objects.select_related("committee").filter(initiative=obj).first()
+    return OwnedPolicy.objects.select_related("committee").filter(policy_id=obj.pk).first()
+
+
+def _members(committee: Committee) -> list[User]:
+    return [m.user for m in committee.members.select_related("user").order_by("user_id")]
+
+
+def ownership_assign(
+    *, actor: User, committee: Committee, obj: Initiative | Policy
+) -> OwnedInitiative | OwnedPolicy:
+    """Make the working group the owner of the initiative or policy (moving it
+    from the group that owned it): the group's members see it from now on, the
+    former group's members no longer. Only the CoE lead may. Raises
+    PermissionDenied; ValidationError naming `committee` for a steering
+    committee; Conflict when the group owns it already."""
+    _require_coe_lead(actor)
+    if committee.kind != Committee.Kind.WORKING_GROUP:
+        raise ValidationError(
+            {"committee": gettext("Only a working group owns initiatives and policies.")}
+        )
+    with transaction.atomic():
+        type(obj).objects.select_for_update().filter(pk=obj.pk).get()
+        before = _ownership_of(obj)
+        if before is not None and before.committee_id == committee.pk:
+            raise Conflict(gettext("This working group owns it already."))
+        former = before.committee if before is not None else None
+        if before is not None:
+            before.delete()
+        if isinstance(obj, Initiative):
+            owned: OwnedInitiative | OwnedPolicy = OwnedInitiative.objects.create(
+                committee=committee, initiative=obj
+            )
+        else:
+            owned = OwnedPolicy.objects.create(committee=committee, policy_id=obj.pk)
+        people = {u.pk: u for u in _members(committee)}
+        if former is not None:
+            people |= {u.pk: u for u in _members(former)}
+        for _pk, user in sorted(people.items()):
+            _sync_sight(actor=actor, user=user, obj=obj)
+        audit.record(
+            audit.Event.COMMITTEE_OWNERSHIP_ASSIGNED,
+            actor=actor,
+            obj=committee,
+            old={"committee": former.name} if former is not None else None,
+            new={_label(obj): obj.pk, "title": obj.title},
+        )
+    return owned
+
+
+def ownership_remove(*, actor: User, obj: Initiative | Policy) -> Committee:
+    """The working group no longer owns the initiative or policy: its members
+    no longer see it (unless a unit or a vote lets them). Only the CoE lead
+    may. Raises PermissionDenied; Conflict when no group owns it. Returns the
+    former owner."""
+    _require_coe_lead(actor)
+    with transaction.atomic():
+        type(obj).objects.select_for_update().filter(pk=obj.pk).get()
+        before = _ownership_of(obj)
+        if before is None:
+            raise Conflict(gettext("No working group owns it."))
+        committee = before.committee
+        before.delete()
+        for user in _members(committee):
+            _sync_sight(actor=actor, user=user, obj=obj)
+        audit.record(
+            audit.Event.COMMITTEE_OWNERSHIP_REMOVED,
+            actor=actor,
+            obj=committee,
+            old={_label(obj): obj.pk, "title": obj.title},
         )
     return committee
 

@@ -1,23 +1,36 @@
 """The committees' pages: the list, a committee with its members, agenda and
 decisions (and the agenda as CSV), and a vote with its votes, the vote form
-and the chair's close. Pages call the services the API calls."""
+and the chair's close; the CoE lead's seating of members and making a
+working group owner (a section on the initiative's and the policy's page).
+Pages call the services the API calls."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from committees import selectors, services
-from committees.forms import CloseForm, VoteForm
-from committees.models import CaseState
+from committees.forms import CloseForm, MemberForm, OwnerForm, VoteForm
+from committees.models import CaseState, Committee
 from governance.csv_export import csv_response
 from governance.errors import Conflict
+from governance.registry import Panel
 from governance.requests import signed_in_user
+from initiatives.models import Initiative
+from initiatives.selectors import visible_initiatives
+from policies.models import Policy
+from policies.selectors import visible_policies
 
 PAGE_SIZE = 25
 
@@ -34,11 +47,24 @@ def committee_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _committee_page(request, pk)
+
+
+def _committee_page(
+    request: HttpRequest, pk: int, *, member_form: MemberForm | None = None, status: int = 200
+) -> HttpResponse:
     user = signed_in_user(request)
     committee = selectors.committee_or_404(pk=pk)
     agenda = Paginator(selectors.agenda(user=user, committee=committee), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    # What a working group owns, as far as the user may see it.
+    owned_initiatives = Paginator(
+        selectors.owned_initiatives(user=user, committee=committee), PAGE_SIZE
+    ).get_page(request.GET.get("initiatives"))
+    owned_policies = Paginator(
+        selectors.owned_policies(user=user, committee=committee), PAGE_SIZE
+    ).get_page(request.GET.get("policies"))
     return render(
         request,
         "committees/committee_detail.html",
@@ -47,7 +73,13 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": selectors.members_of(committee=committee),
             "page": agenda,
             "decided": selectors.decided(user=user, committee=committee)[:PAGE_SIZE],
+            "is_working_group": committee.kind == Committee.Kind.WORKING_GROUP,
+            "owned_initiatives": owned_initiatives,
+            "owned_policies": owned_policies,
+            "may_change": selectors.may_change_committees(user=user),
+            "member_form": member_form or MemberForm(),
         },
+        status=status,
     )
 
 
@@ -154,3 +186,136 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
         return _case_page(request, pk, status=409)
     messages.success(request, _("The vote is closed."))
     return HttpResponseRedirect(reverse("committees:case", args=[pk]))
+
+
+@login_required
+@require_POST
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Seat someone on the committee (the CoE lead): 403 for anyone else, 400
+    naming the field for an unknown user or someone seated already."""
+    user = signed_in_user(request)
+    committee = selectors.committee_or_404(pk=pk)
+    if not selectors.may_change_committees(user=user):
+        raise PermissionDenied
+    form = MemberForm(request.POST)
+    if not form.is_valid():
+        return _committee_page(request, pk, member_form=form, status=400)
+    try:
+        services.committee_member_add(
+            actor=user,
+            committee=committee,
+            user=form.cleaned_data["username"],
+            business_unit=form.cleaned_data["business_unit"],
+        )
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            form.add_error("username" if field == "user" else None, errors)
+        return _committee_page(request, pk, member_form=form, status=400)
+    messages.success(request, _("The member is seated."))
+    return HttpResponseRedirect(reverse("committees:detail", args=[pk]))
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
+    """Take a seat away (the CoE lead): what it let the member see goes with it."""
+    user = signed_in_user(request)
+    committee = selectors.committee_or_404(pk=pk)
+    seat = committee.members.select_related("user").filter(user_id=user_id).first()
+    if seat is None:
+        raise Http404
+    try:
+        services.committee_member_remove(actor=user, committee=committee, user=seat.user)
+    except ValidationError as error:
+        _refusal(request, error)
+        return _committee_page(request, pk, status=400)
+    messages.success(request, _("The member has left the committee."))
+    return HttpResponseRedirect(reverse("committees:detail", args=[pk]))
+
+
+def _owned_or_404(request: HttpRequest, kind: str, pk: int) -> Initiative | Policy:
+    if kind == "initiative":
+        return get_object_or_404(visible_initiatives(user=request.user), pk=pk)
+    if kind == "policy":
+        return get_object_or_404(visible_policies(user=request.user), pk=pk)
+    raise Http404
+
+
+def _page_of(obj: Initiative | Policy) -> str:
+    if isinstance(obj, Initiative):
+        return reverse("initiatives:detail", args=[obj.pk])
+    return reverse("policies:detail", args=[obj.pk])
+
+
+@login_required
+@require_POST
+def owner_assign(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Make a working group the owner of an initiative or a policy (the CoE
+    lead): 404 for what the user cannot see, 403 for anyone but the CoE lead,
+    400 naming the field for an unknown group, 409 when it owns it already."""
+    user = signed_in_user(request)
+    obj = _owned_or_404(request, kind, pk)
+    if not selectors.may_change_committees(user=user):
+        raise PermissionDenied
+    form = OwnerForm(request.POST)
+    if not form.is_valid():
+        _refusal(request, ValidationError(form.errors.get_json_data()))
+        return _ownership_refused(request, obj, status=400)
+    try:
+        services.ownership_assign(actor=user, committee=form.cleaned_data["committee"], obj=obj)
+    except ValidationError as error:
+        _refusal(request, error)
+        return _ownership_refused(request, obj, status=400)
+    except Conflict as error:
+        _refusal(request, error)
+        return _ownership_refused(request, obj, status=409)
+    messages.success(request, _("The working group owns it now."))
+    return HttpResponseRedirect(_page_of(obj))
+
+
+@login_required
+@require_POST
+def owner_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """The working group no longer owns it (the CoE lead); 409 when none does."""
+    user = signed_in_user(request)
+    obj = _owned_or_404(request, kind, pk)
+    try:
+        services.ownership_remove(actor=user, obj=obj)
+    except Conflict as error:
+        _refusal(request, error)
+        return _ownership_refused(request, obj, status=409)
+    messages.success(request, _("No working group owns it any more."))
+    return HttpResponseRedirect(_page_of(obj))
+
+
+def _ownership_refused(
+    request: HttpRequest, obj: Initiative | Policy, *, status: int
+) -> HttpResponse:
+    return render(
+        request,
+        "committees/ownership_refused.html",
+        {"obj": obj, "back": _page_of(obj)},
+        status=status,
+    )
+
+
+def owner_section(request: HttpRequest, obj: Initiative | Policy) -> Panel | None:
+    """The section on an initiative's or a policy's page naming the working
+    group that owns it; the CoE lead also finds the form to change it there."""
+    group = selectors.owning_group(obj=obj)
+    may_change = selectors.may_change_committees(user=request.user)
+    if group is None and not may_change:
+        return None
+    kind = "initiative" if isinstance(obj, Initiative) else "policy"
+    return Panel(
+        key="owning_group",
+        title=_("Working group"),
+        template="committees/_owning_group.html",
+        context={
+            "group": group,
+            "kind": kind,
+            "obj": obj,
+            "may_change": may_change,
+            "form": OwnerForm(initial={"committee": group}) if may_change else None,
+        },
+    )

@@ -53,6 +53,9 @@ class Role(StrEnum):
     FINANCE = "finance"
     # A member of a committee that decides on an initiative sees it.
     COMMITTEE_REVIEWER = "committee_reviewer"
+    # A member of a working group sees what the group owns (as a unit member
+    # sees the unit's), and decides nothing on it.
+    GROUP_MEMBER = "group_member"
 
 
 VIEW = "view_unit_initiatives"
@@ -74,6 +77,8 @@ FINANCE_SIGNOFF = "finance_signoff"  # the finance step of an approval chain
 EDIT_ROUTING = "edit_routing"  # publish routing rules, set up committees
 # Per-object: see one initiative (a committee member deciding on it).
 VIEW_INITIATIVE = "view_initiative"
+# Per-object: see one published policy (a working group one sits on owns it).
+VIEW_POLICY = "view_owned_policy"
 ORGANIZATION = "organization"
 
 # The role table: role -> model label -> codenames granted on objects of that model.
@@ -112,6 +117,10 @@ ROLE_PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         ORGANIZATION: frozenset({FINANCE_SIGNOFF}),
     },
     Role.COMMITTEE_REVIEWER: {"initiatives.initiative": frozenset({VIEW_INITIATIVE})},
+    Role.GROUP_MEMBER: {
+        "initiatives.initiative": frozenset({VIEW_INITIATIVE}),
+        "policies.policy": frozenset({VIEW_POLICY}),
+    },
 }
 
 _MEMBERSHIP_ROLES = {Membership.Role.MEMBER: Role.UNIT_MEMBER, Membership.Role.LEAD: Role.UNIT_LEAD}

@@ -23,6 +23,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from governance import access, audit, audit_reader
@@ -129,6 +130,7 @@ class Policy(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["title", "id"]
         verbose_name_plural = "policies"
+        permissions = [(access.VIEW_POLICY, "Sees the policy (its working group owns it)")]
 
     def __str__(self) -> str:
         return self.title
@@ -377,3 +379,10 @@ class PolicyException(ConcurrentTransitionMixin, models.Model):
     )
     def reject(self) -> None:
         pass
+
+
+class PolicyUserObjectPermission(UserObjectPermissionBase):
+    """Per-policy rights: seeing a policy that a working group one sits on
+    owns. Organization-wide rights over policies are derived, not stored."""
+
+    content_object = models.ForeignKey(Policy, on_delete=models.CASCADE)

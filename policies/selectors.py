@@ -236,13 +236,15 @@ def visible_policies(*, user: UserLike) -> QuerySet[Policy]:
     )
     if sees_all_policies(user=user):
         return policies
+    # A working group the user sits on owns it: seen as its units' staff see it.
+    owned = Q(pk__in=access.object_ids(user, Policy, access.VIEW_POLICY))
     units = access.visible_units(user)
     if not units.exists():
         # A policy for every unit is not a policy for someone outside them all.
-        return policies.none()
+        return policies.filter(is_published()).filter(owned)
     # Published and not retired: in force, or scheduled to take effect (staff
     # see it as upcoming and may acknowledge it in advance).
-    return policies.filter(is_published()).filter(applying_to(units=units))
+    return policies.filter(is_published()).filter(applying_to(units=units) | owned)
 
 
 class MyAcknowledgment(TypedDict):
