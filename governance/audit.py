@@ -113,6 +113,7 @@ class Event(StrEnum):
     KPI_CREATED = "kpi.created"
     KPI_UPDATED = "kpi.updated"
     KPI_REMOVED = "kpi.removed"
+    KPI_RETIRED = "kpi.retired"
     MEASUREMENT_RECORDED = "measurement.recorded"
     MEASUREMENT_CORRECTED = "measurement.corrected"
     SPEND_RECORDED = "spend.recorded"

@@ -105,6 +105,7 @@ EVENT_NAMES: dict[str, Any] = {
     Event.KPI_CREATED: _("KPI added"),
     Event.KPI_UPDATED: _("KPI changed"),
     Event.KPI_REMOVED: _("KPI removed"),
+    Event.KPI_RETIRED: _("KPI retired"),
     Event.MEASUREMENT_RECORDED: _("Measurement recorded"),
     Event.MEASUREMENT_CORRECTED: _("Measurement corrected"),
     Event.SPEND_RECORDED: _("Spend recorded"),

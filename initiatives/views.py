@@ -25,7 +25,15 @@ from governance.errors import Conflict
 from governance.models import BusinessUnit, OrganizationRole, StrategicGoal
 from governance.registry import Panel
 from governance.requests import HtmxHttpRequest, signed_in_user
-from initiatives import outcomes, preconditions, routing, sections, selectors, services
+from initiatives import (
+    amendment_parts,
+    outcomes,
+    preconditions,
+    routing,
+    sections,
+    selectors,
+    services,
+)
 from initiatives.diagram import lifecycle
 from initiatives.forms import (
     CONFIRM_TRANSITIONS,
@@ -250,6 +258,8 @@ def amendment_diff(initiative: Initiative, amendment: Amendment) -> list[dict[st
                 "new": _show(field, amendment.changes[field], goal_names),
             }
         )
+    for part in amendment_parts.amendment_parts:
+        rows.extend(part.page_rows(amendment=amendment))
     return rows
 
 
