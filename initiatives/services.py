@@ -456,6 +456,10 @@ AMENDMENT_EVENTS = {
     "reject": audit.Event.AMENDMENT_REJECTED,
     "sponsor_approve": audit.Event.AMENDMENT_SPONSOR_APPROVED,
     "sponsor_reject": audit.Event.AMENDMENT_SPONSOR_REJECTED,
+    "finance_approve": audit.Event.AMENDMENT_FINANCE_APPROVED,
+    "finance_reject": audit.Event.AMENDMENT_FINANCE_REJECTED,
+    "committee_approve": audit.Event.AMENDMENT_COMMITTEE_APPROVED,
+    "committee_reject": audit.Event.AMENDMENT_COMMITTEE_REJECTED,
     "withdraw": audit.Event.AMENDMENT_WITHDRAWN,
 }
 assert set(AMENDMENT_EVENTS) == set(AMENDMENT_TRANSITIONS), "every transition has its event"
@@ -531,12 +535,15 @@ def amendment_propose(
         }
         if not changes and not any(cleaned.values()):
             raise ValidationError({"changes": gettext("Name at least one change.")})
-        amendment = Amendment.objects.create(
+        amendment = Amendment(
             initiative=locked,
             proposed_by=actor,
             changes=_amendment_values(changes),
             reason=reason.strip(),
         )
+        # The chain of the rules in force now stays with the amendment.
+        amendment.route()
+        amendment.save()
         described: dict[str, Any] = {}
         for key, value in cleaned.items():
             if value:
@@ -547,7 +554,12 @@ def amendment_propose(
             actor=actor,
             obj=amendment,
             old={k: v for k, v in _snapshot(locked).items() if k in changes},
-            new=amendment.changes | described,
+            new=amendment.changes
+            | described
+            | {
+                "approval_chain": [e["step"] for e in amendment.approval_chain],
+                "routing_version": amendment.routing_version,
+            },
             comment=amendment.reason,
         )
         amendment_proposed.send(Amendment, amendment=amendment, actor=actor)
@@ -603,6 +615,34 @@ def amendment_transition(
             .get(pk=amendment.pk)
         )
         _decide(actor=actor, obj=locked, name=name, comment=comment, events=AMENDMENT_EVENTS)
+    return locked
+
+
+def amendment_committee_decide(
+    *, actor: User, amendment: Amendment, committee_id: int, approved: bool, comment: str
+) -> Amendment:
+    """Record a committee's closed vote as the decision of an amendment's
+    committee step, as `initiative_committee_decide` does for an initiative.
+    Raises Conflict unless the amendment waits for this committee's step."""
+    name = "committee_approve" if approved else "committee_reject"
+    with transaction.atomic():
+        locked = (
+            Amendment.objects.select_for_update(of=("self",))
+            .select_related("initiative__business_unit", "initiative__owner", "proposed_by")
+            .get(pk=amendment.pk)
+        )
+        if locked.state != AmendmentState.AWAITING_APPROVAL or locked.current_step() != (
+            routing.committee_step(committee_id)
+        ):
+            raise Conflict(gettext("This amendment does not wait for this committee's vote."))
+        _decide(
+            actor=actor,
+            obj=locked,
+            name=name,
+            comment=comment,
+            events=AMENDMENT_EVENTS,
+            authorization=Authorization(actor.pk, ("initiatives.amendment", locked.pk), name),
+        )
     return locked
 
 

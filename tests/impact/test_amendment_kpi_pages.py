@@ -182,8 +182,10 @@ def test_the_impact_page_marks_a_retired_kpi_and_offers_no_measurement_form(org:
     )
     services.amendment_transition(actor=org.coe_member, amendment=amendment, name="start_review")
     services.amendment_transition(actor=org.coe_lead, amendment=amendment, name="approve")
-    page = signed_in(org.marketing_member).get(
-        reverse("impact:initiative", args=[initiative.pk])
-    ).content.decode()
+    page = (
+        signed_in(org.marketing_member)
+        .get(reverse("impact:initiative", args=[initiative.pk]))
+        .content.decode()
+    )
     assert "Retired" in page
     assert reverse("impact:measurement-add", args=[kpi.pk]) not in page
