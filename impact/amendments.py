@@ -127,7 +127,7 @@ def clean(*, initiative: Initiative, changes: dict[str, Any], data: Any) -> list
             _checked(kpi, goal_ids, where)
             cleaned.append({"action": action, "kpi": None, "old": {}, "values": kpi_values(kpi)})
             continue
-        current = in_use.get(item.get("kpi"))  # type: ignore[arg-type]
+        current = in_use.get(item.get("kpi"))
         if current is None:
             raise ValidationError(
                 {f"{where}.kpi": gettext("Choose a KPI of the initiative in use.")}
@@ -209,6 +209,8 @@ def apply(*, actor: User, amendment: Amendment) -> None:
                 comment=comment,
             )
             continue
+        # A change or a retirement names its KPI from the proposal on.
+        assert change.kpi_id is not None
         kpi = Kpi.objects.select_for_update().get(pk=change.kpi_id)
         if change.action == KpiChangeAction.RETIRE:
             kpi.retired_at = timezone.now()
