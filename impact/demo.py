@@ -137,7 +137,7 @@ def seed_impact(user: Callable[[str], User], unit_leads: dict[str, str]) -> None
 
 
 def seed_kpi_amendment(user: Callable[[str], User], unit_leads: dict[str, str]) -> None:
-    """An amendment under review that tightens the target of a running
+    """An amendment in the CoE's review that tightens the target of a running
     initiative's KPI: its page shows the approved target against the proposed one."""
     initiative = Initiative.objects.filter(title=AMENDED_KPI, state=State.ACTIVE).first()
     if initiative is None or Amendment.objects.filter(initiative=initiative).exists():
@@ -148,7 +148,7 @@ def seed_kpi_amendment(user: Callable[[str], User], unit_leads: dict[str, str]) 
     tighter = kpi.target - (kpi.baseline - kpi.target) / 4
     if kpi.direction == Direction.HIGHER:
         tighter = kpi.target + (kpi.target - kpi.baseline) / 4
-    workflow.amendment_propose(
+    amendment = workflow.amendment_propose(
         actor=user(unit_leads[initiative.business_unit.name]),
         initiative=initiative,
         changes={},
@@ -158,4 +158,8 @@ def seed_kpi_amendment(user: Callable[[str], User], unit_leads: dict[str, str]) 
                 {"action": "change", "kpi": kpi.pk, "target": str(tighter.quantize(Decimal(1)))}
             ]
         },
+    )
+    # The CoE is reviewing it: the CoE lead can approve it from the page.
+    workflow.amendment_transition(
+        actor=user("coe_analyst"), amendment=amendment, name="start_review"
     )

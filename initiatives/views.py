@@ -272,6 +272,7 @@ def _amendment_context(
         "object": amendment,
         "state_label": dict(State.choices).get(amendment.state, amendment.state),
         "diff": amendment_diff(initiative, amendment),
+        "chain": _chain(amendment),
         "transitions": [
             _transition_button(
                 t,
@@ -295,7 +296,7 @@ _WAITING_STATES = (
 )
 
 
-def _chain(initiative: Initiative) -> list[dict[str, Any]]:
+def _chain(initiative: Initiative | Amendment) -> list[dict[str, Any]]:
     """The stored approval chain as the page shows it (none before submission)."""
     stored = initiative.approval_chain
     if not stored:

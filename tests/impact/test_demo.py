@@ -15,7 +15,7 @@ def test_demo_has_an_amendment_changing_a_kpi_target(settings: Any) -> None:
     call_command("seed_demo", verbosity=0)
     change = KpiChange.objects.select_related("amendment__initiative", "kpi").get()
     assert change.amendment.initiative.title == "Community forum moderation"
-    assert change.amendment.state == "submitted"
+    assert change.amendment.state == "in_review"
     assert change.action == "change"
     assert set(change.values) == {"target"}
     assert change.values["target"] != change.old["target"]

@@ -203,3 +203,22 @@ def test_an_outsider_gets_404_on_an_amendment_step(org: Org, who: str) -> None:
     amendment = propose(org, initiative, budget="80000")
     assert take(org.people[who], amendment["id"], "finance_approve").status_code == 404
     assert take(finance, amendment["id"], "finance_approve").status_code in (404, 409)
+
+
+def test_the_initiative_page_shows_the_amendments_chain(org: Org) -> None:
+    from django.urls import reverse
+
+    from tests.conftest import signed_in
+
+    controller(org)
+    publish(org, LARGE)
+    initiative = bring_to(org, "active", budget=Decimal(1000))
+    propose(org, initiative, budget="80000")
+    page = (
+        signed_in(org.auditor)
+        .get(reverse("initiatives:detail", args=[initiative.pk]))
+        .content.decode()
+    )
+    chain = page.split('id="amendment-chain"')[1].split("</ol>")[0]
+    assert "CoE review: <strong>pending</strong>" in chain
+    assert "Finance" in chain
