@@ -109,10 +109,11 @@ def test_amendment_form_with_kpis_and_its_diff_fit_375_px_in_german(org: Org, ge
     page.locator('textarea[name="reason"]').fill("Die ersten Monate lagen über Plan.")
     page.locator("form.form button[type=submit]").click()
     page.wait_for_url(f"**/initiatives/{pk}/")
-    assert page.get_by_text("Neues Ziel", exact=False).count() == 0
     with translation.override("de"):
         label = translation.gettext("Target")
     assert page.locator("#amendment").get_by_text(label, exact=False).first.is_visible()
+    # The axe check above ends at desktop width.
+    page.set_viewport_size(PHONE)
     _fits(page)
     assert_accessible(page)
     assert workflow.selectors.pending_amendment(initiative=kpi.initiative) is not None
