@@ -93,7 +93,7 @@ def test_portfolio_impact_section_fits_375_px_in_german(org: Org, german: Any) -
 
 
 def test_amendment_form_with_kpis_and_its_diff_fit_375_px_in_german(org: Org, german: Any) -> None:
-    from initiatives import services as workflow
+    from initiatives import selectors as workflow_selectors
     from tests.conftest import acknowledge_policies
 
     pk = _with_results(org)
@@ -116,4 +116,4 @@ def test_amendment_form_with_kpis_and_its_diff_fit_375_px_in_german(org: Org, ge
     page.set_viewport_size(PHONE)
     _fits(page)
     assert_accessible(page)
-    assert workflow.selectors.pending_amendment(initiative=kpi.initiative) is not None
+    assert workflow_selectors.pending_amendment(initiative=kpi.initiative) is not None
