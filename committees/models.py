@@ -68,6 +68,14 @@ class Case(ConcurrentTransitionMixin, models.Model):
     initiative = models.ForeignKey(
         "initiatives.Initiative", on_delete=models.PROTECT, related_name="committee_cases"
     )
+    # Set when the vote decides a step of an amendment of the initiative.
+    amendment = models.ForeignKey(
+        "initiatives.Amendment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="committee_cases",
+    )
     state = FSMField(default=CaseState.OPEN, choices=CaseState.choices, protected=True)
     opened_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)

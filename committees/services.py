@@ -30,7 +30,7 @@ from governance.models import BusinessUnit
 from governance.signals import notify
 from initiatives import routing
 from initiatives import services as initiative_services
-from initiatives.models import Initiative, State
+from initiatives.models import Amendment, AmendmentState, Initiative, State
 from policies.models import Policy
 
 MAX_COMMENT_CHARS = 4000
@@ -294,6 +294,17 @@ def is_recused(member: CommitteeMember, initiative: Initiative) -> bool:
 def on_transition(*, sender: Any, obj: Any, name: str, actor: User, **kwargs: Any) -> None:
     """An initiative that now waits for a committee's step: open its vote
     (in the transition's transaction)."""
+    if isinstance(obj, Amendment):
+        if obj.state == AmendmentState.AWAITING_APPROVAL:
+            committee_id = routing.committee_of(obj.current_step())
+            if committee_id is not None:
+                case_open(
+                    actor=actor,
+                    initiative=obj.initiative,
+                    committee_id=committee_id,
+                    amendment=obj,
+                )
+        return
     if not isinstance(obj, Initiative) or obj.state != State.AWAITING_APPROVAL:
         return
     committee_id = routing.committee_of(obj.current_step())
@@ -301,14 +312,20 @@ def on_transition(*, sender: Any, obj: Any, name: str, actor: User, **kwargs: An
         case_open(actor=actor, initiative=obj, committee_id=committee_id)
 
 
-def case_open(*, actor: User | None, initiative: Initiative, committee_id: int) -> Case:
-    """Open the committee's vote on the initiative; its members may see the
-    initiative from now on, and are told. Raises Conflict if the chain names a
-    committee that does not exist."""
+def case_open(
+    *,
+    actor: User | None,
+    initiative: Initiative,
+    committee_id: int,
+    amendment: Amendment | None = None,
+) -> Case:
+    """Open the committee's vote on the initiative (or on its `amendment`);
+    its members may see the initiative from now on, and are told. Raises
+    Conflict if the chain names a committee that does not exist."""
     committee = Committee.objects.filter(pk=committee_id).first()
     if committee is None:
         raise Conflict(gettext("The approval chain names a committee that does not exist."))
-    case = Case.objects.create(committee=committee, initiative=initiative)
+    case = Case.objects.create(committee=committee, initiative=initiative, amendment=amendment)
     members = list(committee.members.select_related("user"))
     for member in members:
         if not access.object_codenames(member.user, initiative) & {access.VIEW_INITIATIVE}:
@@ -319,7 +336,8 @@ def case_open(*, actor: User | None, initiative: Initiative, committee_id: int) 
         audit.Event.COMMITTEE_CASE_OPENED,
         actor=actor,
         obj=case,
-        new={"committee": committee.name, "initiative": initiative.pk},
+        new={"committee": committee.name, "initiative": initiative.pk}
+        | ({"amendment": amendment.pk} if amendment is not None else {}),
     )
     notify.send(
         Case,
@@ -473,18 +491,28 @@ def _record_of(case: Case, counted: Tally, by_chair: bool, comment: str) -> str:
 def _close(*, actor: User, case: Case, approved: bool, by_chair: bool, comment: str) -> None:
     counted = tally(case)
     record = _record_of(case, counted, by_chair, comment)
-    initiative = initiative_services.initiative_committee_decide(
-        actor=actor,
-        initiative=case.initiative,
-        committee_id=case.committee_id,
-        approved=approved,
-        comment=record,
-    )
+    decided: Initiative | Amendment
+    if case.amendment_id is not None:
+        decided = initiative_services.amendment_committee_decide(
+            actor=actor,
+            amendment=case.amendment,  # type: ignore[arg-type]
+            committee_id=case.committee_id,
+            approved=approved,
+            comment=record,
+        )
+    else:
+        decided = initiative_services.initiative_committee_decide(
+            actor=actor,
+            initiative=case.initiative,
+            committee_id=case.committee_id,
+            approved=approved,
+            comment=record,
+        )
     case.approve() if approved else case.reject()
     case.closed_at = timezone.now()
     case.closed_by = actor
     case.closed_by_chair = by_chair
-    case.decision = initiative.decisions.order_by("-at", "-id").first()
+    case.decision = decided.decisions.order_by("-at", "-id").first()
     case.save()
     audit.record(
         audit.Event.COMMITTEE_CASE_CLOSED,

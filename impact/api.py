@@ -41,6 +41,7 @@ class KpiSerializer(serializers.Serializer):
     due_on = serializers.DateField()
     direction = serializers.ChoiceField(choices=Direction.choices, default=Direction.HIGHER)
     current = _figure(read_only=True, allow_null=True, default=None)
+    retired_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
 class MeasurementSerializer(serializers.Serializer):

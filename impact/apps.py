@@ -13,8 +13,9 @@ class ImpactConfig(AppConfig):
 
         from governance import registry
         from governance.registry import AuditObjectType
-        from impact import api, selectors, views
+        from impact import amendments, api, selectors, views
         from initiatives import preconditions
+        from initiatives.amendment_parts import AmendmentPart, amendment_parts
 
         registry.urls.register("impact", path("impact/", include("impact.urls")), order=45)
         for name, pattern in api.paths():
@@ -25,6 +26,20 @@ class ImpactConfig(AppConfig):
         )
         preconditions.completion_checks.register(
             "outcome_review_accepted", selectors.outcome_review_accepted, order=10
+        )
+        amendment_parts.register(
+            amendments.KEY,
+            AmendmentPart(
+                key=amendments.KEY,
+                clean=amendments.clean,
+                store=amendments.store,
+                apply=amendments.apply,
+                describe=amendments.describe,
+                page_rows=amendments.page_rows,
+                form=amendments.form,
+                prefetch=("kpi_changes",),
+            ),
+            order=10,
         )
         names: tuple[tuple[str, Any], ...] = (
             ("impact.kpi", _("KPI")),

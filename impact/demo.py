@@ -2,7 +2,8 @@
 each of its goals before it is submitted; the running ones record monthly
 measurements (one corrected) and spend, "Employer brand stories" spends more
 than its budget, and "Social selling training" closes with an outcome review
-the CoE lead accepted. Everything goes through the services."""
+the CoE lead accepted; "Community forum moderation" has an amendment under
+review that tightens a KPI's target. Everything goes through the services."""
 
 import datetime
 from collections.abc import Callable
@@ -13,7 +14,8 @@ from django.utils import timezone
 
 from impact import services
 from impact.models import Direction, Kpi
-from initiatives.models import Initiative, State
+from initiatives import services as workflow
+from initiatives.models import Amendment, Initiative, State
 
 # Goal title: (KPI name, unit of measure, baseline, target, direction).
 KPIS: dict[str, tuple[str, str, int, int, str]] = {
@@ -31,6 +33,7 @@ KPIS: dict[str, tuple[str, str, int, int, str]] = {
 }
 OVER_BUDGET = "Employer brand stories"
 REVIEWED = "Social selling training"
+AMENDED_KPI = "Community forum moderation"
 
 
 def _months_back(n: int) -> datetime.date:
@@ -131,3 +134,32 @@ def seed_impact(user: Callable[[str], User], unit_leads: dict[str, str]) -> None
                 source="Helpdesk export",
                 note="The first export left out weekend tickets.",
             )
+
+
+def seed_kpi_amendment(user: Callable[[str], User], unit_leads: dict[str, str]) -> None:
+    """An amendment in the CoE's review that tightens the target of a running
+    initiative's KPI: its page shows the approved target against the proposed one."""
+    initiative = Initiative.objects.filter(title=AMENDED_KPI, state=State.ACTIVE).first()
+    if initiative is None or Amendment.objects.filter(initiative=initiative).exists():
+        return
+    kpi = Kpi.objects.filter(initiative=initiative, retired_at=None).order_by("id").first()
+    if kpi is None:
+        return
+    tighter = kpi.target - (kpi.baseline - kpi.target) / 4
+    if kpi.direction == Direction.HIGHER:
+        tighter = kpi.target + (kpi.target - kpi.baseline) / 4
+    amendment = workflow.amendment_propose(
+        actor=user(unit_leads[initiative.business_unit.name]),
+        initiative=initiative,
+        changes={},
+        reason="The first months beat the plan; the target should ask for more.",
+        parts={
+            "kpi_changes": [
+                {"action": "change", "kpi": kpi.pk, "target": str(tighter.quantize(Decimal(1)))}
+            ]
+        },
+    )
+    # The CoE is reviewing it: the CoE lead can approve it from the page.
+    workflow.amendment_transition(
+        actor=user("coe_analyst"), amendment=amendment, name="start_review"
+    )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from governance.models import StrategicGoal
-from initiatives.models import Initiative
+from initiatives.models import Amendment, Initiative
 
 MAX_DIGITS = 18
 DECIMALS = 4
@@ -44,6 +44,9 @@ class Kpi(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when an approved amendment retired the KPI: it keeps its
+    # measurements, takes no new ones and no check asks for it any more.
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
 
     class Meta:
         ordering = ["initiative_id", "id"]
@@ -58,6 +61,38 @@ class Kpi(models.Model):
         if value is None:
             return False
         return value >= self.target if self.direction == Direction.HIGHER else value <= self.target
+
+
+class KpiChangeAction(models.TextChoices):
+    ADD = "add", _("Add")
+    CHANGE = "change", _("Change")
+    RETIRE = "retire", _("Retire")
+
+
+class KpiChange(models.Model):
+    """One change of a KPI that an amendment proposes, applied when the
+    amendment is approved. `old` holds the KPI's values when it was proposed
+    (the approved ones: after submission KPIs change through amendments
+    alone), `values` the proposed ones (every field for an added KPI, the
+    changed ones otherwise). An added KPI is linked here once it exists."""
+
+    amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="kpi_changes")
+    position = models.PositiveSmallIntegerField()
+    action = models.CharField(max_length=8, choices=KpiChangeAction.choices)
+    kpi = models.ForeignKey(
+        Kpi, null=True, blank=True, on_delete=models.CASCADE, related_name="changes"
+    )
+    old = models.JSONField(default=dict, blank=True)
+    values = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["amendment_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["amendment", "position"], name="kpi_change_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.kpi_id or self.values.get('name', '')}"
 
 
 class Measurement(models.Model):

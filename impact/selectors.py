@@ -145,7 +145,9 @@ def kpis_for_each_goal(*, user: UserLike, initiative: Initiative) -> Unmet | Non
     """Submitting needs at least one KPI for each strategic goal the initiative serves."""
     missing = list(
         StrategicGoal.objects.filter(initiatives=initiative)
-        .exclude(kpis__initiative=initiative)
+        .exclude(
+            pk__in=Kpi.objects.filter(initiative=initiative, retired_at__isnull=True).values("goal")
+        )
         .order_by("title")
         .values_list("title", flat=True)
     )

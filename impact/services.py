@@ -62,7 +62,7 @@ def _number(value: Decimal) -> str:
     return format(Decimal(value).normalize(), "f")
 
 
-def _kpi_values(kpi: Kpi) -> dict[str, Any]:
+def kpi_values(kpi: Kpi) -> dict[str, Any]:
     return {
         "goal": kpi.goal_id,
         "name": kpi.name,
@@ -74,9 +74,11 @@ def _kpi_values(kpi: Kpi) -> dict[str, Any]:
     }
 
 
-def _check_kpi(kpi: Kpi, initiative: Initiative) -> None:
+def kpi_problems(kpi: Kpi, goal_ids: set[int]) -> dict[str, str]:
+    """What is wrong with a KPI's values, by field, for an initiative serving
+    the goals `goal_ids`; empty when nothing is."""
     errors: dict[str, str] = {}
-    if not initiative.goals.filter(pk=kpi.goal_id).exists():
+    if kpi.goal_id not in goal_ids:
         errors["goal"] = gettext("Choose one of the initiative's strategic goals.")
     if kpi.direction not in Direction.values:
         errors["direction"] = gettext("Choose higher or lower.")
@@ -88,9 +90,18 @@ def _check_kpi(kpi: Kpi, initiative: Initiative) -> None:
         errors["target"] = gettext("The target differs from the baseline.")
     elif (kpi.target > kpi.baseline) != (kpi.direction == Direction.HIGHER):
         errors["target"] = gettext("The target lies on the wrong side of the baseline.")
+    if not errors:
+        try:
+            kpi.full_clean(exclude=["initiative", "goal", "created_by"])
+        except ValidationError as error:
+            errors = {field: " ".join(msgs) for field, msgs in error.message_dict.items()}
+    return errors
+
+
+def _check_kpi(kpi: Kpi, initiative: Initiative) -> None:
+    errors = kpi_problems(kpi, set(initiative.goals.values_list("pk", flat=True)))
     if errors:
         raise ValidationError(errors)
-    kpi.full_clean(exclude=["initiative", "goal", "created_by"])
 
 
 def kpi_create(
@@ -126,7 +137,7 @@ def kpi_create(
         )
         _check_kpi(kpi, locked)
         kpi.save()
-        audit.record(audit.Event.KPI_CREATED, actor=actor, obj=kpi, new=_kpi_values(kpi))
+        audit.record(audit.Event.KPI_CREATED, actor=actor, obj=kpi, new=kpi_values(kpi))
     return kpi
 
 
@@ -141,11 +152,11 @@ def kpi_update(*, actor: User, kpi: Kpi, changes: dict[str, Any]) -> Kpi:
         locked = _lock(initiative)
         _kpis_editable(locked)
         current = Kpi.objects.select_for_update().get(pk=kpi.pk)
-        before = _kpi_values(current)
+        before = kpi_values(current)
         for field, value in changes.items():
             setattr(current, "goal_id" if field == "goal" else field, value)
         _check_kpi(current, locked)
-        after = _kpi_values(current)
+        after = kpi_values(current)
         changed = sorted(k for k in after if after[k] != before[k])
         if changed:
             current.save()
@@ -166,7 +177,7 @@ def kpi_remove(*, actor: User, kpi: Kpi) -> None:
     with transaction.atomic():
         locked = _lock(initiative)
         _kpis_editable(locked)
-        audit.record(audit.Event.KPI_REMOVED, actor=actor, obj=kpi, old=_kpi_values(kpi))
+        audit.record(audit.Event.KPI_REMOVED, actor=actor, obj=kpi, old=kpi_values(kpi))
         kpi.delete()
 
 
@@ -231,6 +242,8 @@ def measurement_record(
     _require(actor, initiative, access.PROPOSE, gettext("Only the unit's people record results."))
     with transaction.atomic():
         _measurable(_lock(initiative))
+        if Kpi.objects.filter(pk=kpi.pk, retired_at__isnull=False).exists():
+            raise Conflict(gettext("This KPI was retired; it takes no new measurements."))
         measurement = _new_measurement(
             actor=actor,
             kpi=kpi,
@@ -345,7 +358,12 @@ def outcome_review_submit(
             raise Conflict(
                 gettext("An outcome review is written for an active or paused initiative.")
             )
-        kpi_ids = set(Kpi.objects.filter(initiative=locked).values_list("pk", flat=True))
+        # A retired KPI keeps its measurements but is no longer reviewed.
+        kpi_ids = set(
+            Kpi.objects.filter(initiative=locked, retired_at__isnull=True).values_list(
+                "pk", flat=True
+            )
+        )
         errors = {}
         if set(results) != kpi_ids:
             errors["results"] = gettext(

@@ -98,7 +98,7 @@ def _page(
         "review_form": (
             forms.get("review_form")
             or OutcomeReviewForm(
-                kpis=kpis,
+                kpis=[kpi for kpi in kpis if kpi.retired_at is None],
                 initial=initial_results | {"lessons": review.lessons if review else ""},
             )
         )
@@ -256,7 +256,9 @@ def spend_add(request: HttpRequest, pk: int) -> HttpResponse:
 def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     initiative = selectors.visible_initiative(user=user, pk=pk)
-    form = OutcomeReviewForm(request.POST, kpis=list(selectors.kpis_of(initiative=initiative)))
+    form = OutcomeReviewForm(
+        request.POST, kpis=list(selectors.kpis_of(initiative=initiative).filter(retired_at=None))
+    )
 
     def act() -> object:
         return services.outcome_review_submit(

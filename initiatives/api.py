@@ -25,7 +25,7 @@ from governance.api import IdField, IdFilter, ReadOnlyFieldsGuard
 from governance.models import BusinessUnit, StrategicGoal
 from governance.requests import signed_in_user
 from governance.viewsets import TransitionActionsMixin
-from initiatives import selectors, services
+from initiatives import amendment_parts, selectors, services
 from initiatives.models import (
     AMENDABLE_FIELDS,
     EDITABLE_FIELDS,
@@ -290,9 +290,24 @@ class AmendmentSerializer(serializers.ModelSerializer):
     proposed_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
     )
-    changes = AmendmentChangesSerializer(write_only=True)
+    changes = AmendmentChangesSerializer(write_only=True, required=False)
     proposed_changes = serializers.JSONField(source="changes", read_only=True)
     state = serializers.ChoiceField(choices=AmendmentState.choices, read_only=True)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        """The fields, and one for each amendment part the apps above carry
+        (`kpi_changes`): written as given, read as the changes against the
+        approved values."""
+        fields = super().get_fields()
+        for part in amendment_parts.amendment_parts:
+            fields[part.key] = serializers.JSONField(required=False)
+        return fields
+
+    def to_representation(self, instance: Amendment) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        for part in amendment_parts.amendment_parts:
+            data[part.key] = part.describe(amendment=instance)
+        return data
 
     class Meta:
         model = Amendment
@@ -436,8 +451,12 @@ class InitiativeViewSet(
             amendment = services.amendment_propose(
                 actor=signed_in_user(request),
                 initiative=initiative,
-                changes=body.validated_data["changes"],
+                changes=body.validated_data.get("changes", {}),
                 reason=body.validated_data["reason"],
+                parts={
+                    part.key: body.validated_data.get(part.key)
+                    for part in amendment_parts.amendment_parts
+                },
             )
             return Response(AmendmentSerializer(amendment).data, status=201)
         page = self.paginate_queryset(selectors.amendments_of(initiative=initiative))

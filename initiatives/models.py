@@ -640,13 +640,25 @@ class AmendmentState(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
     IN_REVIEW = "in_review", "In review"
     AWAITING_SPONSOR = "awaiting_sponsor", "Awaiting sponsor"
+    # A finance or committee step of the amendment's chain (see Amendment.route).
+    AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 PENDING_AMENDMENT_STATES = frozenset(
-    {AmendmentState.SUBMITTED, AmendmentState.IN_REVIEW, AmendmentState.AWAITING_SPONSOR}
+    {
+        AmendmentState.SUBMITTED,
+        AmendmentState.IN_REVIEW,
+        AmendmentState.AWAITING_SPONSOR,
+        AmendmentState.AWAITING_APPROVAL,
+    }
+)
+_AMENDMENT_AFTER_STEP = (
+    AmendmentState.APPROVED,
+    AmendmentState.AWAITING_SPONSOR,
+    AmendmentState.AWAITING_APPROVAL,
 )
 AMENDABLE_STATES = frozenset({State.APPROVED, State.ACTIVE, State.PAUSED})
 # What an amendment may change (a part of EDITABLE_FIELDS), and nothing else.
@@ -666,6 +678,18 @@ AMENDABLE_FIELDS = (
 assert set(AMENDABLE_FIELDS) <= set(EDITABLE_FIELDS)
 
 
+_AMENDMENT_STEP_STATES: dict[str | None, str] = {
+    routing.SPONSOR: AmendmentState.AWAITING_SPONSOR,
+    routing.FINANCE: AmendmentState.AWAITING_APPROVAL,
+    routing.COMMITTEE: AmendmentState.AWAITING_APPROVAL,
+}
+
+
+def _amendment_state_for(step: str | None) -> str:
+    """Where an amendment waits for `step`; approved when no step is left."""
+    return _AMENDMENT_STEP_STATES.get(routing.kind_of(step), AmendmentState.APPROVED)
+
+
 class Amendment(ConcurrentTransitionMixin, models.Model):
     """A proposed change to an approved, active or paused initiative. Until it is
     approved the initiative keeps what was approved; on approval the changes
@@ -681,13 +705,25 @@ class Amendment(ConcurrentTransitionMixin, models.Model):
         default=AmendmentState.SUBMITTED, choices=AmendmentState.choices, protected=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The chain this amendment passes, resolved from the routing rules in
+    # force at its proposal and kept with it (the initiative's format): the
+    # CoE's review; the sponsor's sign-off where the rules give the amended
+    # initiative one; and the finance and committee steps the rules give the
+    # amended initiative that the initiative's own chain did not have (a
+    # budget raised into a higher tier). Empty for amendments proposed
+    # before chains were stored: resolved when asked, as it always was.
+    approval_chain = models.JSONField(default=list, blank=True, editable=False)
+    routing_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    routing_rule = models.CharField(max_length=200, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["initiative"],
-                condition=models.Q(state__in=["submitted", "in_review", "awaiting_sponsor"]),
+                condition=models.Q(
+                    state__in=["submitted", "in_review", "awaiting_sponsor", "awaiting_approval"]
+                ),
                 name="one_pending_amendment_per_initiative",
             )
         ]
@@ -695,10 +731,9 @@ class Amendment(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"Amendment {self.pk} of {self.initiative}"
 
-    def needs_sponsor_signoff(self) -> bool:
-        """The routing rules in force, applied to the values the amendment would
-        set: does their chain hold the sponsor's sign-off? (An amendment's
-        review knows the CoE's and the sponsor's steps only.)"""
+    def route(self) -> None:
+        """Store the chain of the routing rules in force now, applied to the
+        values the amendment would set, every step pending."""
         initiative = self.initiative
         found = routing.resolve(
             budget=Decimal(str(self.changes.get("budget", initiative.budget))),
@@ -708,12 +743,50 @@ class Amendment(ConcurrentTransitionMixin, models.Model):
             unit_id=initiative.business_unit_id,
             sponsor_threshold=initiative.sponsor_threshold,
         )
-        return routing.SPONSOR in found.steps
+        had = {entry["step"] for entry in initiative.chain()}
+        steps = [s for s in found.steps if s == routing.SPONSOR or s not in had]
+        self.approval_chain = routing.chain_of(steps)
+        self.routing_version = found.version
+        self.routing_rule = found.rule
+
+    def chain(self) -> list[dict[str, str]]:
+        """The stored chain; for an amendment proposed before chains were
+        stored, one resolved now (not saved) with the CoE and the sponsor
+        steps only, its CoE step approved once the CoE approved it."""
+        if not self.approval_chain:
+            self.route()
+            self.approval_chain = [
+                e for e in self.approval_chain if e["step"] in (routing.COE, routing.SPONSOR)
+            ]
+            if self.state == AmendmentState.AWAITING_SPONSOR:
+                self.approval_chain[0]["state"] = routing.APPROVED
+        return self.approval_chain
+
+    def current_step(self) -> str | None:
+        return routing.next_step(self.chain())
+
+    def in_step(self, kind: str) -> bool:
+        return routing.kind_of(self.current_step()) == kind
+
+    def needs_sponsor_signoff(self) -> bool:
+        """Whether the amendment's chain holds the sponsor's sign-off."""
+        return any(entry["step"] == routing.SPONSOR for entry in self.chain())
 
     def approval_target(self) -> str:
-        if self.needs_sponsor_signoff():
-            return AmendmentState.AWAITING_SPONSOR
-        return AmendmentState.APPROVED
+        """Where the amendment goes once the current step is approved."""
+        return _amendment_state_for(routing.next_step(self.chain(), after=1))
+
+    def _settle(self, outcome: str) -> str:
+        """Mark the current step with `outcome`; the state that follows."""
+        chain = [dict(entry) for entry in self.chain()]
+        for entry in chain:
+            if entry["state"] == routing.PENDING:
+                entry["state"] = outcome
+                break
+        self.approval_chain = chain
+        if outcome == routing.REJECTED:
+            return AmendmentState.REJECTED
+        return _amendment_state_for(routing.next_step(chain))
 
     def coe_approvers(self) -> set[Any]:
         """Who approved this amendment for the CoE."""
@@ -733,6 +806,7 @@ class Amendment(ConcurrentTransitionMixin, models.Model):
             self,
             Source(lambda: access.unit_codenames(user, unit_id)),
             _delegated_sign_off(user, unit_id),
+            Source(lambda: access.organization_rights(user), gives={FINANCE_SIGNOFF}),
             bars={
                 AUTHORS: Bar(
                     lambda: {self.proposed_by_id, self.initiative.owner_id}, AUTHORS_BARRED
@@ -758,11 +832,11 @@ class Amendment(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state,
         source=AmendmentState.IN_REVIEW,
-        target=RETURN_VALUE(AmendmentState.APPROVED, AmendmentState.AWAITING_SPONSOR),
+        target=RETURN_VALUE(*_AMENDMENT_AFTER_STEP),
         custom=_rule(DECIDE, barred=[AUTHORS]),
     )
     def approve(self) -> str:
-        return self.approval_target()
+        return self._settle(routing.APPROVED)
 
     @transition(
         field=state,
@@ -771,16 +845,16 @@ class Amendment(ConcurrentTransitionMixin, models.Model):
         custom=_rule(DECIDE, comment_required=True, barred=[AUTHORS]),
     )
     def reject(self) -> None:
-        pass
+        self._settle(routing.REJECTED)
 
     @transition(
         field=state,
         source=AmendmentState.AWAITING_SPONSOR,
-        target=AmendmentState.APPROVED,
+        target=RETURN_VALUE(*_AMENDMENT_AFTER_STEP),
         custom=_rule(SPONSOR, barred=[AUTHORS, COE_APPROVER]),
     )
-    def sponsor_approve(self) -> None:
-        pass
+    def sponsor_approve(self) -> str:
+        return self._settle(routing.APPROVED)
 
     @transition(
         field=state,
@@ -789,7 +863,48 @@ class Amendment(ConcurrentTransitionMixin, models.Model):
         custom=_rule(SPONSOR, comment_required=True, barred=[AUTHORS, COE_APPROVER]),
     )
     def sponsor_reject(self) -> None:
-        pass
+        self._settle(routing.REJECTED)
+
+    @transition(
+        field=state,
+        source=AmendmentState.AWAITING_APPROVAL,
+        target=RETURN_VALUE(*_AMENDMENT_AFTER_STEP),
+        conditions=[_in_finance_step],
+        custom=_rule(FINANCE_SIGNOFF, barred=[AUTHORS, COE_APPROVER]),
+    )
+    def finance_approve(self) -> str:
+        return self._settle(routing.APPROVED)
+
+    @transition(
+        field=state,
+        source=AmendmentState.AWAITING_APPROVAL,
+        target=AmendmentState.REJECTED,
+        conditions=[_in_finance_step],
+        custom=_rule(FINANCE_SIGNOFF, comment_required=True, barred=[AUTHORS, COE_APPROVER]),
+    )
+    def finance_reject(self) -> None:
+        self._settle(routing.REJECTED)
+
+    # Decided by a committee's vote, as an initiative's committee step is.
+    @transition(
+        field=state,
+        source=AmendmentState.AWAITING_APPROVAL,
+        target=RETURN_VALUE(*_AMENDMENT_AFTER_STEP),
+        conditions=[_in_committee_step],
+        custom=_rule(COMMITTEE_VOTE),
+    )
+    def committee_approve(self) -> str:
+        return self._settle(routing.APPROVED)
+
+    @transition(
+        field=state,
+        source=AmendmentState.AWAITING_APPROVAL,
+        target=AmendmentState.REJECTED,
+        conditions=[_in_committee_step],
+        custom=_rule(COMMITTEE_VOTE, comment_required=True),
+    )
+    def committee_reject(self) -> None:
+        self._settle(routing.REJECTED)
 
     @transition(
         field=state,

@@ -26,6 +26,9 @@ AMENDMENT_OUTCOMES: dict[str, Promise] = {
     AmendmentState.SUBMITTED: _("Amendment submitted; now awaits review by the CoE."),
     AmendmentState.IN_REVIEW: _("Review of the amendment started; the CoE is now reviewing it."),
     AmendmentState.AWAITING_SPONSOR: _("Amendment approved by the CoE; now awaits the sponsor."),
+    AmendmentState.AWAITING_APPROVAL: _(
+        "Amendment approved for this step; now awaits the next step of its chain."
+    ),
     AmendmentState.APPROVED: _("Amendment approved; the initiative now reads as amended."),
     AmendmentState.REJECTED: _("Amendment rejected; the initiative stays as approved."),
     AmendmentState.WITHDRAWN: _("Amendment withdrawn; the initiative stays as approved."),

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from governance import access, transitions
 from governance.transitions import Rule
+from initiatives import amendment_parts
 from initiatives.models import (
     PENDING_AMENDMENT_STATES,
     Amendment,
@@ -138,7 +139,11 @@ def last_approval(*, initiative: Initiative) -> Decision | None:
 
 
 def amendments_of(*, initiative: Initiative) -> QuerySet[Amendment]:
-    return initiative.amendments.select_related("proposed_by").order_by("-created_at", "-id")
+    return (
+        initiative.amendments.select_related("proposed_by")
+        .prefetch_related(*amendment_parts.prefetches())
+        .order_by("-created_at", "-id")
+    )
 
 
 def pending_amendment(*, initiative: Initiative) -> Amendment | None:
@@ -152,9 +157,11 @@ def pending_amendment(*, initiative: Initiative) -> Amendment | None:
 
 
 def visible_amendments(*, user: UserLike) -> QuerySet[Amendment]:
-    return Amendment.objects.filter(
-        initiative__business_unit_id__in=access.visible_unit_ids(user)
-    ).select_related("proposed_by", "initiative__business_unit", "initiative__owner")
+    return (
+        Amendment.objects.filter(initiative__business_unit_id__in=access.visible_unit_ids(user))
+        .select_related("proposed_by", "initiative__business_unit", "initiative__owner")
+        .prefetch_related(*amendment_parts.prefetches())
+    )
 
 
 def review_queue(*, user: UserLike) -> QuerySet[Initiative]:

@@ -22,7 +22,7 @@ from governance.errors import Conflict, UnknownAction
 from governance.models import BusinessUnit, StrategicGoal
 from governance.signals import transition_taken
 from governance.transitions import Authorization
-from initiatives import preconditions, routing, scoring
+from initiatives import amendment_parts, preconditions, routing, scoring
 from initiatives.models import (
     AMENDABLE_FIELDS,
     AMENDABLE_STATES,
@@ -456,6 +456,10 @@ AMENDMENT_EVENTS = {
     "reject": audit.Event.AMENDMENT_REJECTED,
     "sponsor_approve": audit.Event.AMENDMENT_SPONSOR_APPROVED,
     "sponsor_reject": audit.Event.AMENDMENT_SPONSOR_REJECTED,
+    "finance_approve": audit.Event.AMENDMENT_FINANCE_APPROVED,
+    "finance_reject": audit.Event.AMENDMENT_FINANCE_REJECTED,
+    "committee_approve": audit.Event.AMENDMENT_COMMITTEE_APPROVED,
+    "committee_reject": audit.Event.AMENDMENT_COMMITTEE_REJECTED,
     "withdraw": audit.Event.AMENDMENT_WITHDRAWN,
 }
 assert set(AMENDMENT_EVENTS) == set(AMENDMENT_TRANSITIONS), "every transition has its event"
@@ -475,14 +479,23 @@ def _amendment_values(changes: dict[str, Any]) -> dict[str, Any]:
 
 
 def amendment_propose(
-    *, actor: User, initiative: Initiative, changes: dict[str, Any], reason: str
+    *,
+    actor: User,
+    initiative: Initiative,
+    changes: dict[str, Any],
+    reason: str,
+    parts: dict[str, Any] | None = None,
 ) -> Amendment:
-    """Propose changes to an approved, active or paused initiative.
+    """Propose changes to an approved, active or paused initiative: `changes`
+    of its fields, and `parts`, the changes of the amendment parts the apps
+    above registered, by key (impact: `kpi_changes`), stored with it.
 
     Raises PermissionDenied unless the actor leads the initiative's unit,
     Conflict when the initiative cannot be amended now or already has a
     pending amendment, ValidationError naming the field for invalid changes.
     """
+    parts = {key: value for key, value in (parts or {}).items() if value not in (None, [])}
+    registered = {part.key: part for part in amendment_parts.amendment_parts}
     if access.LEAD not in access.unit_codenames(actor, initiative.business_unit_id):
         raise PermissionDenied(
             gettext("Only a lead of the business unit may propose an amendment.")
@@ -492,7 +505,11 @@ def amendment_propose(
         raise ValidationError(
             {f: gettext("An amendment cannot change this field.") for f in unknown}
         )
-    if not changes:
+    if unknown_parts := set(parts) - set(registered):
+        raise ValidationError(
+            {f: gettext("An amendment cannot change this field.") for f in unknown_parts}
+        )
+    if not changes and not parts:
         raise ValidationError({"changes": gettext("Name at least one change.")})
     if not reason.strip():
         raise ValidationError({"reason": gettext("Say why the initiative should change.")})
@@ -512,18 +529,37 @@ def amendment_propose(
             if field != "goals":
                 setattr(trial, field, value)
         trial.full_clean(exclude=["state"])
-        amendment = Amendment.objects.create(
+        cleaned = {
+            key: registered[key].clean(initiative=locked, changes=changes, data=data)
+            for key, data in parts.items()
+        }
+        if not changes and not any(cleaned.values()):
+            raise ValidationError({"changes": gettext("Name at least one change.")})
+        amendment = Amendment(
             initiative=locked,
             proposed_by=actor,
             changes=_amendment_values(changes),
             reason=reason.strip(),
         )
+        # The chain of the rules in force now stays with the amendment.
+        amendment.route()
+        amendment.save()
+        described: dict[str, Any] = {}
+        for key, value in cleaned.items():
+            if value:
+                registered[key].store(amendment=amendment, cleaned=value)
+                described[key] = registered[key].describe(amendment=amendment)
         audit.record(
             audit.Event.AMENDMENT_PROPOSED,
             actor=actor,
             obj=amendment,
             old={k: v for k, v in _snapshot(locked).items() if k in changes},
-            new=amendment.changes,
+            new=amendment.changes
+            | described
+            | {
+                "approval_chain": [e["step"] for e in amendment.approval_chain],
+                "routing_version": amendment.routing_version,
+            },
             comment=amendment.reason,
         )
         amendment_proposed.send(Amendment, amendment=amendment, actor=actor)
@@ -557,6 +593,9 @@ def _apply_amendment(*, actor: User, amendment: Amendment) -> None:
         comment=f"amendment {amendment.pk}",
     )
     amendment.initiative = initiative
+    # What the apps above carry in the amendment (the KPIs) applies with it.
+    for part in amendment_parts.amendment_parts:
+        part.apply(actor=actor, amendment=amendment)
 
 
 def amendment_transition(
@@ -576,6 +615,34 @@ def amendment_transition(
             .get(pk=amendment.pk)
         )
         _decide(actor=actor, obj=locked, name=name, comment=comment, events=AMENDMENT_EVENTS)
+    return locked
+
+
+def amendment_committee_decide(
+    *, actor: User, amendment: Amendment, committee_id: int, approved: bool, comment: str
+) -> Amendment:
+    """Record a committee's closed vote as the decision of an amendment's
+    committee step, as `initiative_committee_decide` does for an initiative.
+    Raises Conflict unless the amendment waits for this committee's step."""
+    name = "committee_approve" if approved else "committee_reject"
+    with transaction.atomic():
+        locked = (
+            Amendment.objects.select_for_update(of=("self",))
+            .select_related("initiative__business_unit", "initiative__owner", "proposed_by")
+            .get(pk=amendment.pk)
+        )
+        if locked.state != AmendmentState.AWAITING_APPROVAL or locked.current_step() != (
+            routing.committee_step(committee_id)
+        ):
+            raise Conflict(gettext("This amendment does not wait for this committee's vote."))
+        _decide(
+            actor=actor,
+            obj=locked,
+            name=name,
+            comment=comment,
+            events=AMENDMENT_EVENTS,
+            authorization=Authorization(actor.pk, ("initiatives.amendment", locked.pk), name),
+        )
     return locked
 
 

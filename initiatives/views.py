@@ -25,7 +25,15 @@ from governance.errors import Conflict
 from governance.models import BusinessUnit, OrganizationRole, StrategicGoal
 from governance.registry import Panel
 from governance.requests import HtmxHttpRequest, signed_in_user
-from initiatives import outcomes, preconditions, routing, sections, selectors, services
+from initiatives import (
+    amendment_parts,
+    outcomes,
+    preconditions,
+    routing,
+    sections,
+    selectors,
+    services,
+)
 from initiatives.diagram import lifecycle
 from initiatives.forms import (
     CONFIRM_TRANSITIONS,
@@ -250,6 +258,8 @@ def amendment_diff(initiative: Initiative, amendment: Amendment) -> list[dict[st
                 "new": _show(field, amendment.changes[field], goal_names),
             }
         )
+    for part in amendment_parts.amendment_parts:
+        rows.extend(part.page_rows(amendment=amendment))
     return rows
 
 
@@ -262,6 +272,7 @@ def _amendment_context(
         "object": amendment,
         "state_label": dict(State.choices).get(amendment.state, amendment.state),
         "diff": amendment_diff(initiative, amendment),
+        "chain": _chain(amendment),
         "transitions": [
             _transition_button(
                 t,
@@ -285,7 +296,7 @@ _WAITING_STATES = (
 )
 
 
-def _chain(initiative: Initiative) -> list[dict[str, Any]]:
+def _chain(initiative: Initiative | Amendment) -> list[dict[str, Any]]:
     """The stored approval chain as the page shows it (none before submission)."""
     stored = initiative.approval_chain
     if not stored:

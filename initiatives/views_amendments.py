@@ -16,7 +16,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from governance import access, transitions
 from governance.errors import Conflict
 from governance.requests import signed_in_user
-from initiatives import outcomes, preconditions, selectors, services
+from initiatives import amendment_parts, outcomes, preconditions, selectors, services
 from initiatives.forms import CONFIRM_TRANSITIONS, AmendmentForm, TransitionForm
 from initiatives.models import AMENDABLE_STATES, State
 from initiatives.views import TRANSITION_LABELS, _problem_text, _visible_or_404
@@ -48,19 +48,37 @@ def amendment_propose(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("This initiative already has an amendment under review."))
         return HttpResponseRedirect(detail_url)
     form = AmendmentForm(request.POST or None, instance=initiative)
+    # The parts of the amendment the apps above carry (the KPIs), each its form.
+    part_forms = {
+        part.key: part.form(initiative=initiative, data=request.POST or None)
+        for part in amendment_parts.amendment_parts
+    }
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
+        parts_valid = all([f.is_valid() for f in part_forms.values()])
+        if form.is_valid() and parts_valid:
             try:
                 services.amendment_propose(
                     actor=signed_in_user(request),
                     initiative=initiative,
                     changes=form.changes(),
                     reason=form.cleaned_data["reason"],
+                    parts={key: f.changes() for key, f in part_forms.items()},
                 )
             except ValidationError as error:
-                form.add_service_errors(error)
+                if not hasattr(error, "error_dict"):
+                    form.add_service_errors(error)
+                else:
+                    for part_form in part_forms.values():
+                        part_form.add_service_errors(error)
+                    own = {
+                        field: messages_
+                        for field, messages_ in error.message_dict.items()
+                        if field.split(".")[0] not in part_forms
+                    }
+                    if own:
+                        form.add_service_errors(ValidationError(own))
             except Conflict as conflict:
                 # Policies to acknowledge first, or someone proposed one meanwhile.
                 messages.error(request, str(conflict))
@@ -70,6 +88,7 @@ def amendment_propose(request: HttpRequest, pk: int) -> HttpResponse:
                 return HttpResponseRedirect(detail_url)
     context = {
         "form": form,
+        "part_forms": list(part_forms.values()),
         "initiative": initiative,
         "notes": preconditions.notes(
             user=signed_in_user(request), unit_id=initiative.business_unit_id

@@ -234,7 +234,10 @@ def accept_outcome_review(o: Org, initiative: Initiative, cast: dict[str, str]) 
     impact.outcome_review_submit(
         actor=o.people[cast["unit_lead"]],  # type: ignore[arg-type]
         initiative=initiative,
-        results={pk: "met" for pk in initiative.kpi_set.values_list("pk", flat=True)},
+        results={
+            pk: "met"
+            for pk in initiative.kpi_set.filter(retired_at=None).values_list("pk", flat=True)
+        },
         lessons="Short videos worked best.",
     )
     impact.outcome_review_decide(

@@ -90,3 +90,30 @@ def test_portfolio_impact_section_fits_375_px_in_german(org: Org, german: Any) -
     assert page.locator("#impact-title").inner_text() == "Geschäftswirkung"
     _fits(page)
     assert_accessible(page)
+
+
+def test_amendment_form_with_kpis_and_its_diff_fit_375_px_in_german(org: Org, german: Any) -> None:
+    from initiatives import selectors as workflow_selectors
+    from tests.conftest import acknowledge_policies
+
+    pk = _with_results(org)
+    acknowledge_policies(org.marketing_lead, org.marketing)
+    page = german("marketing_lead")
+    page.goto(f"/initiatives/{pk}/amend/")
+    kpi = Kpi.objects.get(initiative_id=pk)
+    assert page.locator(f'input[name="kpi-{kpi.pk}_target"]').is_visible()
+    _fits(page)
+    assert_accessible(page)
+    # Propose a new target from the form; the initiative's page shows it against the approved one.
+    page.locator(f'input[name="kpi-{kpi.pk}_target"]').fill("6000")
+    page.locator('textarea[name="reason"]').fill("Die ersten Monate lagen über Plan.")
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url(f"**/initiatives/{pk}/")
+    with translation.override("de"):
+        label = translation.gettext("Target")
+    assert page.locator("#amendment").get_by_text(label, exact=False).first.is_visible()
+    # The axe check above ends at desktop width.
+    page.set_viewport_size(PHONE)
+    _fits(page)
+    assert_accessible(page)
+    assert workflow_selectors.pending_amendment(initiative=kpi.initiative) is not None

@@ -95,7 +95,11 @@ def test_an_amendment_records_the_kpis_of_a_running_initiative_once_approved(
     amendment = propose_amendment(org, initiative, kpis="Leads per month")
     assert amendment["proposed_changes"] == {"kpis": "Leads per month"}
     proposed = AuditEvent.objects.get(event=audit.Event.AMENDMENT_PROPOSED)
-    assert (proposed.old, proposed.new) == ({"kpis": ""}, {"kpis": "Leads per month"})
+    # The event keeps the chain the amendment will pass, resolved at its proposal.
+    assert (proposed.old, proposed.new) == (
+        {"kpis": ""},
+        {"kpis": "Leads per month", "approval_chain": ["coe"], "routing_version": 1},
+    )
     assert take(org.coe_member, amendment["id"], "start_review").status_code == 200
 
     # Pending: the approved version stays in force.

@@ -410,6 +410,7 @@ class Command(BaseCommand):
         seed_discussion(self.user)
         seed_library(self.user)
         impact_demo.seed_impact(self.user, UNIT_LEADS)
+        impact_demo.seed_kpi_amendment(self.user, UNIT_LEADS)
         seed_accounts(self.user)
         seed_incidents(self.user)
         seed_committees(self.user)
