@@ -270,6 +270,27 @@ def languages_of(user_ids: list[int]) -> dict[int, str]:
     return found
 
 
+class EmailChoices(Protocol):
+    """Of the users, the ids of those who may be emailed about this kind of
+    thing ("decisions", "reminders", "mentions"): active, with an address, and
+    not having switched that email off."""
+
+    def __call__(self, *, user_ids: list[int], kind: str) -> set[int]: ...
+
+
+# An app below the one that keeps the users' email choices (sponsors) asks
+# here whom it may email; with no source registered, everyone may be.
+email_choices: Registry[EmailChoices] = Registry()
+
+
+def emailable(user_ids: list[int], kind: str) -> set[int]:
+    """The ids of the users every registered source lets us email of `kind`."""
+    allowed = set(user_ids)
+    for source in email_choices:
+        allowed &= source(user_ids=user_ids, kind=kind)
+    return allowed
+
+
 # Steps of an approval chain that apps above initiatives provide (a committee's
 # vote): each provider gives (step value, label) pairs, such as
 # ("committee:3", "Steering committee"). Routing rules may name only these

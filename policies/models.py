@@ -377,3 +377,23 @@ class PolicyException(ConcurrentTransitionMixin, models.Model):
     )
     def reject(self) -> None:
         pass
+
+
+class ReviewReminder(models.Model):
+    """One reminder of overdue policy reviews per owner per day: in the app
+    always, by email where the owner's choices allow."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    day = models.DateField()
+    policies = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "day"], name="one_policy_review_reminder_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.day}: {self.policies} policy review(s)"
