@@ -180,6 +180,11 @@ class Delegations(Protocol):
         """The user on whose behalf the user may sign off for the unit, if any."""
         ...
 
+    def delegators(self, user: UserLike, day: datetime.date) -> dict[int, User]:
+        """Unit id to the user on whose behalf the user may sign off for it, for
+        every unit delegated to the user, in one query."""
+        ...
+
 
 delegations: Registry[Delegations] = Registry()
 
