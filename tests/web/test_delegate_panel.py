@@ -3,7 +3,10 @@ behalf of a sponsor, each naming that sponsor, a page at most with "see all",
 in the same number of queries for 10 initiatives as for 1,000."""
 
 import datetime
+from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.utils import timezone
 
 from sponsors import services as sponsor_services
@@ -74,3 +77,13 @@ def test_delegate_panel_reads_as_many_queries_for_1000_initiatives_as_for_10(org
     at_10 = queries_for(client, "/")
     grow(org, 990)
     assert queries_for(client, "/") == at_10
+
+
+def test_the_demo_delegate_finds_the_cmos_sign_offs_on_the_home_page(
+    db: None, settings: Any
+) -> None:
+    settings.DEBUG = True  # the demo is seeded in development
+    call_command("seed_demo", verbosity=0)
+    comms_lead = get_user_model().objects.get(username="comms_lead")
+    shown = panel(signed_in(comms_lead).get("/").content.decode())
+    assert "on behalf of cmo" in shown
