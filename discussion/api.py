@@ -28,6 +28,7 @@ class CommentSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=services.MAX_COMMENT_CHARS)
     body_html = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField(read_only=True)
+    edited_at = serializers.DateTimeField(read_only=True, allow_null=True)
     removed_at = serializers.DateTimeField(read_only=True, allow_null=True)
     removed_by = serializers.CharField(
         source="removed_by.username", read_only=True, allow_null=True, default=None
@@ -35,6 +36,13 @@ class CommentSerializer(serializers.Serializer):
 
     def get_body_html(self, comment: Comment) -> str:
         return "" if comment.is_removed else render_comment(comment.body)
+
+
+class CommentEditSerializer(serializers.Serializer):
+    # Blank passes here so that the service names what is wrong with the text.
+    body = serializers.CharField(
+        max_length=services.MAX_COMMENT_CHARS, allow_blank=True, trim_whitespace=False
+    )
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -88,6 +96,19 @@ class CommentDetail(GenericAPIView[Comment]):
     def get(self, request: Request, pk: int) -> Response:
         comment, _target = selectors.visible_comment(user=request.user, pk=pk)
         return Response(CommentSerializer(comment).data)
+
+    @extend_schema(request=CommentEditSerializer, responses={200: CommentSerializer})
+    def patch(self, request: Request, pk: int) -> Response:
+        """Change the comment's text: its author only (else 403), within
+        COMMENT_EDIT_MINUTES of posting (else 409); the audit keeps the old text."""
+        user = signed_in_user(request)
+        comment, _target = selectors.visible_comment(user=user, pk=pk)
+        serializer = CommentEditSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        edited = services.comment_edit(
+            actor=user, comment=comment, body=serializer.validated_data["body"]
+        )
+        return Response(CommentSerializer(edited).data)
 
     @extend_schema(responses={200: CommentSerializer})
     def delete(self, request: Request, pk: int) -> Response:

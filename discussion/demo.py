@@ -1,5 +1,6 @@
 """The demo's discussion (`seed_demo`): the CoE asks for details on an
-initiative sent back for changes, its lead answers and attaches a brief."""
+initiative sent back for changes, its lead answers (and corrects the answer
+at once: the thread shows it edited) and attaches a brief."""
 
 from collections.abc import Callable
 
@@ -65,8 +66,12 @@ def seed_discussion(user: Callable[[str], User]) -> None:
     initiative = Initiative.objects.filter(title=TITLE).first()
     if initiative is None or selectors.thread(target=initiative).exists():
         return
-    for username, body in THREAD[:2]:
-        services.comment_post(actor=user(username), target=initiative, body=body)
+    question, answer = THREAD[:2]
+    services.comment_post(actor=user(question[0]), target=initiative, body=question[1])
+    first = services.comment_post(
+        actor=user(answer[0]), target=initiative, body=answer[1].replace("twice", "once")
+    )
+    services.comment_edit(actor=user(answer[0]), comment=first, body=answer[1])
     services.attachment_add(
         actor=user("comms_lead"),
         target=initiative,

@@ -2,7 +2,9 @@
 initiative, an amendment, a policy, a policy exception; see discussion.kinds).
 
 Both point at their object through a content type and an id, so that one
-table serves every kind. Neither is ever edited: a removed comment keeps its
+table serves every kind. Only a comment's author may change its text, for a
+short while after posting (COMMENT_EDIT_MINUTES); the thread says it was
+edited and the audit log keeps every earlier text. A removed comment keeps its
 row, marked removed and emptied, so the thread shows that something was
 removed and by whom; its text stays in the audit log. A removed attachment's
 row and file go, and its audit events keep its name, size and digest."""
@@ -28,6 +30,9 @@ class Comment(models.Model):
     )
     body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
+    # When its author last changed the text (within COMMENT_EDIT_MINUTES);
+    # every earlier text stays in the audit log.
+    edited_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

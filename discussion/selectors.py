@@ -1,14 +1,17 @@
 """Reads of comments and attachments, always through what the user may see:
 a thread or a file is visible exactly when its object is (discussion.kinds)."""
 
+import datetime
 import re
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from discussion import kinds
 from discussion.models import Attachment, Comment
@@ -138,6 +141,21 @@ def is_coe(*, user: UserLike) -> bool:
 
 def may_remove_comment(*, user: UserLike, comment: Comment) -> bool:
     return not comment.is_removed and (comment.author_id == user.pk or is_coe(user=user))
+
+
+def edit_deadline(*, comment: Comment) -> datetime.datetime:
+    """Until when the author may edit the comment (COMMENT_EDIT_MINUTES after posting)."""
+    return comment.created_at + datetime.timedelta(minutes=settings.COMMENT_EDIT_MINUTES)
+
+
+def may_edit_comment(*, user: UserLike, comment: Comment) -> bool:
+    """Only the author edits a comment, and only while the window is open: the
+    CoE may remove anyone's comment but never put words in their mouth."""
+    return (
+        not comment.is_removed
+        and comment.author_id == user.pk
+        and timezone.now() <= edit_deadline(comment=comment)
+    )
 
 
 def may_remove_attachment(*, user: UserLike, attachment: Attachment) -> bool:

@@ -80,19 +80,76 @@ def comment_post(*, actor: User, target: Model, body: str) -> Comment:
                 "mentioned": [u.get_username() for u in mentioned],
             },
         )
-        if mentioned:
-            signals.notify.send(
-                sender=Comment,
-                recipients=mentioned,
-                actor=actor,
-                target=target,
-                event=MENTIONED,
-                text=format_lazy(
-                    gettext_lazy("{actor} mentioned you in a comment on “{object}”."),
-                    actor=actor.get_username(),
-                    object=str(target),
-                ),
+        _tell_mentioned(actor=actor, target=target, mentioned=mentioned)
+    return comment
+
+
+def _tell_mentioned(*, actor: User, target: Model, mentioned: list[User]) -> None:
+    if mentioned:
+        signals.notify.send(
+            sender=Comment,
+            recipients=mentioned,
+            actor=actor,
+            target=target,
+            event=MENTIONED,
+            text=format_lazy(
+                gettext_lazy("{actor} mentioned you in a comment on “{object}”."),
+                actor=actor.get_username(),
+                object=str(target),
+            ),
+        )
+
+
+def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
+    """Change a comment's text: only its author may, until COMMENT_EDIT_MINUTES
+    after posting. The thread shows it as edited; the audit event keeps the old
+    and the new text. Whoever the new text mentions that the old did not, and
+    who may see the object, is told; nobody is told twice of one comment.
+
+    Raises Http404 when the actor may not see its object, PermissionDenied when
+    they are not its author, Conflict when it is removed or the window has
+    closed, ValidationError (naming `body`) for an empty, oversized or
+    unstorable text."""
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        target = comment.target
+        if target is None:
+            raise Http404("Not found.")
+        _visible_or_404(actor, target)
+        if comment.author_id != actor.pk:
+            raise PermissionDenied(gettext("Only its author may edit a comment."))
+        if comment.is_removed:
+            raise Conflict(gettext("This comment has been removed."))
+        if timezone.now() > selectors.edit_deadline(comment=comment):
+            raise Conflict(
+                gettext("A comment can be edited for %(minutes)d minutes after posting.")
+                % {"minutes": settings.COMMENT_EDIT_MINUTES}
             )
+        body = _clean_body(body)
+        old_body = comment.body
+        if body == old_body:
+            return comment
+        already = set(selectors.mentioned_names(text=old_body))
+        mentioned = [
+            user
+            for user in selectors.mentioned_users(text=body, target=target, author=actor)
+            if user.get_username() not in already
+        ]
+        comment.body = body
+        comment.edited_at = timezone.now()
+        comment.save(update_fields=["body", "edited_at"])
+        audit.record(
+            audit.Event.COMMENT_EDITED,
+            actor=actor,
+            obj=target,
+            old={"comment": comment.pk, "body": old_body},
+            new={
+                "comment": comment.pk,
+                "body": body,
+                "mentioned": [u.get_username() for u in mentioned],
+            },
+        )
+        _tell_mentioned(actor=actor, target=target, mentioned=mentioned)
     return comment
 
 

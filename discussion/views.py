@@ -1,12 +1,14 @@
 """The discussion's pages: an object's whole thread, its attachments with the
-upload form, the download, and the removals. An object's own page shows the
-latest comments and the attachments through the `discussion` template tag.
+upload form, the download, the author's edit of a comment, and the removals.
+An object's own page shows the latest comments and the attachments through
+the `discussion` template tag.
 
 A refused comment or upload re-renders its form with the message and the
 text kept (400); nothing here answers with a JSON page."""
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -52,6 +54,7 @@ def thread_context(
         "more_comments": count > len(latest),
         "comment_form": form or CommentForm(),
         "removable": {c.pk for c in latest if selectors.may_remove_comment(user=user, comment=c)},
+        "editable": {c.pk for c in latest if selectors.may_edit_comment(user=user, comment=c)},
         "takes_attachments": kind.may_attach is not None,
     }
     if kind.may_attach is not None:
@@ -108,6 +111,9 @@ def thread(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "removable": {
             c.pk for c in page.object_list if selectors.may_remove_comment(user=user, comment=c)
         },
+        "editable": {
+            c.pk for c in page.object_list if selectors.may_edit_comment(user=user, comment=c)
+        },
         "comment_form": form,
     }
     return render(request, "discussion/comment_list.html", context, status=status)
@@ -117,6 +123,51 @@ def _add_errors(form: Any, error: ValidationError) -> None:
     for field, problems in error.message_dict.items():
         for problem in problems:
             form.add_error(field if field in form.fields else None, problem)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The author's form to change their comment's text while the window is
+    open. Someone else gets 403; a removed comment or a closed window 409 with
+    the reason; a refused text re-renders the form with it (400)."""
+    user = signed_in_user(request)
+    comment, target = selectors.visible_comment(user=user, pk=pk)
+    if comment.author_id != user.pk:
+        raise PermissionDenied(_("Only its author may edit a comment."))
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    form.fields["body"].label = _("Your comment")
+    status = 200
+    refusal = ""
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.comment_edit(actor=user, comment=comment, body=form.cleaned_data["body"])
+            except ValidationError as error:
+                _add_errors(form, error)
+            except Conflict as conflict:
+                refusal = str(conflict)
+            else:
+                messages.success(request, _("Your comment is changed."))
+                return _back_to(target, f"comment-{comment.pk}")
+        status = 409 if refusal else 400
+    elif not selectors.may_edit_comment(user=user, comment=comment):
+        refusal = (
+            _("This comment has been removed.")
+            if comment.is_removed
+            else _("A comment can be edited for %(minutes)d minutes after posting.")
+            % {"minutes": settings.COMMENT_EDIT_MINUTES}
+        )
+        status = 409
+    context = {
+        "target": target,
+        "target_url": _kind_of(target).url(target),
+        "comment": comment,
+        "form": form,
+        "refusal": refusal,
+        "deadline": selectors.edit_deadline(comment=comment),
+    }
+    return render(request, "discussion/comment_form.html", context, status=status)
 
 
 @login_required

@@ -400,6 +400,19 @@ def delegating_sponsor(
     return None
 
 
+def delegating_sponsors(user: UserLike, on: datetime.date | None = None) -> dict[int, User]:
+    """Unit id to the sponsor on whose behalf the user may sign off for it today,
+    for every unit delegated to the user: one query per provider, however many."""
+    if not user.is_authenticated or not user.is_active:
+        return {}
+    day = on or timezone.localdate()
+    found: dict[int, User] = {}
+    for provider in registry.delegations:
+        for unit_id, sponsor in provider.delegators(user, day).items():
+            found.setdefault(unit_id, sponsor)
+    return found
+
+
 def unit_codenames(user: UserLike, unit_id: int) -> frozenset[str]:
     """Every right the user holds on one unit, in one query."""
     if not user.is_authenticated or not user.is_active:

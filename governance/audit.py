@@ -112,6 +112,7 @@ class Event(StrEnum):
     MFA_DEACTIVATED = "auth.mfa_deactivated"
     COMMENT_POSTED = "comment.posted"
     COMMENT_REMOVED = "comment.removed"
+    COMMENT_EDITED = "comment.edited"
     ATTACHMENT_UPLOADED = "attachment.uploaded"
     ATTACHMENT_REMOVED = "attachment.removed"
     LIBRARY_ENTRY_PROPOSED = "library_entry.proposed"

@@ -98,6 +98,7 @@ EVENT_NAMES: dict[str, Any] = {
     Event.INITIATIVE_DUPLICATE_LINKED: _("Linked as a duplicate"),
     Event.INITIATIVE_DUPLICATE_UNLINKED: _("Duplicate link removed"),
     Event.COMMENT_REMOVED: _("Comment removed"),
+    Event.COMMENT_EDITED: _("Comment edited"),
     Event.ATTACHMENT_UPLOADED: _("File attached"),
     Event.ATTACHMENT_REMOVED: _("Attachment removed"),
     Event.LIBRARY_ENTRY_PROPOSED: _("Library entry proposed"),

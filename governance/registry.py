@@ -180,6 +180,11 @@ class Delegations(Protocol):
         """The user on whose behalf the user may sign off for the unit, if any."""
         ...
 
+    def delegators(self, user: UserLike, day: datetime.date) -> dict[int, User]:
+        """Unit id to the user on whose behalf the user may sign off for it, for
+        every unit delegated to the user, in one query."""
+        ...
+
 
 delegations: Registry[Delegations] = Registry()
 
@@ -268,6 +273,27 @@ def languages_of(user_ids: list[int]) -> dict[int, str]:
         for user_id, language in source(user_ids=user_ids).items():
             found.setdefault(user_id, language)
     return found
+
+
+class EmailChoices(Protocol):
+    """Of the users, the ids of those who may be emailed about this kind of
+    thing ("decisions", "reminders", "mentions"): active, with an address, and
+    not having switched that email off."""
+
+    def __call__(self, *, user_ids: list[int], kind: str) -> set[int]: ...
+
+
+# An app below the one that keeps the users' email choices (sponsors) asks
+# here whom it may email; with no source registered, everyone may be.
+email_choices: Registry[EmailChoices] = Registry()
+
+
+def emailable(user_ids: list[int], kind: str) -> set[int]:
+    """The ids of the users every registered source lets us email of `kind`."""
+    allowed = set(user_ids)
+    for source in email_choices:
+        allowed &= source(user_ids=user_ids, kind=kind)
+    return allowed
 
 
 # Steps of an approval chain that apps above initiatives provide (a committee's

@@ -176,6 +176,9 @@ STORAGES: dict[str, dict[str, Any]] = {
     },
 }
 
+# Comments: how long after posting its author may still edit one (minutes).
+COMMENT_EDIT_MINUTES = env_int("DJANGO_COMMENT_EDIT_MINUTES", 15)
+
 # Attachments: stored through Django's storage API under the "attachments"
 # alias. Local files under DJANGO_MEDIA_ROOT by default (no URL serves them:
 # downloads go through a view that checks who may see the object); a private

@@ -545,18 +545,28 @@ def coe_panel(request: HttpRequest, roles: frozenset[str]) -> Panel | None:
 
 
 def sponsor_panel(request: HttpRequest, roles: frozenset[str]) -> Panel | None:
-    if not access.visible_unit_ids(request.user, access.SPONSOR):
+    """Sign-offs for the user's own units and, for a delegate, those they take
+    on behalf of a sponsor (named on each row)."""
+    own = set(access.visible_unit_ids(request.user, access.SPONSOR))
+    delegators = access.delegating_sponsors(request.user)
+    if not own and not delegators:
         return None
     # The longest waits, a page at most, and how many there are in all: a
     # sponsor of many units follows "see all" to the filtered list.
     page = Paginator(selectors.awaiting_sponsor(user=request.user), SIGNOFF_PANEL_SIZE).get_page(1)
+    rows = [
+        (initiative, waiting, None if unit in own else delegators.get(unit))
+        for initiative, waiting in _with_waiting(page.object_list)
+        for unit in [initiative.business_unit_id]
+    ]
     return Panel(
         "awaiting_signoff",
         gettext_lazy("Awaiting your sign-off"),
         "initiatives/home/_awaiting_signoff.html",
         {
-            "rows": _with_waiting(page.object_list),
+            "rows": rows,
             "count": page.paginator.count,
+            "sponsor": bool(own),
             "see_all": reverse("initiatives:list")
             + f"?attention=awaiting&state={State.AWAITING_SPONSOR}&sort=waiting",
         },

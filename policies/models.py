@@ -386,3 +386,23 @@ class PolicyUserObjectPermission(UserObjectPermissionBase):
     owns. Organization-wide rights over policies are derived, not stored."""
 
     content_object = models.ForeignKey(Policy, on_delete=models.CASCADE)
+
+
+class ReviewReminder(models.Model):
+    """One reminder of overdue policy reviews per owner per day: in the app
+    always, by email where the owner's choices allow."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    day = models.DateField()
+    policies = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "day"], name="one_policy_review_reminder_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.day}: {self.policies} policy review(s)"

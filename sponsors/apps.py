@@ -44,6 +44,9 @@ class SponsorsConfig(AppConfig):
             order=10,
         )
 
+        # Apps below this one (policies) email only whom the user's choices allow.
+        registry.email_choices.register("sponsor", notifications.emailable, order=10)
+
         registry.urls.register("portfolio", path("portfolio/", include("sponsors.urls")), order=40)
         registry.navigation.register(
             "portfolio",

@@ -33,6 +33,12 @@ def reachable(users: QuerySet[User], kind: str = NotificationKind.DECISIONS) -> 
     )
 
 
+def emailable(*, user_ids: list[int], kind: str) -> set[int]:
+    """governance.registry.email_choices: the users `reachable` by email of `kind`."""
+    users = get_user_model().objects.filter(pk__in=user_ids)
+    return set(reachable(users, kind).values_list("pk", flat=True))
+
+
 def tell(
     *, recipients: Iterable[User], actor: User | None, target: Any, event: str, text: Any
 ) -> None:

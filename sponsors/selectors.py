@@ -134,6 +134,25 @@ class SponsorDelegations:
         )
         return delegation.sponsor.user if delegation else None
 
+    def delegators(self, user: UserLike, day: datetime.date) -> dict[int, User]:
+        # The earliest delegation wins a unit two sponsors delegated, as in `delegator`.
+        delegations = (
+            Delegation.objects.filter(
+                delegate_id=user.pk,
+                starts_on__lte=day,
+                ends_on__gte=day,
+                ended_at__isnull=True,
+                sponsor__business_units__isnull=False,
+            )
+            .annotate(unit_id=F("sponsor__business_units__id"))
+            .select_related("sponsor__user")
+            .order_by("starts_on", "id")
+        )
+        found: dict[int, User] = {}
+        for delegation in delegations:
+            found.setdefault(delegation.unit_id, delegation.sponsor.user)
+        return found
+
 
 def portfolio_initiatives(*, units: QuerySet[BusinessUnit] | list[int]) -> QuerySet[Initiative]:
     if isinstance(units, list):

@@ -77,3 +77,40 @@ def test_unit_lead_attaches_a_brief_and_answers_a_comment(org: Org, people: Any)
     expect(reviewer.locator("#discussion")).to_contain_text("two videos a month")
     assert_accessible(reviewer)
     shoot(reviewer, "initiative-discussion-de")
+
+
+def test_author_edits_a_comment_and_the_thread_says_it_was_edited(org: Org, people: Any) -> None:
+    initiative = bring_to(org, "changes_requested", title="Creator series")
+    comment = services.comment_post(
+        actor=org.people["marketing_lead"],
+        target=initiative,
+        body="Three creators, one video a month each.",
+    )
+    lead = people("marketing_lead")
+    lead.goto(f"/initiatives/{initiative.pk}/")
+    lead.locator(f"#comment-{comment.pk}").get_by_role("link", name="Edit comment").click()
+    expect(lead.get_by_role("heading", name="Edit your comment")).to_be_visible()
+    field = lead.get_by_label("Your comment")
+    expect(field).to_have_value("Three creators, one video a month each.")
+
+    field.fill("   ")
+    lead.get_by_role("button", name="Save changes").click()
+    expect(lead.locator("#id_body_error")).to_contain_text("Write a comment.")
+    assert_accessible(lead)
+    shoot(lead, "comment-edit-refused")
+
+    lead.get_by_label("Your comment").fill("Three creators, **two videos a month** each.")
+    lead.get_by_role("button", name="Save changes").click()
+    expect(lead.get_by_text("Your comment is changed.")).to_be_visible()
+    shown = lead.locator(f"#comment-{comment.pk}")
+    expect(shown.locator("strong", has_text="two videos a month")).to_be_visible()
+    expect(shown).to_contain_text("(edited")
+    assert_accessible(lead)
+    shoot(lead, "comment-edited")
+
+    lead.get_by_label("Language").select_option("it")
+    lead.get_by_role("button", name="Change language").click()
+    lead.goto(f"/discussion/comments/{comment.pk}/edit/")
+    expect(lead.get_by_role("heading", name="Modifica il tuo commento")).to_be_visible()
+    assert_accessible(lead)
+    shoot(lead, "comment-edit-it")

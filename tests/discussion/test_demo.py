@@ -27,3 +27,9 @@ def test_demo_has_a_thread_and_a_brief_on_an_initiative_sent_back(settings: Any)
         event="comment.posted", object_type="initiatives.initiative"
     ).values_list("new", flat=True)
     assert [m["mentioned"] for m in mentioned] == [["comms_lead"], [], ["coe_analyst"]]
+    answer = selectors.thread(target=initiative)[1]
+    assert answer.edited_at is not None
+    assert "**twice a month**" in answer.body
+    [edit] = AuditEvent.objects.filter(event="comment.edited")
+    assert "**once a month**" in edit.old["body"]
+    assert edit.new["body"] == answer.body
