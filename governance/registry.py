@@ -7,7 +7,7 @@ Entries have a key (registering a key again replaces the entry) and an order;
 each registry lists its entries by order, then by key."""
 
 import datetime
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
@@ -53,7 +53,8 @@ class Registry(Generic[T]):
 
 @dataclass
 class Panel:
-    """One section of the home page: a partial template and what it shows."""
+    """One section of a page (the home page, an object's page): a partial
+    template and what it shows."""
 
     key: str
     title: Any
@@ -225,25 +226,60 @@ task_sources: Registry[TaskSource] = Registry()
 task_labels: Registry[Any] = Registry()
 
 
-# Sections that an app adds to another app's object page (related reading on
-# a policy or an initiative): a panel for the request's user and the object,
-# or None when there is nothing to show. Keyed by the object's model label.
+# Sections that an app adds to another app's object page (the accounts an
+# initiative uses, its impact, related reading on a policy or an initiative):
+# registered for the object's model label and a place on its page, listed by
+# order within the place. The page renders each place with
+# `{% object_sections obj place %}` (governance.templatetags.sections).
+
+# The places of an object's page. A page shows those it has: the initiative's
+# page all three, a policy's page the end.
+DETAILS = "details"  # in the main column, after the object's details
+ACTIONS = "actions"  # among the actions, before the decision buttons
+END = "end"  # below the page's body
+PLACES = (DETAILS, ACTIONS, END)
 
 
-class ObjectSection(Protocol):
-    def __call__(self, request: HttpRequest, obj: Any) -> Panel | None: ...
+class SectionPanel(Protocol):
+    """The section for the request's user and the object, or None when it has
+    nothing for them. `page` is the page's own context for this request (the
+    initiative's page: `transitions`, those the user may take now), so that a
+    section reuses what the page has read rather than reading it again. A
+    section reads in a fixed number of queries, whatever the number of rows it
+    shows: the page's query count stays the same at 10 rows as at 1,000."""
+
+    def __call__(
+        self, request: HttpRequest, obj: Any, page: Mapping[str, Any], /
+    ) -> Panel | None: ...
 
 
-object_sections: Registry[tuple[str, ObjectSection]] = Registry()
+@dataclass(frozen=True)
+class ObjectSection:
+    model: str  # the model label, "initiatives.initiative"
+    panel: SectionPanel
+    place: str = END
+
+    def __post_init__(self) -> None:
+        if self.place not in PLACES:
+            raise ValueError(f"No place {self.place!r} on an object's page: one of {PLACES}.")
 
 
-def sections_for(request: HttpRequest, obj: Any) -> list[Panel]:
-    """The registered sections of the object's page that have something for the user."""
+object_sections: Registry[ObjectSection] = Registry()
+
+
+def sections_for(
+    request: HttpRequest, obj: Any, *, place: str = END, page: Mapping[str, Any] | None = None
+) -> list[Panel]:
+    """The registered sections of this place of the object's page that have
+    something for the user, in order."""
+    if place not in PLACES:
+        raise ValueError(f"No place {place!r} on an object's page: one of {PLACES}.")
     label = obj._meta.label_lower
+    page = {} if page is None else page
     found = []
-    for model_label, section in object_sections:
-        if model_label == label:
-            panel = section(request, obj)
+    for section in object_sections:
+        if section.model == label and section.place == place:
+            panel = section.panel(request, obj, page)
             if panel is not None:
                 found.append(panel)
     return found

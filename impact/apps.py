@@ -12,7 +12,7 @@ class ImpactConfig(AppConfig):
         from django.urls import include, path
 
         from governance import registry
-        from governance.registry import AuditObjectType
+        from governance.registry import AuditObjectType, ObjectSection
         from impact import amendments, api, selectors, views
         from initiatives import preconditions
         from initiatives.amendment_parts import AmendmentPart, amendment_parts
@@ -21,6 +21,12 @@ class ImpactConfig(AppConfig):
         for name, pattern in api.paths():
             registry.api_urls.register(name, pattern, order=45)
         registry.portfolio_sections.register("impact", views.portfolio_section, order=10)
+        # Below an initiative's page, after related reading: its KPIs, spend and outcome.
+        registry.object_sections.register(
+            "impact:initiatives.initiative",
+            ObjectSection("initiatives.initiative", views.initiative_section),
+            order=60,
+        )
         preconditions.submission_checks.register(
             "kpis_for_each_goal", selectors.kpis_for_each_goal, order=10
         )

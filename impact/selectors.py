@@ -115,6 +115,10 @@ def kpis_of(*, initiative: Initiative) -> QuerySet[Kpi]:
     )
 
 
+def kpi_count(*, initiative: Initiative) -> int:
+    return Kpi.objects.filter(initiative=initiative).count()
+
+
 def measurements_of(*, initiative: Initiative) -> QuerySet[Measurement]:
     """Every measurement of the initiative's KPIs, corrected ones included,
     newest first, with what corrected them."""

@@ -8,7 +8,7 @@ allows the act is a message on the page; no right to act is 403, and an
 initiative the user cannot see is 404."""
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -301,6 +301,19 @@ def review_decide(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         )
 
     return _act(request, initiative, "decision_form", form, act, str(DECISIONS[name]))
+
+
+def initiative_section(
+    request: HttpRequest, initiative: Initiative, page: Mapping[str, Any]
+) -> Panel:
+    """The initiative page's link to its impact page, with how many KPIs it
+    has (one query; registered with governance.registry.object_sections)."""
+    return Panel(
+        "impact",
+        gettext_lazy("KPIs, spend and outcome"),
+        "impact/_initiative_card.html",
+        {"initiative": initiative, "kpi_count": selectors.kpi_count(initiative=initiative)},
+    )
 
 
 def portfolio_section(request: HttpRequest, unit_ids: list[int]) -> Panel | None:

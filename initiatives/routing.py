@@ -178,6 +178,9 @@ class BuiltInRule:
     units: tuple[int, ...] = ()
 
 
+# Migration 0006 writes these as version 1 of the rules: a change here would
+# give a new database another version 1 than the existing ones have, so the
+# rules change by a published version, never here.
 BUILT_IN = (
     BuiltInRule(name="High risk", risks=("high",), steps=("sponsor",)),
     BuiltInRule(

@@ -25,15 +25,7 @@ from governance.errors import Conflict
 from governance.models import BusinessUnit, OrganizationRole, StrategicGoal
 from governance.registry import Panel
 from governance.requests import HtmxHttpRequest, signed_in_user
-from initiatives import (
-    amendment_parts,
-    outcomes,
-    preconditions,
-    routing,
-    sections,
-    selectors,
-    services,
-)
+from initiatives import amendment_parts, outcomes, preconditions, routing, selectors, services
 from initiatives.diagram import lifecycle
 from initiatives.forms import (
     CONFIRM_TRANSITIONS,
@@ -341,7 +333,6 @@ def _detail_context(
     ]
     decisions = list(selectors.decisions_of(initiative=initiative))
     submits = any(t["name"] == "submit" for t in available)
-    approves = any(t["name"] in preconditions.APPROVING_TRANSITIONS for t in available)
     amendment = selectors.pending_amendment(initiative=initiative)
     return {
         "amendment": _amendment_context(request, initiative, amendment) if amendment else None,
@@ -349,16 +340,14 @@ def _detail_context(
         and initiative.state in AMENDABLE_STATES
         and rights.has(access.LEAD),
         "initiative": initiative,
+        # Read by the page's registered sections too (readiness: the checklist
+        # before the approve buttons, for whoever may approve now).
         "transitions": available,
         # Before the submit button: what the submitter attests, and what to do first.
         "submit_notes": (
             preconditions.notes(user=signed_in_user(request), unit_id=initiative.business_unit_id)
             if submits
             else []
-        ),
-        # Before the approve buttons: what the stage requires, met or missing.
-        "approval_checklist": (
-            preconditions.approval_checklist(initiative=initiative) if approves else []
         ),
         "decisions": [_timeline_entry(d) for d in decisions],
         "chain": _chain(initiative),
@@ -369,7 +358,6 @@ def _detail_context(
         "labels": FIELD_LABELS,
         "audiences": ", ".join(str(AUDIENCE_LABELS.get(a, a)) for a in initiative.audiences),
         "functions": ", ".join(str(FUNCTION_LABELS.get(f, f)) for f in initiative.functions),
-        "sections": sections.rendered_sections(request, initiative),
     }
 
 

@@ -12,7 +12,7 @@ class KnowledgeConfig(AppConfig):
         from discussion import api as discussion_api
         from discussion import kinds
         from governance import registry
-        from governance.registry import ApiRoute, AuditObjectType, NavItem
+        from governance.registry import ApiRoute, AuditObjectType, NavItem, ObjectSection
         from knowledge import api, selectors, views
         from knowledge.models import Entry
 
@@ -42,5 +42,7 @@ class KnowledgeConfig(AppConfig):
         # Related reading on the pages of policies and initiatives.
         for label in ("policies.policy", "initiatives.initiative"):
             registry.object_sections.register(
-                f"related-reading:{label}", (label, views.related_reading_section), order=50
+                f"related-reading:{label}",
+                ObjectSection(label, views.related_reading_section),
+                order=50,
             )

@@ -2,6 +2,7 @@
 transitions and the useful mark. Every read starts from
 knowledge.selectors.visible_entries; every write is a service."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -200,7 +201,9 @@ def entry_useful(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("knowledge:detail", args=[entry.pk]))
 
 
-def related_reading_section(request: HttpRequest, obj: Policy | Initiative) -> Panel | None:
+def related_reading_section(
+    request: HttpRequest, obj: Policy | Initiative, page: Mapping[str, Any]
+) -> Panel | None:
     """The library's section on a policy's or an initiative's page: the
     published entries linked to it that the user may read."""
     entries = selectors.related_reading(obj=obj, user=request.user)

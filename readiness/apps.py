@@ -10,13 +10,13 @@ class ReadinessConfig(AppConfig):
         from django.urls import include, path
 
         from governance import registry
-        from governance.registry import AuditObjectType, NavItem
+        from governance.registry import ACTIONS, AuditObjectType, NavItem, ObjectSection
         from initiatives.preconditions import (
             Requirement,
             approval_requirements,
             requirements_in_force,
         )
-        from readiness import accounts, api, demo, selectors
+        from readiness import accounts, api, demo, selectors, views
 
         # The kinds the CoE lead set for the organization's stage are in force.
         requirements_in_force.register("stage", selectors.kinds_in_force, order=10)
@@ -31,6 +31,12 @@ class ReadinessConfig(AppConfig):
                 check=accounts.accounts_registered,
             ),
             order=30,
+        )
+        # On an initiative's page, before the approve buttons: what approval requires.
+        registry.object_sections.register(
+            "approval-checklist:initiatives.initiative",
+            ObjectSection("initiatives.initiative", views.approval_checklist_section, ACTIONS),
+            order=10,
         )
         registry.audit_object_types.register(
             "readiness.stagerequirement",

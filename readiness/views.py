@@ -1,4 +1,8 @@
-"""The page of the approval requirements by stage."""
+"""The page of the approval requirements by stage, and the checklist on an
+initiative's page."""
+
+from collections.abc import Mapping
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,9 +11,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from governance.registry import Panel
 from governance.requests import signed_in_user
+from initiatives.models import Initiative
+from initiatives.preconditions import APPROVING_TRANSITIONS, approval_checklist
 from maturity.selectors import STAGE_NAMES
 from readiness import selectors, services
 from readiness.forms import StageRequirementsForm
@@ -50,3 +58,23 @@ def requirements(request: HttpRequest) -> HttpResponse:
         "stage_name": STAGE_NAMES[stage],
     }
     return render(request, "readiness/requirements.html", context, status=status)
+
+
+def approval_checklist_section(
+    request: HttpRequest, initiative: Initiative, page: Mapping[str, Any]
+) -> Panel | None:
+    """Before the approve buttons of an initiative's page: what approval
+    requires at the organization's stage, met or missing. Only for whoever may
+    approve now, as the page's `transitions` say, and only when something is
+    in force."""
+    if not any(t["name"] in APPROVING_TRANSITIONS for t in page.get("transitions", ())):
+        return None
+    checks = approval_checklist(initiative=initiative)
+    if not checks:
+        return None
+    return Panel(
+        key="approval_checklist",
+        title=gettext_lazy("What approval requires at this stage"),
+        template="readiness/_approval_checklist.html",
+        context={"approval_checklist": checks},
+    )

@@ -10,10 +10,17 @@ class SearchConfig(AppConfig):
         from django.urls import include, path
 
         from governance import registry
-        from search import api, indexing, sources
+        from governance.registry import ObjectSection
+        from search import api, indexing, sources, views
 
         sources.register_sources()
         indexing.connect()
         registry.urls.register("search", path("search/", include("search.urls")), order=80)
+        # Below an initiative's page, after its impact: the CoE's duplicate links.
+        registry.object_sections.register(
+            "duplicates:initiatives.initiative",
+            ObjectSection("initiatives.initiative", views.duplicates_section),
+            order=70,
+        )
         for name, pattern in api.paths():
             registry.api_urls.register(name, pattern, order=5)

@@ -1,6 +1,7 @@
 """Pages of search: results, the duplicate hint on the initiative form, and
 the CoE's duplicate links on an initiative's page."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -10,10 +11,11 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from governance.errors import Conflict
+from governance.registry import Panel
 from governance.requests import signed_in_user
 from initiatives import selectors as initiative_selectors
 from initiatives.models import Initiative
@@ -105,6 +107,20 @@ def duplicates_context(request: HttpRequest, initiative: Initiative) -> dict[str
         else []
     )
     return context
+
+
+def duplicates_section(
+    request: HttpRequest, initiative: Initiative, page: Mapping[str, Any]
+) -> Panel:
+    """The section below an initiative's page (registered with
+    governance.registry.object_sections); the partial shows nothing when there
+    is no link and the user may not make one."""
+    return Panel(
+        "duplicates",
+        gettext_lazy("Duplicates"),
+        "search/_duplicates.html",
+        duplicates_context(request, initiative),
+    )
 
 
 def _visible_initiative(request: HttpRequest, pk: int) -> Initiative:

@@ -12,8 +12,7 @@ class SocialAccountsConfig(AppConfig):
         from django.urls import include, path
 
         from governance import registry
-        from governance.registry import ApiRoute, AuditObjectType, NavItem
-        from initiatives.sections import Section, detail_sections
+        from governance.registry import DETAILS, ApiRoute, AuditObjectType, NavItem, ObjectSection
         from social_accounts import api, services, sources, views
 
         # A user deactivated anywhere (a service, the admin) leaves their
@@ -51,11 +50,9 @@ class SocialAccountsConfig(AppConfig):
             ApiRoute("reassignments", api.ReassignmentViewSet, "reassignment"),
             order=61,
         )
-        detail_sections.register(
-            "social_accounts",
-            Section(
-                template="social_accounts/_initiative_section.html",
-                context=views.initiative_accounts_section,
-            ),
+        # The accounts an initiative uses, on its page after its details.
+        registry.object_sections.register(
+            "social-accounts:initiatives.initiative",
+            ObjectSection("initiatives.initiative", views.initiative_accounts_section, DETAILS),
             order=20,
         )

@@ -5,6 +5,7 @@ come from social_accounts.selectors, writes go through social_accounts.services,
 as the API's do."""
 
 import datetime
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -376,14 +377,27 @@ def reassignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # What other pages show of accounts.
 
 
-def initiative_accounts_section(request: HttpRequest, initiative: Initiative) -> dict[str, Any]:
-    """The registered accounts an initiative uses, its free-text channels
-    beside them, and for whoever may link them, the accounts that match."""
+def initiative_accounts_section(
+    request: HttpRequest, initiative: Initiative, page: Mapping[str, Any]
+) -> Panel:
+    """The section of an initiative's page (after its details): the registered
+    accounts it uses, its free-text channels beside them, and for whoever may
+    link them, the accounts that match."""
     accounts = selectors.accounts_for_initiative(initiative=initiative)
     matches = (
         selectors.matching_accounts(initiative=initiative) if selectors.is_coe(request.user) else []
     )
-    return {"accounts": accounts, "channels": initiative.channels, "matches": matches}
+    return Panel(
+        key="social_accounts",
+        title=gettext_lazy("Social accounts"),
+        template="social_accounts/_initiative_section.html",
+        context={
+            "initiative": initiative,
+            "accounts": accounts,
+            "channels": initiative.channels,
+            "matches": matches,
+        },
+    )
 
 
 @login_required
