@@ -11,7 +11,7 @@ class CommitteesConfig(AppConfig):
 
         from committees import api, selectors, services, sources, views
         from governance import registry
-        from governance.registry import AuditObjectType, NavItem
+        from governance.registry import AuditObjectType, NavItem, ObjectSection
         from governance.signals import transition_taken
 
         # An initiative reaching a committee's step opens the committee's vote.
@@ -34,7 +34,7 @@ class CommitteesConfig(AppConfig):
         # The owning working group on the pages of initiatives and policies.
         for label in ("initiatives.initiative", "policies.policy"):
             registry.object_sections.register(
-                f"owning-group:{label}", (label, views.owner_section), order=40
+                f"owning-group:{label}", ObjectSection(label, views.owner_section), order=40
             )
         for name, pattern in api.paths():
             registry.api_urls.register(name, pattern, order=60)

@@ -4,6 +4,9 @@ and the chair's close; the CoE lead's seating of members and making a
 working group owner (a section on the initiative's and the policy's page).
 Pages call the services the API calls."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -299,7 +302,9 @@ def _ownership_refused(
     )
 
 
-def owner_section(request: HttpRequest, obj: Initiative | Policy) -> Panel | None:
+def owner_section(
+    request: HttpRequest, obj: Initiative | Policy, page: Mapping[str, Any]
+) -> Panel | None:
     """The section on an initiative's or a policy's page naming the working
     group that owns it; the CoE lead also finds the form to change it there."""
     group = selectors.owning_group(obj=obj)
