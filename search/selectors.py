@@ -317,7 +317,8 @@ def sources_visible_initiatives(user: UserLike) -> QuerySet[Any]:
 def duplicate_links(*, initiative: Initiative, user: UserLike) -> dict[str, Any]:
     """What the initiative's page shows: the initiative it duplicates, if any,
     and those linked as duplicates of it, each with whether the user may see
-    it (the page names the others by title alone)."""
+    it (the page names the others by title alone); those merged into it (their
+    review goes on here) apart."""
     link = DuplicateLink.objects.filter(duplicate=initiative).select_related("original").first()
     duplicates = list(
         DuplicateLink.objects.filter(original=initiative)
@@ -333,5 +334,10 @@ def duplicate_links(*, initiative: Initiative, user: UserLike) -> dict[str, Any]
     return {
         "link": link,
         "link_visible": link is not None and link.original_id in visible,
-        "duplicates": [(item, item.duplicate_id in visible) for item in duplicates],
+        "duplicates": [
+            (item, item.duplicate_id in visible) for item in duplicates if item.merged_at is None
+        ],
+        "merged_from": [
+            (item, item.duplicate_id in visible) for item in duplicates if item.merged_at
+        ],
     }
