@@ -10,10 +10,11 @@ class SearchConfig(AppConfig):
         from django.urls import include, path
 
         from governance import registry
-        from search import api, indexing, sources
+        from search import api, demo, indexing, sources
 
         sources.register_sources()
         indexing.connect()
         registry.urls.register("search", path("search/", include("search.urls")), order=80)
         for name, pattern in api.paths():
             registry.api_urls.register(name, pattern, order=5)
+        registry.demo_seeders.register("search", demo.seed_duplicates, order=30)
