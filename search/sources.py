@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import BigIntegerField, Model, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +22,7 @@ from governance.registry import Registry
 from initiatives import selectors as initiative_selectors
 from initiatives.models import Amendment, AmendmentState, Initiative
 from initiatives.models import State as InitiativeState
+from knowledge import rules as knowledge_rules
 from knowledge import selectors as knowledge_selectors
 from knowledge.models import Entry
 from knowledge.models import State as EntryState
@@ -73,6 +73,9 @@ class Source:
     # The states the state filter offers for this kind.
     states: tuple[tuple[str, Any], ...] = ()
     follows: tuple[Follow, ...] = ()
+    # Whether the user may see every object of the kind (its selector returns
+    # them all): a search then needs no condition on the objects' ids.
+    sees_all: Callable[[UserLike], bool] | None = None
 
 
 sources: Registry[Source] = Registry()
@@ -94,6 +97,7 @@ def model_source(
     related: tuple[str, ...] = (),
     states: tuple[tuple[str, Any], ...] = (),
     follows: tuple[Follow, ...] = (),
+    sees_all: Callable[[UserLike], bool] | None = None,
 ) -> Source:
     """The source of a model: what `selector(user=...)` (its list's selector)
     returns is what the user may find; a hit's page is `url_name` with the
@@ -123,6 +127,7 @@ def model_source(
         urls=urls,
         states=states,
         follows=follows,
+        sees_all=sees_all,
     )
 
 
@@ -174,15 +179,18 @@ def _visible_versions(*, user: UserLike) -> QuerySet[PolicyVersion]:
     """Every published version of a visible policy for those who see every
     policy (its history is theirs); for everyone else, the version the policy's
     page shows them: the one in force, else the scheduled one."""
-    policies = policy_selectors.visible_policies(user=user)
-    if policy_selectors.sees_all_policies(user=user):
-        return PolicyVersion.objects.filter(policy__in=policies.values("pk"))
-    shown = policies.annotate(
-        shown_version_id=Coalesce(
-            "version_in_force_id", "current_version_id", output_field=BigIntegerField()
-        )
-    ).values("shown_version_id")
+    shown = policy_selectors.shown_version_ids(user=user)
+    if shown is None:
+        return PolicyVersion.objects.all()
     return PolicyVersion.objects.filter(pk__in=shown)
+
+
+def _sees_all_versions(user: UserLike) -> bool:
+    return policy_selectors.sees_all_policies(user=user)
+
+
+def _sees_all_entries(user: UserLike) -> bool:
+    return user.is_authenticated and user.is_active and knowledge_rules.reads_all(user)
 
 
 def _version_text(version: PolicyVersion) -> Text:
@@ -250,6 +258,7 @@ def register_sources() -> None:
             url_name="policies:detail",
             url_field="policy_id",
             text=_version_text,
+            sees_all=_sees_all_versions,
         ),
         model_source(
             kind="library_entry",
@@ -259,6 +268,7 @@ def register_sources() -> None:
             url_name="knowledge:detail",
             text=_entry_text,
             states=tuple(EntryState.choices),
+            sees_all=_sees_all_entries,
         ),
         model_source(
             kind="social_account",
