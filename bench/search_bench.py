@@ -259,6 +259,7 @@ def main() -> None:
             )
     verdict = "met" if worst <= GOAL else "not met"
     print(f"worst ratio {worst:.2f} (goal: at most {GOAL}) -> {verdict}")
+    print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
 
 
 if __name__ == "__main__":
