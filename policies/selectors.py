@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import (
     Case,
@@ -254,7 +253,7 @@ def visible_policies(*, user: UserLike) -> QuerySet[Policy]:
     return policies.filter(is_published()).filter(applying_to(units=units))
 
 
-def shown_version_ids(*, user: UserLike) -> RawSQL | None:
+def shown_version_ids(*, user: UserLike) -> RawSQL | QuerySet[Any] | None:
     """The ids of the policy versions the user may read, as visible_policies
     decides (None: every version, for those who see every policy and its
     history); for everyone else, of each published policy for a unit they see
@@ -266,10 +265,12 @@ def shown_version_ids(*, user: UserLike) -> RawSQL | None:
     database takes to run them)."""
     if sees_all_policies(user=user):
         return None
+    unit_ids = tuple(access.visible_unit_ids(user))
+    if not unit_ids:
+        # A policy for every unit is not a policy for someone outside them all.
+        return PolicyVersion.objects.none().values("pk")
     sql, params = _shown_version_sql(
-        timezone.get_current_timezone_name(),
-        timezone.localdate(),
-        tuple(access.visible_unit_ids(user)),
+        timezone.get_current_timezone_name(), timezone.localdate(), unit_ids
     )
     return RawSQL(sql, params)
 
@@ -278,17 +279,10 @@ def shown_version_ids(*, user: UserLike) -> RawSQL | None:
 def _shown_version_sql(
     zone: str, day: datetime.date, unit_ids: tuple[int, ...]
 ) -> tuple[str, tuple[Any, ...]]:
-    if not unit_ids:
-        # A policy for every unit is not a policy for someone outside them all.
-        policies = Policy.objects.none()
-    else:
-        policies = Policy.objects.filter(is_published()).filter(applying_to(units=list(unit_ids)))
+    policies = Policy.objects.filter(is_published()).filter(applying_to(units=list(unit_ids)))
     shown = Coalesce(_version_in_force_id(day), "current_version_id", output_field=IntegerField())
     query = policies.annotate(shown_version_id=shown).values("shown_version_id").query
-    try:
-        sql, params = query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
-    except EmptyResultSet:
-        return "SELECT NULL WHERE FALSE", ()
+    sql, params = query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
     return sql, tuple(params)
 
 
