@@ -18,8 +18,6 @@ from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from governance import access
-from governance.models import BusinessUnit
 from governance.registry import Registry
 from initiatives import selectors as initiative_selectors
 from initiatives.models import Amendment, AmendmentState, Initiative
@@ -187,19 +185,6 @@ def _visible_versions(*, user: UserLike) -> QuerySet[PolicyVersion]:
     return PolicyVersion.objects.filter(pk__in=shown)
 
 
-def _sees_every_unit(user: UserLike) -> bool:
-    """Whether the user sees every business unit, and so every initiative and
-    amendment (each belongs to a unit): one query, kept on the user object
-    for the request's other sources."""
-    unit_ids = tuple(access.visible_unit_ids(user))
-    cached = getattr(user, "_search_every_unit", None)
-    if cached is not None and cached[0] == unit_ids:
-        return bool(cached[1])
-    every = bool(unit_ids) and not BusinessUnit.objects.exclude(pk__in=unit_ids).exists()
-    user._search_every_unit = (unit_ids, every)  # type: ignore[union-attr]
-    return every
-
-
 def _sees_all_versions(user: UserLike) -> bool:
     return policy_selectors.sees_all_policies(user=user)
 
@@ -251,7 +236,6 @@ def register_sources() -> None:
             url_name="initiatives:detail",
             text=_initiative_text,
             states=tuple(InitiativeState.choices),
-            sees_all=_sees_every_unit,
         ),
         model_source(
             kind="amendment",
@@ -265,7 +249,6 @@ def register_sources() -> None:
             related=("initiative",),
             states=tuple(AmendmentState.choices),
             follows=(Follow(Initiative, ("title", "business_unit_id"), _amendments_of),),
-            sees_all=_sees_every_unit,
         ),
         model_source(
             kind="policy",
