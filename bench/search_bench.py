@@ -3,16 +3,19 @@ the bare ranked SQL query over the same documents.
 
 Run after `bench/seed.py` on the same database (BENCH_DATABASE_URL). With
 --prepare it first gives the seeded initiatives varied titles and summaries
-in English, German and Italian (the seed names them all alike) and writes
-every search document (`search.indexing.documents_rebuild`, as
-`manage.py search_reindex` does).
+in English, German and Italian (the seed names them all alike), seeds the
+library (10,000 entries by default: every kind, the three languages, some
+shown to chosen units only) and writes every search document
+(`search.indexing.documents_rebuild`, as `manage.py search_reindex` does).
 
     python bench/seed.py --scale 0.05
     python bench/search_bench.py --prepare --rounds 7
 """
 
 import argparse
+import datetime
 import random
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -25,9 +28,13 @@ common.setup()
 
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
-from governance.models import Membership, OrganizationRole  # noqa: E402
+from governance.models import BusinessUnit, Membership, OrganizationRole  # noqa: E402
 from initiatives.models import Initiative  # noqa: E402
+from knowledge.models import Audience as EntryAudience  # noqa: E402
+from knowledge.models import Entry, Kind  # noqa: E402
+from knowledge.models import State as EntryState  # noqa: E402
 from search import selectors  # noqa: E402
 from search.indexing import documents_rebuild  # noqa: E402
 from search.models import Document  # noqa: E402
@@ -87,8 +94,69 @@ WORDS = {
 QUERIES = ["approve campaign", "Genehmigung", "approvazione clienti", "podcast"]
 
 
-def prepare() -> None:
-    """Varied titles and summaries, then every document written anew."""
+# The library's share of entries shown to chosen units only, and of proposals.
+UNIT_ONLY = 0.2
+PROPOSED = 0.1
+# Marks the entries --prepare writes, so that a second run replaces them.
+ENTRY_TAG = "bench-seed"
+ENTRY_LANGUAGES = {"english": "en", "german": "de", "italian": "it"}
+
+
+def prepare_entries(count: int) -> int:
+    """`count` library entries written by bulk_create (no history rows, as an
+    import would): every kind, the three languages, a fifth shown to one or
+    two units only, a tenth still proposed."""
+    rng = random.Random(23)
+    Entry.objects.filter(tags__contains=ENTRY_TAG).delete()
+    owner = OrganizationRole.objects.get(role=OrganizationRole.Role.COE_LEAD).user
+    units = list(BusinessUnit.objects.values_list("pk", flat=True))
+    kinds = list(Kind.values)
+    languages = list(WORDS)
+    now = timezone.now()
+    through = Entry.audience_units.through
+    written = 0
+    for offset in range(0, count, 2000):
+        rows = []
+        for n in range(offset, min(count, offset + 2000)):
+            language = languages[n % 3]
+            words = WORDS[language]
+            proposed = rng.random() < PROPOSED
+            rows.append(
+                Entry(
+                    title=" ".join(rng.sample(words, 3)).capitalize() + f" ({n})",
+                    kind=kinds[n % len(kinds)],
+                    language=ENTRY_LANGUAGES[language],
+                    summary=" ".join(rng.choices(words, k=10)) + ".",
+                    body=" ".join(rng.choices(words, k=60)) + ".",
+                    tags=f"{ENTRY_TAG},{rng.choice(words).lower()}",
+                    owner=owner,
+                    audience=(
+                        EntryAudience.UNITS
+                        if rng.random() < UNIT_ONLY
+                        else EntryAudience.ORGANIZATION
+                    ),
+                    state=EntryState.PROPOSED if proposed else EntryState.PUBLISHED,
+                    created_at=now - datetime.timedelta(days=rng.randint(1, 900)),
+                    published_at=None
+                    if proposed
+                    else now - datetime.timedelta(days=rng.randint(0, 800)),
+                )
+            )
+        created = Entry.objects.bulk_create(rows)
+        through.objects.bulk_create(
+            [
+                through(entry_id=entry.pk, businessunit_id=unit)
+                for entry in created
+                if entry.audience == EntryAudience.UNITS
+                for unit in rng.sample(units, min(len(units), rng.randint(1, 2)))
+            ]
+        )
+        written += len(created)
+    return written
+
+
+def prepare(entries: int) -> None:
+    """Varied titles and summaries, the library's entries, then every document written anew."""
     rng = random.Random(17)
     languages = list(WORDS)
     start = time.perf_counter()
@@ -105,6 +173,7 @@ def prepare() -> None:
                 )
             )
         Initiative.objects.bulk_update(rows, ["title", "summary"], batch_size=1000)
+    print(f"seeded {prepare_entries(entries)} library entries")
     written = documents_rebuild()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE search_document")
@@ -159,15 +228,20 @@ def explain(query: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--prepare", action="store_true", help="vary the texts and reindex first")
+    parser.add_argument(
+        "--prepare", action="store_true", help="vary the texts, seed the library and reindex first"
+    )
+    parser.add_argument(
+        "--entries", type=int, default=10_000, help="library entries --prepare seeds"
+    )
     args = parser.parse_args()
     if args.prepare:
-        prepare()
+        prepare(args.entries)
     print(
         f"documents: {Document.objects.count()} "
-        f"({dict(Document.objects.values_list('kind').annotate(n=Count('id')))}); "
-        "library entries: none (the knowledge app is not part of this build)"
+        f"({dict(Document.objects.values_list('kind').annotate(n=Count('id')))})"
     )
+    print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
     explain(QUERIES[0])
     people = personas()
     worst = 0.0
@@ -185,6 +259,7 @@ def main() -> None:
             )
     verdict = "met" if worst <= GOAL else "not met"
     print(f"worst ratio {worst:.2f} (goal: at most {GOAL}) -> {verdict}")
+    print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
 
 
 if __name__ == "__main__":

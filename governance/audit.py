@@ -178,6 +178,7 @@ class Event(StrEnum):
     COMMITTEE_CASE_CLOSED = "committee.case_closed"
     INITIATIVE_DUPLICATE_LINKED = "initiative.duplicate_linked"
     INITIATIVE_DUPLICATE_UNLINKED = "initiative.duplicate_unlinked"
+    INITIATIVE_DUPLICATE_MERGED = "initiative.duplicate_merged"
 
 
 Actor = User | AnonymousUser | None

@@ -97,6 +97,7 @@ EVENT_NAMES: dict[str, Any] = {
     Event.COMMENT_POSTED: _("Comment posted"),
     Event.INITIATIVE_DUPLICATE_LINKED: _("Linked as a duplicate"),
     Event.INITIATIVE_DUPLICATE_UNLINKED: _("Duplicate link removed"),
+    Event.INITIATIVE_DUPLICATE_MERGED: _("Duplicate closed, review merged"),
     Event.COMMENT_REMOVED: _("Comment removed"),
     Event.COMMENT_EDITED: _("Comment edited"),
     Event.ATTACHMENT_UPLOADED: _("File attached"),

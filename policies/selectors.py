@@ -9,12 +9,14 @@ retired, does not exist for them.
 
 import datetime
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import (
     Case,
     Exists,
@@ -27,6 +29,8 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -76,7 +80,7 @@ def sees_all_policies(*, user: UserLike) -> bool:
     return access.VIEW_ALL_POLICIES in access.organization_rights(user)
 
 
-def applying_to(*, units: QuerySet[BusinessUnit]) -> Q:
+def applying_to(*, units: QuerySet[BusinessUnit] | list[int]) -> Q:
     """Policies for all units (none named) or naming one of `units`."""
     through = Policy.business_units.through
     return ~Exists(through.objects.filter(policy_id=OuterRef("pk"))) | Exists(
@@ -137,11 +141,15 @@ def with_version_in_force(
             default=Subquery(versions.values("version")[:1]),
             output_field=IntegerField(),
         ),
-        version_in_force_id=Case(
-            When(retired, then=Value(None)),
-            default=Subquery(versions.values("pk")[:1]),
-            output_field=IntegerField(),
-        ),
+        version_in_force_id=_version_in_force_id(day),
+    )
+
+
+def _version_in_force_id(day: datetime.date) -> Case:
+    return Case(
+        When(~_not_retired_by(day), then=Value(None)),
+        default=Subquery(_taken_effect_by(day).values("pk")[:1]),
+        output_field=IntegerField(),
     )
 
 
@@ -245,6 +253,39 @@ def visible_policies(*, user: UserLike) -> QuerySet[Policy]:
     # Published and not retired: in force, or scheduled to take effect (staff
     # see it as upcoming and may acknowledge it in advance).
     return policies.filter(is_published()).filter(applying_to(units=units) | owned)
+
+
+def shown_version_ids(*, user: UserLike) -> RawSQL | QuerySet[Any] | None:
+    """The ids of the policy versions the user may read, as visible_policies
+    decides (None: every version, for those who see every policy and its
+    history); for everyone else, of each published policy for a unit they see
+    (or for all units), the version in force today, else the scheduled one.
+
+    A subquery for a condition that every request builds anew (search): its
+    SQL depends on the day (in the time zone) and the units alone, so it is compiled once for
+    them (building the version-in-force expressions costs more than the
+    database takes to run them)."""
+    if sees_all_policies(user=user):
+        return None
+    unit_ids = tuple(access.visible_unit_ids(user))
+    if not unit_ids:
+        # A policy for every unit is not a policy for someone outside them all.
+        return PolicyVersion.objects.none().values("pk")
+    sql, params = _shown_version_sql(
+        timezone.get_current_timezone_name(), timezone.localdate(), unit_ids
+    )
+    return RawSQL(sql, params)
+
+
+@functools.lru_cache(maxsize=512)
+def _shown_version_sql(
+    zone: str, day: datetime.date, unit_ids: tuple[int, ...]
+) -> tuple[str, tuple[Any, ...]]:
+    policies = Policy.objects.filter(is_published()).filter(applying_to(units=list(unit_ids)))
+    shown = Coalesce(_version_in_force_id(day), "current_version_id", output_field=IntegerField())
+    query = policies.annotate(shown_version_id=shown).values("shown_version_id").query
+    sql, params = query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
+    return sql, tuple(params)
 
 
 class MyAcknowledgment(TypedDict):

@@ -1,5 +1,6 @@
 """REST API of search: `GET /api/search/` and `GET /api/initiatives/similar/`,
-and the CoE's duplicate links (`POST`/`DELETE /api/initiatives/{id}/duplicate/`)."""
+the CoE's duplicate links (`POST`/`DELETE /api/initiatives/{id}/duplicate/`)
+and the merge of their review (`POST /api/initiatives/{id}/duplicate/merge/`)."""
 
 from typing import Any
 
@@ -210,6 +211,51 @@ class DuplicateView(GenericAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class DuplicateMergeSerializer(serializers.Serializer):
+    keep = serializers.IntegerField(
+        min_value=1, help_text="The initiative that goes on: this one or the one it duplicates."
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DuplicateMergedSerializer(serializers.Serializer):
+    kept = serializers.IntegerField(source="original_id")
+    closed = serializers.IntegerField(source="duplicate_id")
+    merged_at = serializers.DateTimeField()
+
+
+class DuplicateMergeView(GenericAPIView):
+    """The CoE merges the review of the initiative and the one it is linked
+    to as a duplicate: `keep` goes on, the other (in CoE review) is rejected
+    as a duplicate and its owner and unit are told."""
+
+    serializer_class = DuplicateMergeSerializer
+    queryset = Document.objects.none()
+    filter_backends: list[Any] = []
+
+    @extend_schema(request=DuplicateMergeSerializer, responses={200: DuplicateMergedSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        user = signed_in_user(request)
+        visible = initiative_selectors.visible_initiatives(user=user)
+        duplicate = visible.filter(pk=pk).first()
+        if duplicate is None:
+            raise Http404
+        if not services.may_link_duplicates(user=user):
+            raise PermissionDenied
+        serializer = DuplicateMergeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        keep = visible.filter(pk=serializer.validated_data["keep"]).first()
+        if keep is None:
+            raise ValidationError({"keep": ["No initiative with this id."]})
+        link = services.duplicate_merge(
+            actor=user,
+            duplicate=duplicate,
+            keep=keep,
+            comment=serializer.validated_data["comment"],
+        )
+        return Response(DuplicateMergedSerializer(link).data)
+
+
 def paths() -> list[tuple[str, URLPattern]]:
     return [
         ("search", path("api/search/", SearchView.as_view(), name="search")),
@@ -223,6 +269,14 @@ def paths() -> list[tuple[str, URLPattern]]:
                 "api/initiatives/<int:pk>/duplicate/",
                 DuplicateView.as_view(),
                 name="initiative-duplicate",
+            ),
+        ),
+        (
+            "initiative-duplicate-merge",
+            path(
+                "api/initiatives/<int:pk>/duplicate/merge/",
+                DuplicateMergeView.as_view(),
+                name="initiative-duplicate-merge",
             ),
         ),
     ]

@@ -11,7 +11,7 @@ class SearchConfig(AppConfig):
 
         from governance import registry
         from governance.registry import ObjectSection
-        from search import api, indexing, sources, views
+        from search import api, demo, indexing, sources, views
 
         sources.register_sources()
         indexing.connect()
@@ -24,3 +24,4 @@ class SearchConfig(AppConfig):
         )
         for name, pattern in api.paths():
             registry.api_urls.register(name, pattern, order=5)
+        registry.demo_seeders.register("search", demo.seed_duplicates, order=30)

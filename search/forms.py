@@ -57,3 +57,17 @@ class DuplicateLinkForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class DuplicateMergeForm(forms.Form):
+    """Which of two linked duplicates goes on; the other is closed."""
+
+    keep = forms.TypedChoiceField(label=_("Which initiative goes on"), coerce=int)
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: dict[str, Any] = self.fields
+        fields["keep"].choices = choices

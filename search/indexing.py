@@ -1,8 +1,10 @@
 """Keeping the documents in step with their objects. The apps below save their
 objects in their services; a post_save receiver here writes the object's
 document in the same transaction, so a search never finds a change that rolled
-back. `manage.py search_reindex` rebuilds every document (after bulk updates
-that bypass save(), and after a restore)."""
+back. A document that shows another object's fields (an amendment's shows its
+initiative's title) is written anew when that object is saved with other
+values of them (a source's `follows`). `manage.py search_reindex` rebuilds
+every document (after bulk updates that bypass save(), and after a restore)."""
 
 from collections.abc import Iterable
 from typing import Any
@@ -10,11 +12,11 @@ from typing import Any
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import Model
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_init, post_save
 
 from search import text
 from search.models import Document
-from search.sources import Source, source_for, sources
+from search.sources import Follow, Source, source_for, sources
 
 
 def uses_postgres() -> bool:
@@ -94,8 +96,53 @@ def _on_delete(sender: type[Model], instance: Model, **kwargs: Any) -> None:
         Document.objects.filter(kind=source.kind, object_id=instance.pk).delete()
 
 
+# Where a followed object keeps the values its dependents' documents were
+# written with (as loaded or last saved), so that a save compares without a query.
+_SHOWN = "_search_shown"
+_UNKNOWN = object()
+
+
+def _shown(instance: Model, fields: tuple[str, ...]) -> tuple[Any, ...]:
+    # From the instance's own values: a deferred field is not read here.
+    return tuple(instance.__dict__.get(field, _UNKNOWN) for field in fields)
+
+
+def _follower(source: Source, follow: Follow) -> tuple[Any, Any]:
+    key = f"{_SHOWN}_{source.kind}"
+
+    def on_init(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+        setattr(instance, key, _shown(instance, follow.fields))
+
+    def on_save(
+        sender: type[Model],
+        instance: Model,
+        created: bool = False,
+        raw: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        now = _shown(instance, follow.fields)
+        before = getattr(instance, key, None)
+        setattr(instance, key, now)
+        if raw or created or before == now:
+            return
+        for obj in follow.objects(instance):
+            document_save(source=source, obj=obj)
+
+    return on_init, on_save
+
+
+# The receivers of the follows, held here: signals keep weak references.
+_followers: list[tuple[Any, Any]] = []
+
+
 def connect() -> None:
     for source in sources:
         uid = f"search.index.{source.kind}"
         post_save.connect(_on_save, sender=source.model, dispatch_uid=uid)
         post_delete.connect(_on_delete, sender=source.model, dispatch_uid=uid)
+        for follow in source.follows:
+            on_init, on_save = _follower(source, follow)
+            _followers.append((on_init, on_save))
+            follow_uid = f"{uid}.follows.{follow.model._meta.label_lower}"
+            post_init.connect(on_init, sender=follow.model, dispatch_uid=follow_uid)
+            post_save.connect(on_save, sender=follow.model, dispatch_uid=follow_uid)

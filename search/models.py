@@ -44,7 +44,8 @@ class Document(models.Model):
 class DuplicateLink(models.Model):
     """The CoE's finding that `duplicate` proposes what `original` already
     does. Both initiatives' pages show the link, so that whoever reviews one
-    sees the other; an initiative duplicates at most one other."""
+    sees the other; an initiative duplicates at most one other. Once merged,
+    `duplicate` is the closed one and `original` the one whose review goes on."""
 
     duplicate = models.OneToOneField(
         Initiative, on_delete=models.CASCADE, related_name="duplicate_link"
@@ -57,6 +58,16 @@ class DuplicateLink(models.Model):
     )
     linked_at = models.DateTimeField(auto_now_add=True)
     comment = models.TextField(blank=True)
+    # Set when the CoE merged the review: `duplicate` was closed and its review
+    # goes on in `original` (the one the CoE kept). A merged link stays.
+    merged_at = models.DateTimeField(null=True, blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         constraints = [

@@ -42,7 +42,12 @@ def kinds_for(*, user: UserLike) -> list[tuple[str, Any]]:
 
 def _visible(*, user: UserLike, wanted: list[Source]) -> Q:
     """Documents of objects the user may see: each kind's list's own selector."""
-    conditions = [Q(kind=source.kind, object_id__in=source.visible_ids(user)) for source in wanted]
+    conditions = [
+        Q(kind=source.kind)
+        if source.sees_all is not None and source.sees_all(user)
+        else Q(kind=source.kind, object_id__in=source.visible_ids(user))
+        for source in wanted
+    ]
     return functools.reduce(operator.or_, conditions, Q(pk__in=[]))
 
 
@@ -317,7 +322,8 @@ def sources_visible_initiatives(user: UserLike) -> QuerySet[Any]:
 def duplicate_links(*, initiative: Initiative, user: UserLike) -> dict[str, Any]:
     """What the initiative's page shows: the initiative it duplicates, if any,
     and those linked as duplicates of it, each with whether the user may see
-    it (the page names the others by title alone)."""
+    it (the page names the others by title alone); those merged into it (their
+    review goes on here) apart."""
     link = DuplicateLink.objects.filter(duplicate=initiative).select_related("original").first()
     duplicates = list(
         DuplicateLink.objects.filter(original=initiative)
@@ -333,5 +339,10 @@ def duplicate_links(*, initiative: Initiative, user: UserLike) -> dict[str, Any]
     return {
         "link": link,
         "link_visible": link is not None and link.original_id in visible,
-        "duplicates": [(item, item.duplicate_id in visible) for item in duplicates],
+        "duplicates": [
+            (item, item.duplicate_id in visible) for item in duplicates if item.merged_at is None
+        ],
+        "merged_from": [
+            (item, item.duplicate_id in visible) for item in duplicates if item.merged_at
+        ],
     }

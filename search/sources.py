@@ -3,18 +3,18 @@ objects a user may see (the very selector its list uses, so search shows
 nothing the lists would not), the text it indexes and the page of a hit.
 
 The search app sits above every other app and registers a source for each
-(`register_sources`); a new kind is one `Source` more, with its list's
-selector, as the library's entries and the social accounts are."""
+(`register_sources`); a new kind is one call of `model_source` more, with its
+model, its list's selector and its page's URL name, as the library's entries
+and the social accounts are."""
 
 import datetime
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import BigIntegerField, Model, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +22,7 @@ from governance.registry import Registry
 from initiatives import selectors as initiative_selectors
 from initiatives.models import Amendment, AmendmentState, Initiative
 from initiatives.models import State as InitiativeState
+from knowledge import rules as knowledge_rules
 from knowledge import selectors as knowledge_selectors
 from knowledge.models import Entry
 from knowledge.models import State as EntryState
@@ -46,6 +47,18 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Follow:
+    """Another model whose change the source's documents show: when an object
+    of `model` is saved with other values of `fields`, the documents of
+    `objects(that object)` are written anew (an amendment shows its
+    initiative's title and unit)."""
+
+    model: type[Model]
+    fields: tuple[str, ...]
+    objects: Callable[[Any], Iterable[Any]]
+
+
+@dataclass(frozen=True)
 class Source:
     kind: str
     label: Any
@@ -59,6 +72,10 @@ class Source:
     urls: Callable[[list[int]], dict[int, str]]
     # The states the state filter offers for this kind.
     states: tuple[tuple[str, Any], ...] = ()
+    follows: tuple[Follow, ...] = ()
+    # Whether the user may see every object of the kind (its selector returns
+    # them all): a search then needs no condition on the objects' ids.
+    sees_all: Callable[[UserLike], bool] | None = None
 
 
 sources: Registry[Source] = Registry()
@@ -68,11 +85,53 @@ def source_for(model: type[Model]) -> Source | None:
     return next((source for source in sources if source.model is model), None)
 
 
+def model_source(
+    *,
+    kind: str,
+    label: Any,
+    model: type[Model],
+    selector: Callable[..., QuerySet[Any]],
+    url_name: str,
+    text: Callable[[Any], Text],
+    url_field: str = "pk",
+    related: tuple[str, ...] = (),
+    states: tuple[tuple[str, Any], ...] = (),
+    follows: tuple[Follow, ...] = (),
+    sees_all: Callable[[UserLike], bool] | None = None,
+) -> Source:
+    """The source of a model: what `selector(user=...)` (its list's selector)
+    returns is what the user may find; a hit's page is `url_name` with the
+    object's `url_field` (its own key, or the key of the object whose page
+    shows it: one query for a page of hits); `related` is what `text` reads
+    of other rows, joined for a full reindex."""
+
+    def visible_ids(user: UserLike) -> QuerySet[Any]:
+        return selector(user=user).values("pk")
+
+    def urls(ids: list[int]) -> dict[int, str]:
+        if url_field == "pk":
+            return {pk: reverse(url_name, args=[pk]) for pk in ids}
+        found = model._default_manager.filter(pk__in=ids).values_list("pk", url_field)
+        return {pk: reverse(url_name, args=[target]) for pk, target in found}
+
+    def indexed() -> QuerySet[Any]:
+        return model._default_manager.select_related(*related)
+
+    return Source(
+        kind=kind,
+        label=label,
+        model=model,
+        visible_ids=visible_ids,
+        text=text,
+        indexed=indexed,
+        urls=urls,
+        states=states,
+        follows=follows,
+        sees_all=sees_all,
+    )
+
+
 # Initiatives
-
-
-def _visible_initiatives(user: UserLike) -> QuerySet[Any]:
-    return initiative_selectors.visible_initiatives(user=user).values("pk")
 
 
 def _initiative_text(initiative: Initiative) -> Text:
@@ -86,10 +145,6 @@ def _initiative_text(initiative: Initiative) -> Text:
 
 
 # Amendments
-
-
-def _visible_amendments(user: UserLike) -> QuerySet[Any]:
-    return initiative_selectors.visible_amendments(user=user).values("pk")
 
 
 def _changes_text(changes: dict[str, Any]) -> str:
@@ -109,31 +164,33 @@ def _amendment_text(amendment: Amendment) -> Text:
     )
 
 
-def _initiative_urls(ids: list[int]) -> dict[int, str]:
-    return {pk: reverse("initiatives:detail", args=[pk]) for pk in ids}
-
-
-def _amendment_urls(ids: list[int]) -> dict[int, str]:
-    """An amendment is shown on its initiative's page."""
-    found = Amendment.objects.filter(pk__in=ids).values_list("pk", "initiative_id")
-    return {pk: reverse("initiatives:detail", args=[initiative]) for pk, initiative in found}
+def _amendments_of(initiative: Initiative) -> list[Amendment]:
+    """The initiative's amendments, reading its title from the saved object."""
+    found = list(Amendment.objects.filter(initiative_id=initiative.pk))
+    for amendment in found:
+        amendment.initiative = initiative
+    return found
 
 
 # Published policy versions
 
 
-def _visible_versions(user: UserLike) -> QuerySet[Any]:
+def _visible_versions(*, user: UserLike) -> QuerySet[PolicyVersion]:
     """Every published version of a visible policy for those who see every
     policy (its history is theirs); for everyone else, the version the policy's
     page shows them: the one in force, else the scheduled one."""
-    policies = policy_selectors.visible_policies(user=user)
-    if policy_selectors.sees_all_policies(user=user):
-        return PolicyVersion.objects.filter(policy__in=policies.values("pk")).values("pk")
-    return policies.annotate(
-        shown_version_id=Coalesce(
-            "version_in_force_id", "current_version_id", output_field=BigIntegerField()
-        )
-    ).values("shown_version_id")
+    shown = policy_selectors.shown_version_ids(user=user)
+    if shown is None:
+        return PolicyVersion.objects.all()
+    return PolicyVersion.objects.filter(pk__in=shown)
+
+
+def _sees_all_versions(user: UserLike) -> bool:
+    return policy_selectors.sees_all_policies(user=user)
+
+
+def _sees_all_entries(user: UserLike) -> bool:
+    return user.is_authenticated and user.is_active and knowledge_rules.reads_all(user)
 
 
 def _version_text(version: PolicyVersion) -> Text:
@@ -144,16 +201,7 @@ def _version_text(version: PolicyVersion) -> Text:
     )
 
 
-def _version_urls(ids: list[int]) -> dict[int, str]:
-    found = PolicyVersion.objects.filter(pk__in=ids).values_list("pk", "policy_id")
-    return {pk: reverse("policies:detail", args=[policy]) for pk, policy in found}
-
-
 # Library entries
-
-
-def _visible_entries(user: UserLike) -> QuerySet[Any]:
-    return knowledge_selectors.visible_entries(user=user).values("pk")
 
 
 def _entry_text(entry: Entry) -> Text:
@@ -165,15 +213,7 @@ def _entry_text(entry: Entry) -> Text:
     )
 
 
-def _entry_urls(ids: list[int]) -> dict[int, str]:
-    return {pk: reverse("knowledge:detail", args=[pk]) for pk in ids}
-
-
 # Social accounts
-
-
-def _visible_accounts(user: UserLike) -> QuerySet[Any]:
-    return account_selectors.visible_accounts(user=user).values("pk")
 
 
 def _account_text(account: SocialAccount) -> Text:
@@ -186,77 +226,59 @@ def _account_text(account: SocialAccount) -> Text:
     )
 
 
-def _account_urls(ids: list[int]) -> dict[int, str]:
-    return {pk: reverse("social_accounts:detail", args=[pk]) for pk in ids}
-
-
 def register_sources() -> None:
-    sources.register(
-        "initiative",
-        Source(
+    found = [
+        model_source(
             kind="initiative",
             label=_("Initiatives"),
             model=Initiative,
-            visible_ids=_visible_initiatives,
+            selector=initiative_selectors.visible_initiatives,
+            url_name="initiatives:detail",
             text=_initiative_text,
-            indexed=lambda: Initiative.objects.all(),
-            urls=_initiative_urls,
             states=tuple(InitiativeState.choices),
         ),
-        order=10,
-    )
-    sources.register(
-        "amendment",
-        Source(
+        model_source(
             kind="amendment",
             label=_("Amendments"),
             model=Amendment,
-            visible_ids=_visible_amendments,
+            selector=initiative_selectors.visible_amendments,
+            # An amendment is shown on its initiative's page.
+            url_name="initiatives:detail",
+            url_field="initiative_id",
             text=_amendment_text,
-            indexed=lambda: Amendment.objects.select_related("initiative"),
-            urls=_amendment_urls,
+            related=("initiative",),
             states=tuple(AmendmentState.choices),
+            follows=(Follow(Initiative, ("title", "business_unit_id"), _amendments_of),),
         ),
-        order=20,
-    )
-    sources.register(
-        "policy",
-        Source(
+        model_source(
             kind="policy",
             label=_("Policies"),
             model=PolicyVersion,
-            visible_ids=_visible_versions,
+            selector=_visible_versions,
+            url_name="policies:detail",
+            url_field="policy_id",
             text=_version_text,
-            indexed=lambda: PolicyVersion.objects.all(),
-            urls=_version_urls,
+            sees_all=_sees_all_versions,
         ),
-        order=30,
-    )
-    sources.register(
-        "library_entry",
-        Source(
+        model_source(
             kind="library_entry",
             label=_("Library entries"),
             model=Entry,
-            visible_ids=_visible_entries,
+            selector=knowledge_selectors.visible_entries,
+            url_name="knowledge:detail",
             text=_entry_text,
-            indexed=lambda: Entry.objects.all(),
-            urls=_entry_urls,
             states=tuple(EntryState.choices),
+            sees_all=_sees_all_entries,
         ),
-        order=40,
-    )
-    sources.register(
-        "social_account",
-        Source(
+        model_source(
             kind="social_account",
             label=_("Social accounts"),
             model=SocialAccount,
-            visible_ids=_visible_accounts,
+            selector=account_selectors.visible_accounts,
+            url_name="social_accounts:detail",
             text=_account_text,
-            indexed=lambda: SocialAccount.objects.all(),
-            urls=_account_urls,
             states=tuple(AccountState.choices),
         ),
-        order=50,
-    )
+    ]
+    for order, source in enumerate(found, start=1):
+        sources.register(source.kind, source, order=order * 10)

@@ -59,16 +59,19 @@ def highlight(text: str, query: str, *, width: int = 30) -> SafeString:
     matches. Words match by their stems, as the search does."""
     wanted = set().union(*query_stems(query)) if query.strip() else set()
     tokens = re.split(r"(\w+)", text)
-    matching = [
-        i for i, token in enumerate(tokens) if i % 2 == 1 and stems_of(token.lower()) & wanted
-    ]
-    first = matching[0] if matching else 1
+
+    def matches(i: int) -> bool:
+        return i % 2 == 1 and not _stems(tokens[i].lower()).isdisjoint(wanted)
+
+    # Only the words up to the first match and those shown are stemmed.
+    first = next((i for i in range(1, len(tokens), 2) if matches(i)), None)
     # Tokens alternate separators and words: `width` words either side.
-    start, end = max(0, first - 2 * (width // 3)), first + 2 * width
+    start = max(0, (first or 1) - 2 * (width // 3))
+    end = (first or 1) + 2 * width
     parts = []
     for i in range(start, min(end, len(tokens))):
         escaped = html.escape(tokens[i])
-        parts.append(f"<mark>{escaped}</mark>" if i in matching else escaped)
+        parts.append(f"<mark>{escaped}</mark>" if first is not None and matches(i) else escaped)
     prefix = "… " if start > 0 else ""
     suffix = " …" if end < len(tokens) else ""
     return mark_safe(prefix + "".join(parts).strip() + suffix)

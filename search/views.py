@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
+from django_fsm import TransitionNotAllowed
 
 from governance.errors import Conflict
 from governance.registry import Panel
@@ -20,7 +21,7 @@ from governance.requests import signed_in_user
 from initiatives import selectors as initiative_selectors
 from initiatives.models import Initiative
 from search import selectors, services
-from search.forms import DuplicateLinkForm, SearchForm, SimilarForm
+from search.forms import DuplicateLinkForm, DuplicateMergeForm, SearchForm, SimilarForm
 from search.paging import WindowCountPaginator
 
 PAGE_SIZE = 20
@@ -99,6 +100,9 @@ def duplicates_context(request: HttpRequest, initiative: Initiative) -> dict[str
     context["initiative"] = initiative
     context["may_link"] = services.may_link_duplicates(user=user)
     context["link_form"] = DuplicateLinkForm()
+    link = context["link"]
+    if context["may_link"] and link is not None and link.merged_at is None:
+        context["merge_form"] = merge_form(initiative=initiative, original=link.original)
     context["similar"] = (
         selectors.similar_initiatives(
             user=user, title=initiative.title, summary=initiative.summary, exclude=initiative.pk
@@ -121,6 +125,16 @@ def duplicates_section(
         "search/_duplicates.html",
         duplicates_context(request, initiative),
     )
+
+
+def merge_form(
+    *, initiative: Initiative, original: Initiative, data: Any = None
+) -> DuplicateMergeForm:
+    choices = [
+        (initiative.pk, f"#{initiative.pk} {initiative.title}"),
+        (original.pk, f"#{original.pk} {original.title}"),
+    ]
+    return DuplicateMergeForm(data, choices=choices, initial={"keep": original.pk})
 
 
 def _visible_initiative(request: HttpRequest, pk: int) -> Initiative:
@@ -179,3 +193,35 @@ def duplicate_unlink(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, gettext("The duplicate link is removed."))
     return HttpResponseRedirect(reverse("initiatives:detail", args=[pk]) + "#h-duplicates")
+
+
+@require_POST
+@login_required
+def duplicate_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """The CoE keeps one of two linked duplicates and closes the other."""
+    user = signed_in_user(request)
+    duplicate = _visible_initiative(request, pk)
+    if not services.may_link_duplicates(user=user):
+        raise PermissionDenied
+    back = reverse("initiatives:detail", args=[pk]) + "#h-duplicates"
+    link = selectors.duplicate_links(initiative=duplicate, user=user)["link"]
+    if link is None:
+        messages.error(request, gettext("This initiative is not linked as a duplicate."))
+        return HttpResponseRedirect(back)
+    form = merge_form(initiative=duplicate, original=link.original, data=request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("Choose which initiative goes on."))
+        return HttpResponseRedirect(back)
+    keep = link.original if form.cleaned_data["keep"] == link.original_id else duplicate
+    try:
+        merged = services.duplicate_merge(
+            actor=user, duplicate=duplicate, keep=keep, comment=form.cleaned_data["comment"]
+        )
+    except (PermissionDenied, ValidationError, Conflict, TransitionNotAllowed) as error:
+        shown = error.messages if isinstance(error, ValidationError) else [str(error)]
+        messages.error(request, " ".join(str(part) for part in shown))
+        return HttpResponseRedirect(back)
+    messages.success(request, gettext("The review is merged into “%s”.") % keep.title)
+    return HttpResponseRedirect(
+        reverse("initiatives:detail", args=[merged.original_id]) + "#h-duplicates"
+    )

@@ -8,6 +8,8 @@ from django.core.management import call_command
 
 from initiatives.models import Initiative
 from search import selectors
+from search.models import DuplicateLink
+from tests.conftest import signed_in
 
 
 @pytest.fixture
@@ -46,3 +48,16 @@ def test_the_demo_finds_a_regulation_in_german() -> None:
         kind == "policy" and title.startswith("Disclosure of paid partnerships")
         for kind, title in hits
     )
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_demo_shows_a_review_merged_from_a_duplicate() -> None:
+    link = DuplicateLink.objects.select_related("duplicate", "original").get(
+        merged_at__isnull=False
+    )
+    assert link.original.title == "Employee advocacy on LinkedIn"
+    assert link.duplicate.state == "rejected"
+    lead = get_user_model().objects.get(username="coe_lead")
+    page = signed_in(lead).get(f"/initiatives/{link.original_id}/").content.decode()
+    assert "LinkedIn employee advocacy pilot" in page
+    assert "Merged from" in page
