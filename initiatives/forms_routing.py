@@ -5,7 +5,7 @@ errors, named `rules.<n>.<field>`, are shown at the field of the n-th rule."""
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -112,7 +112,7 @@ class RuleForm(forms.Form):
         }
 
 
-class BaseRuleFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+class BaseRuleFormSet(forms.BaseFormSet):
     def __init__(
         self,
         *args: Any,
@@ -140,7 +140,7 @@ class BaseRuleFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
         initial = self.initial_form_count()
         kept = []
         for index, form in enumerate(self.forms):
-            if self._should_delete_form(form):
+            if form.cleaned_data.get("DELETE"):
                 continue
             if index >= initial and not form.has_changed():
                 continue
@@ -158,7 +158,7 @@ class BaseRuleFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
             try:
                 form = kept[int(parts[1]) - 1]
             except (IndexError, ValueError):
-                self._non_form_errors = self.error_class(problems)  # type: ignore[attr-defined]
+                self._non_form_errors = self.error_class(problems)
                 continue
             field = parts[2] if len(parts) > 2 else None
             if field == "steps":
@@ -169,8 +169,11 @@ class BaseRuleFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
                 form.add_error(field, problem)
 
 
-RuleFormSet = forms.formset_factory(
-    RuleForm, formset=BaseRuleFormSet, extra=0, can_order=True, can_delete=True
+RuleFormSet = cast(
+    type[BaseRuleFormSet],
+    forms.formset_factory(
+        RuleForm, formset=BaseRuleFormSet, extra=0, can_order=True, can_delete=True
+    ),
 )
 
 
