@@ -161,3 +161,9 @@ def test_the_form_reads_in_german_and_italian(org: Org) -> None:
     assert "Schritte nach dem CoE, in Reihenfolge" in german
     assert "Aggiungi una regola" in italian
     assert "Add a rule" not in german + italian
+
+
+def test_a_form_without_its_management_fields_is_400_not_500(org: Org) -> None:
+    response = signed_in(org.coe_lead).post(URL, {"note": "x"})
+    assert response.status_code == 400
+    assert RoutingRuleSet.objects.count() == 1
