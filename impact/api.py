@@ -311,6 +311,11 @@ class ImpactResults(serializers.Serializer):
     missed = serializers.IntegerField()
 
 
+class ImpactResultsRow(ImpactResults):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
 class ImpactSummarySerializer(serializers.Serializer):
     kpis = ImpactKpiTotals()
     attainment_by_business_unit = ImpactAttainment(many=True)
@@ -323,6 +328,8 @@ class ImpactSummarySerializer(serializers.Serializer):
     outcome_reviews_due = _listing(ImpactReviewDueItem)()
     outcome_reviews_awaiting = _listing(ImpactReviewAwaitingItem)()
     outcome_results = ImpactResults()
+    outcome_results_by_business_unit = ImpactResultsRow(many=True)
+    outcome_results_by_goal = ImpactResultsRow(many=True)
 
 
 def summary_unit_ids(user: Any, raw: str | None) -> list[int]:

@@ -15,7 +15,9 @@ Definitions the figures use (the README repeats them):
   is *over budget* when its recorded spend exceeds its budget;
 - an outcome review is *due* for an active or paused initiative past its
   end date without an accepted review, and *awaiting acceptance* once
-  submitted."""
+  submitted;
+- the *results* of accepted outcome reviews count each KPI's result (met,
+  partly met, missed), in all, by unit and by the goal the KPI serves."""
 
 import datetime
 from decimal import Decimal
@@ -52,6 +54,7 @@ COUNTED_STATES = (State.APPROVED, State.ACTIVE, State.PAUSED, State.COMPLETED)
 RUNNING_STATES = (State.ACTIVE, State.PAUSED)
 # How many initiatives a list of the summary shows (its count says how many in all).
 LISTED = 10
+OUTCOMES = ("met", "partly", "missed")
 AMOUNT: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=15, decimal_places=2)
 
 
@@ -206,6 +209,14 @@ def _attainment(rows: QuerySet[Any], key: str, names: dict[int, str]) -> list[di
     ]
 
 
+def _results(rows: QuerySet[Any], names: dict[int, str]) -> list[dict[str, Any]]:
+    """The KPI results of accepted outcome reviews by unit or goal, by name."""
+    found = [{"id": row["key"], "name": names.get(row["key"], "")} | row for row in rows]
+    for row in found:
+        row.pop("key")
+    return sorted(found, key=lambda row: (row["name"], row["id"]))
+
+
 def _spend_rows(
     planned: QuerySet[Any], actual: QuerySet[Any], names: dict[int, str]
 ) -> list[dict[str, Any]]:
@@ -284,14 +295,19 @@ def impact_summary(*, unit_ids: list[int], today: datetime.date | None = None) -
         .select_related("initiative")
         .order_by("submitted_at", "id")
     )
-    results = dict(
-        KpiResult.objects.filter(
-            review__state=ReviewState.ACCEPTED,
-            review__initiative__business_unit_id__in=unit_ids,
-        )
-        .values_list("result")
-        .annotate(n=Count("id"))
-        .order_by()
+    accepted_results = KpiResult.objects.filter(
+        review__state=ReviewState.ACCEPTED,
+        review__initiative__business_unit_id__in=unit_ids,
+    )
+    tally = {r: Count("id", filter=Q(result=r)) for r in OUTCOMES}
+    results_by_unit = _results(
+        accepted_results.values(key=F("review__initiative__business_unit_id"))
+        .annotate(**tally)
+        .order_by(),
+        units,
+    )
+    results_by_goal = _results(
+        accepted_results.values(key=F("kpi__goal_id")).annotate(**tally).order_by(), goals
     )
     planned_total = counted.aggregate(t=Sum("budget"))["t"] or Decimal(0)
     actual_total = spend.aggregate(t=Sum("amount"))["t"] or Decimal(0)
@@ -335,5 +351,7 @@ def impact_summary(*, unit_ids: list[int], today: datetime.date | None = None) -
                 for r in awaiting[:LISTED]
             ],
         },
-        "outcome_results": {r: results.get(r, 0) for r in ("met", "partly", "missed")},
+        "outcome_results": {r: sum(row[r] for row in results_by_unit) for r in OUTCOMES},
+        "outcome_results_by_business_unit": results_by_unit,
+        "outcome_results_by_goal": results_by_goal,
     }

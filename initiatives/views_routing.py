@@ -1,47 +1,36 @@
 """The routing rules' page: the version in force with its rules in order, the
-earlier versions, and, for the CoE lead, a new version to publish (the rules
-as JSON, checked by the same service the API calls)."""
+earlier versions, and, for the CoE lead, a form to publish a new version: the
+rules in order, each with its conditions and its chain of steps, added,
+removed and reordered on the page, checked by the same service the API calls."""
 
-import json
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from governance import access
 from governance.requests import signed_in_user
 from initiatives import routing, selectors, services
-from initiatives.models import RoutingRule
+from initiatives.forms_routing import NoteForm, RuleFormSet, initial_of
+
+PREFIX = "rules"
 
 
-class RulesForm(forms.Form):
-    rules = forms.CharField(
-        label=gettext_lazy("Rules (JSON, in order: the first that matches wins)"),
-        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false"}),
-    )
-    note = forms.CharField(label=gettext_lazy("What changes, and why"), required=False)
-
-    def clean_rules(self) -> list[dict[str, Any]]:
-        try:
-            value = json.loads(self.cleaned_data["rules"])
-        except ValueError as error:
-            raise forms.ValidationError(_("Not valid JSON: %(error)s") % {"error": error}) from None
-        if not isinstance(value, list):
-            raise forms.ValidationError(_("Expected a list of rules."))
-        return value
-
-
-def as_data(rule: RoutingRule) -> dict[str, Any]:
-    return {field: getattr(rule, field) for field in routing.RULE_FIELDS}
+def _with_one_more_rule(data: QueryDict) -> QueryDict:
+    """The posted form with a blank rule added at the end."""
+    more = data.copy()
+    total = f"{PREFIX}-TOTAL_FORMS"
+    try:
+        more[total] = str(int(data.get(total, "0")) + 1)
+    except ValueError:
+        more[total] = "1"
+    return more
 
 
 @login_required
@@ -51,19 +40,27 @@ def routing_rules(request: HttpRequest) -> HttpResponse:
     may_edit = access.EDIT_ROUTING in access.organization_rights(user)
     current = selectors.routing_rules_in_force()
     rules = list(current.rules.all()) if current else []
+    units = selectors.unit_names()
+    step_choices = routing.step_choices()
+    options: dict[str, Any] = {"prefix": PREFIX, "units": units, "steps": step_choices}
     status = 200
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied(_("Only the CoE lead may change the routing rules."))
-        form = RulesForm(request.POST)
-        if form.is_valid():
+        note = NoteForm(request.POST)
+        if "add_rule" in request.POST:
+            # Another blank rule to fill in; nothing is published yet.
+            formset = RuleFormSet(_with_one_more_rule(request.POST), **options)
+            return _render(request, current, rules, formset, note, may_edit, status)
+        formset = RuleFormSet(request.POST, **options)
+        if formset.is_valid() and note.is_valid():
+            kept = formset.rules()
             try:
                 rule_set = services.routing_rules_publish(
-                    actor=user, rules=form.cleaned_data["rules"], note=form.cleaned_data["note"]
+                    actor=user, rules=[rule for _form, rule in kept], note=note.cleaned_data["note"]
                 )
             except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    form.add_error("rules", f"{field}: {' '.join(problems)}")
+                formset.show_errors(error, [form for form, _rule in kept])
             else:
                 messages.success(
                     request, _("Version %(version)s is in force.") % {"version": rule_set.version}
@@ -71,13 +68,22 @@ def routing_rules(request: HttpRequest) -> HttpResponse:
                 return HttpResponseRedirect(reverse("initiatives:routing"))
         status = 400
     else:
-        form = RulesForm(
-            initial={
-                "rules": json.dumps(
-                    [as_data(rule) for rule in rules], indent=2, cls=DjangoJSONEncoder
-                )
-            }
-        )
+        note = NoteForm()
+        formset = RuleFormSet(initial=[initial_of(rule) for rule in rules], **options)
+        if not rules:
+            formset.extra = 1  # a blank rule to start from
+    return _render(request, current, rules, formset, note, may_edit, status)
+
+
+def _render(
+    request: HttpRequest,
+    current: Any,
+    rules: list[Any],
+    formset: Any,
+    note: NoteForm,
+    may_edit: bool,
+    status: int,
+) -> HttpResponse:
     steps = dict(routing.step_choices())
     units = dict(selectors.unit_names())
     return render(
@@ -95,8 +101,8 @@ def routing_rules(request: HttpRequest) -> HttpResponse:
             ],
             "versions": selectors.routing_versions()[:20],
             "may_edit": may_edit,
-            "form": form if may_edit else None,
-            "step_choices": routing.step_choices(),
+            "formset": formset if may_edit else None,
+            "note": note,
         },
         status=status,
     )

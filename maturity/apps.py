@@ -46,6 +46,7 @@ def _invalidate_on_changes() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from governance.models import BusinessUnit, Membership, OrganizationRole, StrategicGoal
+    from impact.models import Kpi, KpiResult, Measurement, OutcomeReview
     from initiatives.models import Decision, Initiative
     from maturity.models import MaturityAssessment, MaturityCriterion
     from policies.models import Acknowledgment, Policy, PolicyVersion
@@ -69,6 +70,10 @@ def _invalidate_on_changes() -> None:
         PolicyVersion,
         Acknowledgment,
         Sponsorship,
+        Kpi,
+        Measurement,
+        OutcomeReview,
+        KpiResult,
     ):
         for signal in (post_save, post_delete):
             signal.connect(

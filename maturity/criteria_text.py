@@ -87,12 +87,20 @@ CRITERIA_TEXT: dict[str, tuple[str, str]] = {
     ),
     "kpis_recorded": (
         gettext_noop("KPIs recorded"),
-        gettext_noop("Every active initiative has its KPIs recorded."),
+        gettext_noop(
+            "Every active initiative has KPIs, and each of them has at least one measurement recorded."
+        ),
     ),
     "sponsor_within_sla": (
         gettext_noop("Sponsors decide on time"),
         gettext_noop(
             "In the last 90 days sponsors decided, and every sponsor decision came within the review target."
+        ),
+    ),
+    "business_impact": (
+        gettext_noop("Visible business impact"),
+        gettext_noop(
+            "At least half of the initiatives completed in the last 365 days closed with an outcome review the CoE accepted in which a KPI was met or partly met."
         ),
     ),
     "functions_beyond_marketing": (

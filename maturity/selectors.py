@@ -23,8 +23,10 @@ from django.db import transaction
 from django.db.models import (
     Count,
     DateField,
+    Exists,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     Sum,
 )
@@ -33,6 +35,8 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import BusinessUnit, Membership, OrganizationRole
+from impact.models import Kpi, KpiResult, Measurement, ReviewState
+from impact.models import Result as KpiOutcome
 from incidents.selectors import in_force as playbooks_in_force
 from initiatives.models import Decision, Initiative
 from initiatives.selectors import business_days_between, serves_active_goal
@@ -46,6 +50,11 @@ from sponsors.models import Sponsorship
 BENCHMARK_FILE = Path(__file__).resolve().parent / "data" / "altimeter_2012.json"
 CORE_POLICY_CATEGORIES = ("social_media", "community_response", "crisis_escalation")
 BEYOND_CUSTOMERS = ("employees", "partners", "shareholders")
+# Visible business impact: of the initiatives completed in the window, at
+# least this share closed with an accepted outcome review in which a KPI was
+# met or partly met.
+IMPACT_WINDOW_DAYS = 365
+IMPACT_SHARE = Decimal("0.5")
 STAGE_NAMES = {0: _("Not yet planning"), **{s.value: s.label for s in MaturityStage}}
 # Keys of the stages in the benchmark file, whatever the language of the labels.
 STAGE_KEYS = {0: "not_yet_planning", **{s.value: s.name.lower() for s in MaturityStage}}
@@ -120,7 +129,31 @@ class Facts:
                 total=Sum("budget"),
                 aligned=Sum("budget", filter=serves_active_goal()),
                 count=Count("id"),
-                missing_kpis=Count("id", filter=Q(kpis="")),
+                unmeasured=Count("id", filter=_without_measured_kpis()),
+            )
+            .order_by()
+        }
+        # Initiatives completed in the window, and those of them whose accepted
+        # outcome review has a KPI met or partly met: one row per unit.
+        shows_impact = Exists(
+            KpiResult.objects.filter(
+                review__initiative=OuterRef("initiative_id"),
+                review__state=ReviewState.ACCEPTED,
+                result__in=[KpiOutcome.MET, KpiOutcome.PARTLY],
+            )
+        )
+        self.completed: dict[int, tuple[int, int]] = {
+            unit_id: (count, shown)
+            for unit_id, count, shown in Decision.objects.filter(
+                transition="complete",
+                amendment__isnull=True,
+                at__gte=now - datetime.timedelta(days=IMPACT_WINDOW_DAYS),
+                initiative__state="completed",
+            )
+            .values_list("initiative__business_unit_id")
+            .annotate(
+                n=Count("initiative_id", distinct=True),
+                shown=Count("initiative_id", distinct=True, filter=shows_impact),
             )
             .order_by()
         }
@@ -155,6 +188,14 @@ class Facts:
             .order_by()
         ):
             self.audiences[unit_id] |= set(row or [])
+
+
+def _without_measured_kpis() -> Q:
+    """An initiative without a KPI, or with a KPI never measured (a corrected
+    measurement counts: its correction is a measurement too)."""
+    kpis = Kpi.objects.filter(initiative=OuterRef("pk"))
+    never_measured = kpis.exclude(Exists(Measurement.objects.filter(kpi=OuterRef("pk"))))
+    return Q(~Exists(kpis)) | Q(Exists(never_measured))
 
 
 @dataclass(frozen=True)
@@ -323,14 +364,37 @@ def _budget_aligned(scope: Scope) -> Evidence:
 
 @evidence(key="kpis_recorded")
 def _kpis_recorded(scope: Scope) -> Evidence:
+    """Every active initiative has KPIs, and a measurement of each of them."""
     total = _active(scope, "count")
-    missing = _active(scope, "missing_kpis")
+    missing = _active(scope, "unmeasured")
     if total == 0:
         return Evidence(False, gettext("No active initiative."))
     return Evidence(
         missing == 0,
-        gettext("%(done)d of %(total)d active initiatives record KPIs.")
+        gettext("%(done)d of %(total)d active initiatives have KPIs, each measured.")
         % {"done": total - missing, "total": total},
+    )
+
+
+@evidence(key="business_impact")
+def _business_impact(scope: Scope) -> Evidence:
+    """Of the initiatives completed in the window, at least `IMPACT_SHARE`
+    closed with an accepted outcome review with a KPI met or partly met."""
+    rows = [scope.known.completed.get(u, (0, 0)) for u in scope.unit_ids]
+    completed, shown = sum(r[0] for r in rows), sum(r[1] for r in rows)
+    if completed == 0:
+        return Evidence(
+            False,
+            gettext("No initiative completed in the last %(days)d days.")
+            % {"days": IMPACT_WINDOW_DAYS},
+        )
+    return Evidence(
+        Decimal(shown) >= IMPACT_SHARE * completed,
+        gettext(
+            "%(shown)d of %(total)d initiatives completed in the last %(days)d days closed "
+            "with an accepted outcome review with a KPI met or partly met; half needed."
+        )
+        % {"shown": shown, "total": completed, "days": IMPACT_WINDOW_DAYS},
     )
 
 

@@ -1,4 +1,4 @@
-"""The committees' pages, the routing page, the inbox task, and query counts
+"""The committees' pages, the inbox task, and query counts
 that do not grow with the agenda."""
 
 from typing import Any
@@ -77,22 +77,6 @@ def test_the_initiative_page_shows_its_chain(setup: Setup) -> None:
     assert page.status_code == 200
     assert b"approval-chain" in page.content
     assert b"Steering committee" in page.content
-
-
-def test_routing_page_publishes_for_the_coe_lead_only(org: Org) -> None:
-    assert signed_in(org.marketing_member).get("/initiatives/routing/").status_code == 200
-    assert (
-        signed_in(org.marketing_member).post("/initiatives/routing/", {"rules": "[]"}).status_code
-        == 403
-    )
-    client = signed_in(org.coe_lead)
-    bad = client.post("/initiatives/routing/", {"rules": '[{"name": "x", "steps": ["cfo"]}]'})
-    assert bad.status_code == 400
-    assert b"rules.1.steps" in bad.content
-    done = client.post(
-        "/initiatives/routing/", {"rules": '[{"name": "All", "steps": ["sponsor"]}]'}
-    )
-    assert done.status_code == 302
 
 
 def _agenda_queries(user: Any, pk: int) -> int:

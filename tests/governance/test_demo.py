@@ -41,9 +41,9 @@ def test_seed_demo_is_idempotent_and_spreads_initiatives_over_the_states(db: Non
         AuditEvent.objects.count(),
     ) == counts
 
-    # Fourteen that walk the workflow, a duplicate proposal for the search's
+    # Fifteen that walk the workflow, a duplicate proposal for the search's
     # hint, and one before the steering committee.
-    assert Initiative.objects.count() == 16
+    assert Initiative.objects.count() == 17
     states = Counter(Initiative.objects.values_list("state", flat=True))
     assert set(states) == {
         "draft",

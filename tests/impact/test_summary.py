@@ -213,3 +213,43 @@ def test_portfolio_page_queries_do_not_grow_with_the_impact_data(org: Org) -> No
     small = _queries(org, 10, "/portfolio/", signed_in)
     large = _queries(org, 1000, "/portfolio/", signed_in)
     assert small == large
+
+
+def test_accepted_results_by_unit_and_goal_and_on_the_portfolio(org: Org) -> None:
+    """Marketing: one review accepted, its KPI met. Sales: one accepted, its
+    KPI missed; one submitted, not accepted yet: not counted."""
+    bring_to(org, "completed")
+    for result, accept in (("missed", True), ("met", False)):
+        initiative = bring_to(org, "active", unit="sales")
+        review = services.outcome_review_submit(
+            actor=org.sales_lead,  # type: ignore[arg-type]
+            initiative=initiative,
+            results={k.pk: result for k in Kpi.objects.filter(initiative=initiative)},
+            lessons="Noted.",
+        )
+        if accept:
+            services.outcome_review_decide(
+                actor=org.coe_lead,  # type: ignore[arg-type]
+                review=review,
+                name="accept",
+            )
+    data = selectors.impact_summary(unit_ids=[org.marketing.pk, org.sales.pk])
+    assert data["outcome_results"] == {"met": 1, "partly": 0, "missed": 1}
+    assert [
+        (r["name"], r["met"], r["partly"], r["missed"])
+        for r in data["outcome_results_by_business_unit"]
+    ] == [("Marketing", 1, 0, 0), ("Sales", 0, 0, 1)]
+    assert [
+        (r["name"], r["met"], r["partly"], r["missed"]) for r in data["outcome_results_by_goal"]
+    ] == [("Grow brand awareness", 1, 0, 1)]
+    body = api_client(org.coe_lead).get("/api/impact/summary/").json()
+    assert body["outcome_results_by_business_unit"][1] == {
+        "id": org.sales.pk,
+        "name": "Sales",
+        "met": 0,
+        "partly": 0,
+        "missed": 1,
+    }
+    page = signed_in(org.coe_lead).get("/portfolio/").content.decode()
+    assert 'data-table="results-by-unit"' in page
+    assert 'data-table="results-by-goal"' in page

@@ -2,6 +2,7 @@
 criterion short of the next, with the checklist of what is missing."""
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -10,6 +11,8 @@ from django.utils import timezone
 
 from governance import services as org_services
 from governance.models import AuditEvent, OrganizationRole
+from impact import services as impact_services
+from impact.models import Kpi
 from incidents import services as incident_services
 from initiatives import services as workflow
 from initiatives.models import Decision
@@ -37,7 +40,13 @@ CRITERIA = {
         "accounts_recertified",
         "playbook_in_force",
     ],
-    5: ["budget_aligned", "kpis_recorded", "sponsor_within_sla", "staff_trained"],
+    5: [
+        "budget_aligned",
+        "kpis_recorded",
+        "sponsor_within_sla",
+        "business_impact",
+        "staff_trained",
+    ],
     6: ["functions_beyond_marketing", "audiences_beyond_customers", "no_overdue_policy_reviews"],
 }
 QUESTIONS = {"listening_program": 1, "formal_presence": 2, "engagement_practices": 3}
@@ -76,7 +85,6 @@ def reach(org: Org, stage: int, skip: str | None = None) -> None:
     fields: dict[str, Any] = {}
     if stage >= 5:
         fields["risk"] = "high"  # through the sponsor, for sponsor_within_sla
-        fields["kpis"] = "" if skip == "kpis_recorded" else "Reach"
         if skip == "budget_aligned":
             fields["goals"] = [org.inactive_goal]
     if stage >= 6:
@@ -101,9 +109,21 @@ def reach(org: Org, stage: int, skip: str | None = None) -> None:
             initiative = workflow.initiative_transition(
                 actor=org.sponsor, initiative=initiative, name="sponsor_approve"
             )
-            workflow.initiative_transition(
+            initiative = workflow.initiative_transition(
                 actor=org.marketing_lead, initiative=initiative, name="launch"
             )
+            if skip != "kpis_recorded":
+                for kpi in Kpi.objects.filter(initiative=initiative):
+                    impact_services.measurement_record(
+                        actor=org.marketing_member,
+                        kpi=kpi,
+                        value=Decimal(2000),
+                        measured_on=timezone.localdate(),
+                        source="Analytics",
+                    )
+            if skip != "business_impact":
+                # Completed with its KPIs met, accepted by the CoE.
+                bring_to(org, "completed")
         else:
             initiative = bring_to(org, "active", **fields)
         if skip == "decided_recently":

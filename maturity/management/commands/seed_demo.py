@@ -189,6 +189,18 @@ INITIATIVES: list[tuple[Any, ...]] = [
         "low",
         ["submit", "start_review", "approve", "launch", "complete"],
     ),
+    # Closed with its KPIs met: Human Resources shows visible business impact.
+    (
+        "Employee advocacy pilot",
+        "Human Resources",
+        [2],
+        ["employees"],
+        ["hr"],
+        ["LinkedIn"],
+        8000,
+        "low",
+        ["submit", "start_review", "approve", "launch", "complete"],
+    ),
     (
         "Partner co-marketing",
         "Sales",
