@@ -375,13 +375,15 @@ def begin(
     comment: str = "",
     authorized: bool = False,
     comment_missing: str | Promise = COMMENT_REQUIRED,
+    comment_field: str = "comment",
 ) -> Act:
     """Check that `actor` may take transition `name` on `obj` now, in the
     order every service answers: their right by the model's rules
     (PermissionDenied; skipped for the system, actor None, and when the
     service has decided the right itself, `authorized`), the current state
     (TransitionNotAllowed with `refused`), a comment where the rule requires
-    one (ValidationError on `comment`). Call it on the locked row, inside the
+    one (ValidationError with `comment_missing` on `comment_field`, the name
+    the caller gave the comment). Call it on the locked row, inside the
     service's transaction."""
     authorization = None
     if actor is not None and not authorized:
@@ -389,5 +391,5 @@ def begin(
     require_state(obj, name, refused)
     comment = comment.strip()
     if isinstance(obj, Guarded) and rules(type(obj))[name].comment_required and not comment:
-        raise ValidationError({"comment": str(comment_missing)})
+        raise ValidationError({comment_field: str(comment_missing)})
     return Act(actor, obj, name, comment, authorization, obj.state)
