@@ -17,6 +17,14 @@ reads.
 
 A request that decides and then shows what is left builds the object's
 `Rights` once and passes it along, so that the user's rights are read once.
+
+Taking a transition is the same act in every service, and `begin` starts it
+inside the service's `transaction.atomic()`, on the locked row: the actor's
+right (PermissionDenied, 403, with the reason), the current state
+(TransitionNotAllowed, 409), a required comment (ValidationError, 400), in
+that order. The `Act` it returns takes the transition, stamps the history row
+and records the audit event with the state it came from and the one it reached;
+what differs (a published version, a notification) stays in the service.
 """
 
 import functools
@@ -25,8 +33,13 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+from django_fsm import TransitionNotAllowed, can_proceed
+
+from governance import audit, history
 
 UserLike = User | AnonymousUser
 
@@ -269,3 +282,114 @@ def barred_reasons(user: UserLike, obj: Guarded, rights: Rights | None = None) -
         if not answer.allowed and held and answer.reason not in reasons:
             reasons.append(str(answer.reason))
     return reasons
+
+
+# Taking a transition: the steps every service shares.
+
+COMMENT_REQUIRED = gettext_lazy("A comment is required for this transition.")
+
+
+def permitted(
+    actor: User, obj: Guarded, name: str, given: Authorization | None = None
+) -> Authorization:
+    """The one permission decision of the act: the answer the caller already
+    obtained for exactly this act in this request, or a fresh one. Raises
+    PermissionDenied with the answer's reason, ValueError for an answer given
+    for another act."""
+    if given is not None and not given.is_for(actor, obj, name):  # type: ignore[arg-type]
+        raise ValueError("The authorization was given for another act.")
+    authorization = given if given is not None else authorize(actor, obj, name)
+    if not authorization.allowed:
+        raise PermissionDenied(authorization.reason)
+    return authorization
+
+
+def require_state(obj: Any, name: str, refused: str | Promise) -> None:
+    """TransitionNotAllowed (409) unless the current state allows transition
+    `name`; `refused` may name `%(action)s` and `%(state)s`."""
+    method = getattr(obj, name)
+    if not can_proceed(method):
+        raise TransitionNotAllowed(
+            str(refused)
+            % {"action": name.replace("_", " "), "state": obj.get_state_display().lower()},
+            object=obj,
+            method=method,
+        )
+
+
+@dataclass
+class Act:
+    """One transition taken by one actor (None: the system) on one locked
+    object, once `begin` has checked it: the comment as given (stripped), the
+    answer of the permission check (None when the service decided the right
+    itself, or for the system), and the state it starts from."""
+
+    actor: User | None
+    obj: Any
+    name: str
+    comment: str
+    authorization: Authorization | None
+    source: str
+
+    def take(self, *args: Any) -> None:
+        """Call the django-fsm transition (the state changes; nothing is saved)."""
+        getattr(self.obj, self.name)(*args)
+
+    def stamp(self) -> None:
+        """Who and why for the history row the next save writes: the
+        transition, with the comment (cut to the column's length)."""
+        reason = f"{self.name}: {self.comment}"[: history.REASON_LENGTH]
+        reason = reason if self.comment else self.name
+        if self.actor is None:
+            self.obj._change_reason = reason  # the system: no user on the row
+        else:
+            history.stamp(self.obj, self.actor, reason)
+
+    def record(
+        self,
+        event: audit.Event,
+        *,
+        old: Mapping[str, Any] | None = None,
+        new: Mapping[str, Any] | None = None,
+        comment: str | None = None,
+    ) -> None:
+        """The audit event of the act: the state it came from and the one it
+        reached, with what else the service names, and the comment (the act's
+        unless another is given)."""
+        audit.record(
+            event,
+            actor=self.actor,
+            obj=self.obj,
+            old={"state": self.source} | dict(old or {}),
+            new={"state": self.obj.state} | dict(new or {}),
+            comment=self.comment if comment is None else comment,
+        )
+
+
+def begin(
+    actor: User | None,
+    obj: Any,
+    name: str,
+    *,
+    refused: str | Promise,
+    comment: str = "",
+    authorized: bool = False,
+    comment_missing: str | Promise = COMMENT_REQUIRED,
+    comment_field: str = "comment",
+) -> Act:
+    """Check that `actor` may take transition `name` on `obj` now, in the
+    order every service answers: their right by the model's rules
+    (PermissionDenied; skipped for the system, actor None, and when the
+    service has decided the right itself, `authorized`), the current state
+    (TransitionNotAllowed with `refused`), a comment where the rule requires
+    one (ValidationError with `comment_missing` on `comment_field`, the name
+    the caller gave the comment). Call it on the locked row, inside the
+    service's transaction."""
+    authorization = None
+    if actor is not None and not authorized:
+        authorization = permitted(actor, obj, name)
+    require_state(obj, name, refused)
+    comment = comment.strip()
+    if isinstance(obj, Guarded) and rules(type(obj))[name].comment_required and not comment:
+        raise ValidationError({comment_field: str(comment_missing)})
+    return Act(actor, obj, name, comment, authorization, obj.state)

@@ -16,10 +16,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.translation import gettext
-from django_fsm import TransitionNotAllowed, can_proceed
+from django.utils.translation import gettext, gettext_lazy
+from django_fsm import can_proceed
 
-from governance import access, audit
+from governance import access, audit, transitions
 from governance.errors import Conflict
 from impact.models import (
     Direction,
@@ -441,26 +441,18 @@ def outcome_review_decide(
             raise PermissionDenied(
                 gettext("Separation of duties: whoever submitted the review may not accept it.")
             )
-        method = getattr(locked, name)
-        if not can_proceed(method):
-            raise TransitionNotAllowed(
-                gettext("The outcome review is %(state)s.")
-                % {"state": locked.get_state_display().lower()},
-                object=locked,
-                method=method,
-            )
-        source = locked.state
-        method()
+        act = transitions.begin(
+            actor,
+            locked,
+            name,
+            comment=comment,
+            authorized=True,  # the right and separation of duties, above
+            refused=gettext_lazy("The outcome review is %(state)s."),
+        )
+        act.take()
         locked.decided_by = actor
         locked.decided_at = timezone.now()
-        locked.decision_comment = comment.strip()
+        locked.decision_comment = act.comment
         locked.save()
-        audit.record(
-            REVIEW_DECISIONS[name],
-            actor=actor,
-            obj=locked,
-            old={"state": source},
-            new={"state": locked.state},
-            comment=locked.decision_comment,
-        )
+        act.record(REVIEW_DECISIONS[name])
     return locked

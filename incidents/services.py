@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
-from django_fsm import TransitionNotAllowed, can_proceed
 
 from governance import access, audit, history, transitions
 from governance.errors import Conflict, UnknownAction
@@ -147,41 +146,30 @@ def playbook_transition(
     TransitionNotAllowed, ValidationError (comment, effective date, empty body)."""
     if name not in selectors.PLAYBOOK_TRANSITIONS:
         raise UnknownAction(f"No transition named {name!r}.")
-    rule = selectors.PLAYBOOK_TRANSITIONS[name]
-    comment = comment.strip()
     if effective_date is not None and effective_date < timezone.localdate():
         raise ValidationError(
             {"effective_date": gettext("The effective date cannot be in the past.")}
         )
     with transaction.atomic():
         locked = Playbook.objects.select_for_update().get(pk=playbook.pk)
-        authorization = transitions.authorize(actor, locked, name)
-        if not authorization.allowed:
-            raise PermissionDenied(authorization.reason)
-        method = getattr(locked, name)
-        if not can_proceed(method):
-            raise TransitionNotAllowed(
-                gettext("Cannot %(action)s a playbook that is %(state)s.")
-                % {"action": name.replace("_", " "), "state": locked.get_state_display().lower()},
-                object=locked,
-                method=method,
-            )
-        if rule.comment_required and not comment:
-            raise ValidationError(
-                {"comment": gettext("A comment is required for this transition.")}
-            )
+        act = transitions.begin(
+            actor,
+            locked,
+            name,
+            comment=comment,
+            refused=gettext_lazy("Cannot %(action)s a playbook that is %(state)s."),
+        )
         if name == "publish" and not locked.body.strip():
             raise ValidationError(
                 {"body": gettext("A playbook needs its first steps to be published.")}
             )
-        source = locked.state
         if name == "publish":
-            method(effective_date)
+            act.take(effective_date)
         else:
-            method()
-        history.stamp(locked, actor, f"{name}: {comment}"[:100] if comment else name)
+            act.take()
+        act.stamp()
         locked.save()
-        new: dict[str, Any] = {"state": locked.state}
+        new: dict[str, Any] = {}
         if name == "publish":
             assert locked.effective_date is not None
             PlaybookVersion.objects.create(
@@ -196,14 +184,7 @@ def playbook_transition(
                 published_by=actor,
             )
             new |= {"version": locked.version, "effective_date": locked.effective_date}
-        audit.record(
-            PLAYBOOK_EVENTS[name],
-            actor=actor,
-            obj=locked,
-            old={"state": source},
-            new=new,
-            comment=comment,
-        )
+        act.record(PLAYBOOK_EVENTS[name], new=new)
     return locked
 
 
@@ -419,31 +400,24 @@ def incident_close(*, actor: User, incident: Incident, review: str) -> Incident:
     PermissionDenied, TransitionNotAllowed (closed already), ValidationError on `review`."""
     with transaction.atomic():
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
-        authorization = transitions.authorize(actor, locked, "close")
-        if not authorization.allowed:
-            raise PermissionDenied(authorization.reason)
-        if not can_proceed(locked.close):
-            raise TransitionNotAllowed(
-                gettext("The incident is closed already."), object=locked, method=locked.close
-            )
-        if not review.strip():
-            raise ValidationError({"review": gettext("Close the incident with a review.")})
-        locked.close()
-        locked.review = review.strip()
+        act = transitions.begin(
+            actor,
+            locked,
+            "close",
+            comment=review,
+            refused=gettext_lazy("The incident is closed already."),
+            comment_missing=gettext_lazy("Close the incident with a review."),
+            comment_field="review",
+        )
+        act.take()
+        locked.review = act.comment
         locked.closed_by = actor
         locked.save()
         IncidentEntry.objects.create(
             incident=locked, kind=IncidentEntry.Kind.REVIEW, text=locked.review, author=actor
         )
         _repause(locked.accounts.values_list("pk", flat=True))
-        audit.record(
-            audit.Event.INCIDENT_CLOSED,
-            actor=actor,
-            obj=locked,
-            old={"state": IncidentState.OPEN},
-            new={"state": locked.state},
-            comment=locked.review,
-        )
+        act.record(audit.Event.INCIDENT_CLOSED)
         people = [
             u
             for u in {locked.declared_by, *locked.responders.all()}

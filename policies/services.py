@@ -10,8 +10,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
-from django_fsm import TransitionNotAllowed, can_proceed
+from django.utils.translation import gettext, gettext_lazy
 
 from governance import access, audit, history, transitions
 from governance.errors import Conflict, UnknownAction
@@ -196,8 +195,6 @@ def policy_transition(
     """
     if name not in selectors.TRANSITIONS:
         raise UnknownAction(f"No transition named {name!r}.")
-    rule = selectors.TRANSITIONS[name]
-    comment = comment.strip()
     if effective_date is not None:
         if name != "publish":
             raise ValidationError(
@@ -209,29 +206,21 @@ def policy_transition(
             )
     with transaction.atomic():
         locked = _lock(policy)
-        authorization = transitions.authorize(actor, locked, name)
-        if not authorization.allowed:
-            raise PermissionDenied(authorization.reason)
-        method = getattr(locked, name)
-        if not can_proceed(method):
-            raise TransitionNotAllowed(
-                gettext("Cannot %(action)s a policy that is %(state)s.")
-                % {"action": name.replace("_", " "), "state": locked.get_state_display().lower()},
-                object=locked,
-                method=method,
-            )
-        if rule.comment_required and not comment:
-            raise ValidationError(
-                {"comment": gettext("A comment is required for this transition.")}
-            )
+        act = transitions.begin(
+            actor,
+            locked,
+            name,
+            comment=comment,
+            refused=gettext_lazy("Cannot %(action)s a policy that is %(state)s."),
+        )
         if name == "publish" and not locked.body.strip():
             raise ValidationError({"body": gettext("A policy needs a body to be published.")})
-        source, old_version = locked.state, locked.version
+        old_version = locked.version
         if name == "publish":
-            method(effective_date)
+            act.take(effective_date)
         else:
-            method()
-        history.stamp(locked, actor, f"{name}: {comment}"[:100] if comment else name)
+            act.take()
+        act.stamp()
         published: PolicyVersion | None = None
         if name == "publish":
             # Publishing sets the effective date (Policy.publish).
@@ -250,12 +239,10 @@ def policy_transition(
         if published is not None:
             row = locked.history.order_by("-history_id").values_list("history_id", flat=True)[:1]
             PolicyVersion.objects.filter(pk=published.pk).update(history_id=row.get())
-        audit.record(
+        act.record(
             TRANSITION_EVENTS[name],
-            actor=actor,
-            obj=locked,
-            old={"state": source, "version": old_version},
-            new={"state": locked.state, "version": locked.version}
+            old={"version": old_version},
+            new={"version": locked.version}
             | (
                 {
                     "effective_date": locked.effective_date,
@@ -264,7 +251,6 @@ def policy_transition(
                 if name == "publish"
                 else {}
             ),
-            comment=comment,
         )
     return locked
 
@@ -471,40 +457,26 @@ def exception_transition(
     """
     if name not in selectors.EXCEPTION_TRANSITIONS:
         raise UnknownAction(f"No transition named {name!r}.")
-    comment = comment.strip()
     with transaction.atomic():
         locked = (
             PolicyException.objects.select_for_update(of=("self",))
             .select_related("initiative", "policy")
             .get(pk=exception.pk)
         )
-        authorization = transitions.authorize(actor, locked, name)
-        if not authorization.allowed:
-            raise PermissionDenied(authorization.reason)
-        method = getattr(locked, name)
-        if not can_proceed(method):
-            raise TransitionNotAllowed(
-                gettext("Cannot %(action)s an exception that is %(state)s.")
-                % {"action": name, "state": locked.get_state_display().lower()},
-                object=locked,
-                method=method,
-            )
-        if selectors.EXCEPTION_TRANSITIONS[name].comment_required and not comment:
-            raise ValidationError({"comment": gettext("A comment is required for this decision.")})
-        source = locked.state
-        method()
+        act = transitions.begin(
+            actor,
+            locked,
+            name,
+            comment=comment,
+            refused=gettext_lazy("Cannot %(action)s an exception that is %(state)s."),
+            comment_missing=gettext_lazy("A comment is required for this decision."),
+        )
+        act.take()
         locked.decided_by = actor
         locked.decided_at = timezone.now()
-        locked.decision_comment = comment
+        locked.decision_comment = act.comment
         locked.save()
-        audit.record(
-            EXCEPTION_EVENTS[name],
-            actor=actor,
-            obj=locked,
-            old={"state": source},
-            new={"state": locked.state, "expires_on": locked.expires_on},
-            comment=comment,
-        )
+        act.record(EXCEPTION_EVENTS[name], new={"expires_on": locked.expires_on})
     return locked
 
 

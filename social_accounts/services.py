@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
-from django_fsm import TransitionNotAllowed, can_proceed
+from django_fsm import TransitionNotAllowed
 
 from governance import access, audit, history, transitions
 from governance.errors import Conflict, UnknownAction
@@ -212,44 +212,22 @@ def account_transition(
     """
     if name not in selectors.TRANSITIONS:
         raise UnknownAction(f"No transition named {name!r}.")
-    rule = selectors.TRANSITIONS[name]
-    comment = comment.strip()
     with transaction.atomic():
         locked = _lock(account)
-        if actor is not None:
-            authorization = transitions.authorize(actor, locked, name)
-            if not authorization.allowed:
-                raise PermissionDenied(authorization.reason)
-        method = getattr(locked, name)
-        if not can_proceed(method):
-            raise TransitionNotAllowed(
-                gettext("Cannot %(action)s an account that is %(state)s.")
-                % {"action": name.replace("_", " "), "state": locked.get_state_display().lower()},
-                object=locked,
-                method=method,
-            )
-        if rule.comment_required and not comment:
-            raise ValidationError(
-                {"comment": gettext("A comment is required for this transition.")}
-            )
-        source = locked.state
-        if name == "activate":
-            method(selectors.recertification_due_from(timezone.localdate()))
-        else:
-            method()
-        if actor is not None:
-            history.stamp(locked, actor, f"{name}: {comment}"[:100] if comment else name)
-        else:
-            locked._change_reason = name  # type: ignore[attr-defined]
-        locked.save()
-        audit.record(
-            TRANSITION_EVENTS[name],
-            actor=actor,
-            obj=locked,
-            old={"state": source},
-            new={"state": locked.state},
+        act = transitions.begin(
+            actor,
+            locked,
+            name,
             comment=comment,
+            refused=gettext_lazy("Cannot %(action)s an account that is %(state)s."),
         )
+        if name == "activate":
+            act.take(selectors.recertification_due_from(timezone.localdate()))
+        else:
+            act.take()
+        act.stamp()
+        locked.save()
+        act.record(TRANSITION_EVENTS[name])
         _tell_of_transition(locked, name, actor)
     return locked
 

@@ -8,10 +8,9 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.translation import gettext
-from django_fsm import TransitionNotAllowed, can_proceed
+from django.utils.translation import gettext, gettext_lazy
 
-from governance import audit, history
+from governance import audit, history, transitions
 from governance.errors import Conflict, UnknownAction
 from governance.models import BusinessUnit
 from policies.models import Policy
@@ -201,24 +200,21 @@ def course_transition(*, actor: User, course: Course, name: str, comment: str = 
         raise PermissionDenied(gettext("Only the CoE lead publishes and retires courses."))
     with transaction.atomic():
         locked = Course.objects.select_for_update().get(pk=course.pk)
-        method = getattr(locked, name)
-        if not can_proceed(method):
-            raise TransitionNotAllowed(
-                gettext("Cannot %(action)s a course that is %(state)s.")
-                % {"action": name, "state": locked.get_state_display().lower()},
-                object=locked,
-                method=method,
-            )
-        source, version = locked.state, locked.version
-        method()
+        act = transitions.begin(
+            actor,
+            locked,
+            name,
+            authorized=True,  # may_publish, above
+            refused=gettext_lazy("Cannot %(action)s a course that is %(state)s."),
+        )
+        version = locked.version
+        act.take()
         history.stamp(locked, actor, f"{name}: {comment}" if comment else name)
         locked.save()
-        audit.record(
+        act.record(
             TRANSITION_EVENTS[name],
-            actor=actor,
-            obj=locked,
-            old={"state": source, "version": version},
-            new={"state": locked.state, "version": locked.version},
+            old={"version": version},
+            new={"version": locked.version},
             comment=comment,
         )
     return locked

@@ -6,10 +6,13 @@ import datetime
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone, translation
+from django_fsm import TransitionNotAllowed
 
-from governance import transitions
+from governance import audit, transitions
+from governance.models import AuditEvent
 from governance.transitions import Available, Held, Rights, Rule, Source
 from initiatives import services as initiative_services
 from initiatives.models import Amendment, Initiative
@@ -247,3 +250,79 @@ def _exception(org: Org, by: str = "marketing_member") -> PolicyException:
         reason="Pilot on a new channel",
         expires_on=add_months(timezone.localdate(), 2),
     )
+
+
+# Taking a transition: the start every service shares.
+
+
+def _locked(policy: Policy) -> Policy:
+    return Policy.objects.select_for_update().get(pk=policy.pk)
+
+
+def test_begin_answers_the_right_then_the_state_then_the_comment(org: Org) -> None:
+    draft = policy_in(org, "draft")
+    in_review = policy_in(org, "in_review")
+    refused = "Cannot %(action)s a policy that is %(state)s."
+    with transaction.atomic():
+        # No right: 403, though the state is wrong and the comment missing too.
+        with pytest.raises(PermissionDenied):
+            transitions.begin(org.auditor, _locked(draft), "return_to_draft", refused=refused)
+        # The right, the wrong state: 409 naming the action and the state.
+        with pytest.raises(TransitionNotAllowed, match="Cannot return to draft a policy that is"):
+            transitions.begin(org.coe_lead, _locked(draft), "return_to_draft", refused=refused)
+        # The right state, no comment where the rule requires one: 400 on the
+        # field the caller names.
+        with pytest.raises(ValidationError) as raised:
+            transitions.begin(
+                org.coe_lead,
+                _locked(in_review),
+                "return_to_draft",
+                comment="  ",
+                refused=refused,
+                comment_field="note",
+            )
+        assert set(raised.value.message_dict) == {"note"}
+    assert Policy.objects.get(pk=in_review.pk).state == "in_review"
+
+
+def test_the_act_records_where_it_came_from_and_where_it_went(org: Org) -> None:
+    policy = policy_in(org, "in_review")
+    with transaction.atomic():
+        locked = _locked(policy)
+        act = transitions.begin(
+            org.coe_lead, locked, "return_to_draft", comment=" Say more. ", refused="%(state)s"
+        )
+        assert (act.source, act.comment, act.authorization.allowed) == (
+            "in_review",
+            "Say more.",
+            True,
+        )
+        act.take()
+        act.stamp()
+        locked.save()
+        act.record(audit.Event.POLICY_RETURNED_TO_DRAFT, old={"version": 0}, new={"version": 0})
+    event = AuditEvent.objects.order_by("-seq").first()
+    assert event is not None
+    assert (event.event, event.actor_id, event.comment) == (
+        audit.Event.POLICY_RETURNED_TO_DRAFT,
+        org.coe_lead.pk,
+        "Say more.",
+    )
+    assert event.old == {"state": "in_review", "version": 0}
+    assert event.new == {"state": "draft", "version": 0}
+    row = policy.history.order_by("-history_id").first()
+    assert row.history_change_reason == "return_to_draft: Say more."
+    assert row.history_user_id == org.coe_lead.pk
+
+
+def test_the_system_takes_a_transition_without_a_right_and_without_a_user(org: Org) -> None:
+    policy = policy_in(org, "draft")
+    with transaction.atomic():
+        locked = _locked(policy)
+        act = transitions.begin(None, locked, "submit", refused="%(state)s")
+        assert act.authorization is None
+        act.take()
+        act.stamp()
+        locked.save()
+    row = policy.history.order_by("-history_id").first()
+    assert (row.history_change_reason, row.history_user_id) == ("submit", None)
