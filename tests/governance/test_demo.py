@@ -42,8 +42,9 @@ def test_seed_demo_is_idempotent_and_spreads_initiatives_over_the_states(db: Non
     ) == counts
 
     # Fifteen that walk the workflow, a duplicate proposal for the search's
-    # hint, and one before the steering committee.
-    assert Initiative.objects.count() == 17
+    # hint, one before the steering committee, Human Resources' completed pilot
+    # (its visible business impact) and two proposals whose review was merged.
+    assert Initiative.objects.count() == 19
     states = Counter(Initiative.objects.values_list("state", flat=True))
     assert set(states) == {
         "draft",
