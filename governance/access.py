@@ -441,8 +441,14 @@ def object_ids(user: UserLike, model: type[Model], codename: str) -> QuerySet[An
     right `codename` (a subquery; never global grants)."""
     if not user.is_authenticated or not user.is_active:
         return model._default_manager.none().values("pk")
+    return object_ids_of(user.pk, model, codename)
+
+
+def object_ids_of(user_id: int, model: type[Model], codename: str) -> QuerySet[Any]:
+    """`object_ids` of the user with this id (who must be signed in and active):
+    for SQL compiled once and kept, where only the id is at hand."""
     perms = get_user_obj_perms_model(model)  # type: ignore[arg-type]
-    return perms._default_manager.filter(user_id=user.pk, permission__codename=codename).values(
+    return perms._default_manager.filter(user_id=user_id, permission__codename=codename).values(
         "content_object_id"
     )
 

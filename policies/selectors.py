@@ -259,29 +259,34 @@ def shown_version_ids(*, user: UserLike) -> RawSQL | QuerySet[Any] | None:
     """The ids of the policy versions the user may read, as visible_policies
     decides (None: every version, for those who see every policy and its
     history); for everyone else, of each published policy for a unit they see
-    (or for all units), the version in force today, else the scheduled one.
+    (or for all units) or owned by a working group they sit on, the version in
+    force today, else the scheduled one.
 
     A subquery for a condition that every request builds anew (search): its
-    SQL depends on the day (in the time zone) and the units alone, so it is compiled once for
-    them (building the version-in-force expressions costs more than the
-    database takes to run them)."""
+    SQL depends on the day (in the time zone), the units and the user alone,
+    so it is compiled once for them (building the version-in-force
+    expressions costs more than the database takes to run them)."""
     if sees_all_policies(user=user):
         return None
-    unit_ids = tuple(access.visible_unit_ids(user))
-    if not unit_ids:
-        # A policy for every unit is not a policy for someone outside them all.
+    if not user.is_authenticated or not user.is_active:
         return PolicyVersion.objects.none().values("pk")
     sql, params = _shown_version_sql(
-        timezone.get_current_timezone_name(), timezone.localdate(), unit_ids
+        timezone.get_current_timezone_name(),
+        timezone.localdate(),
+        tuple(access.visible_unit_ids(user)),
+        user.pk,
     )
     return RawSQL(sql, params)
 
 
 @functools.lru_cache(maxsize=512)
 def _shown_version_sql(
-    zone: str, day: datetime.date, unit_ids: tuple[int, ...]
+    zone: str, day: datetime.date, unit_ids: tuple[int, ...], user_id: int
 ) -> tuple[str, tuple[Any, ...]]:
-    policies = Policy.objects.filter(is_published()).filter(applying_to(units=list(unit_ids)))
+    owned = Q(pk__in=access.object_ids_of(user_id, Policy, access.VIEW_POLICY))
+    # A policy for every unit is not a policy for someone outside them all.
+    seen = applying_to(units=list(unit_ids)) | owned if unit_ids else owned
+    policies = Policy.objects.filter(is_published()).filter(seen)
     shown = Coalesce(_version_in_force_id(day), "current_version_id", output_field=IntegerField())
     query = policies.annotate(shown_version_id=shown).values("shown_version_id").query
     sql, params = query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()

@@ -151,6 +151,25 @@ def test_members_find_what_the_group_owns_in_search(org: Org, owned: Initiative)
     assert all(hit["title"] != "Ambassador programme" for hit in nothing.json()["results"])
 
 
+def test_members_find_an_owned_policy_in_search_as_they_see_it_in_the_list(
+    org: Org, group: Committee
+) -> None:
+    policy = marketing_policy(org)
+
+    def found(user: Any) -> bool:
+        hits = api_client(user).get("/api/search/", {"q": "Advocacy posting"}).json()
+        return any(hit["title"].startswith("Advocacy posting rules") for hit in hits["results"])
+
+    assert not found(org.outsider)
+    services.ownership_assign(actor=org.coe_lead, committee=group, obj=policy)
+    for member in (org.outsider, org.sales_lead):
+        assert visible_policies(user=member).filter(pk=policy.pk).exists()
+        assert found(member)
+    assert not found(org.sales_member)
+    services.ownership_remove(actor=org.coe_lead, obj=policy)
+    assert not found(org.outsider)
+
+
 def test_members_see_an_owned_policy_until_the_group_gives_it_up(
     org: Org, group: Committee
 ) -> None:
