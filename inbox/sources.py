@@ -18,6 +18,7 @@ from django.db.models import (
     CharField,
     DateField,
     DateTimeField,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -31,6 +32,8 @@ from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from committees.models import Case as CommitteeCase
+from committees.models import CaseState
 from governance import access
 from governance.models import BusinessUnit
 from initiatives.models import Amendment, AmendmentState, Decision, Initiative, State
@@ -47,6 +50,8 @@ SIGNOFF = "initiative.signoff"
 RETURNED = "initiative.returned"
 AMENDMENT_REVIEW = "amendment.review"
 AMENDMENT_SIGNOFF = "amendment.signoff"
+FINANCE = "initiative.finance"
+AMENDMENT_FINANCE = "amendment.finance"
 EXCEPTION = "exception.decide"
 ACKNOWLEDGE = "policy.acknowledge"
 POLICY_REVIEW = "policy.review"
@@ -187,9 +192,10 @@ def initiatives_returned(*, user: User) -> QuerySet[Any]:
     )
 
 
-def _amendment_wait() -> Any:
+def _amendment_wait(target: str = AmendmentState.AWAITING_SPONSOR) -> Any:
+    """Since the amendment reached `target` (else since it was proposed)."""
     latest = (
-        Decision.objects.filter(amendment=OuterRef("pk"), target=AmendmentState.AWAITING_SPONSOR)
+        Decision.objects.filter(amendment=OuterRef("pk"), target=target)
         .order_by("-at", "-id")
         .values("at")[:1]
     )
@@ -232,6 +238,56 @@ def amendments_to_sign_off(*, user: User) -> QuerySet[Any]:
         unit_name=F("initiative__business_unit__name"),
         waiting_since=_amendment_wait(),
         on_behalf_of=_on_behalf_of("initiative__business_unit_id", user=user, own_units=own),
+        link_model=INITIATIVE,
+        link_id=F("initiative_id"),
+    )
+
+
+def _approves_finance(user: User) -> bool:
+    return access.FINANCE_SIGNOFF in access.organization_rights(user)
+
+
+def _vote_open(**link: Any) -> Exists:
+    """A committee vote is open on it: the step it waits for is the committee's."""
+    return Exists(CommitteeCase.objects.filter(state=CaseState.OPEN, **link))
+
+
+def initiatives_for_finance(*, user: User) -> QuerySet[Any]:
+    """Awaiting the finance step of their chain (awaiting approval with no
+    committee vote open), for a finance approver who does not own them."""
+    queryset = (
+        Initiative.objects.filter(state=State.AWAITING_APPROVAL)
+        .exclude(owner_id=user.pk)
+        .exclude(_vote_open(initiative_id=OuterRef("pk"), amendment__isnull=True))
+    )
+    if not _approves_finance(user):
+        queryset = queryset.none()
+    return _row(
+        queryset,
+        kind=FINANCE,
+        label=F("title"),
+        unit_name=F("business_unit__name"),
+        waiting_since=Coalesce(F("waiting_since"), F("created_at")),
+        link_model=INITIATIVE,
+        link_id=F("pk"),
+    )
+
+
+def amendments_for_finance(*, user: User) -> QuerySet[Any]:
+    """Amendments awaiting the finance step of their chain, for a finance approver."""
+    queryset = (
+        Amendment.objects.filter(state=AmendmentState.AWAITING_APPROVAL)
+        .exclude(Q(proposed_by_id=user.pk) | Q(initiative__owner_id=user.pk))
+        .exclude(_vote_open(amendment_id=OuterRef("pk")))
+    )
+    if not _approves_finance(user):
+        queryset = queryset.none()
+    return _row(
+        queryset,
+        kind=AMENDMENT_FINANCE,
+        label=F("initiative__title"),
+        unit_name=F("initiative__business_unit__name"),
+        waiting_since=_amendment_wait(AmendmentState.AWAITING_APPROVAL),
         link_model=INITIATIVE,
         link_id=F("initiative_id"),
     )
@@ -301,6 +357,8 @@ SOURCES: dict[str, Callable[..., QuerySet[Any]]] = {
     RETURNED: initiatives_returned,
     AMENDMENT_REVIEW: amendments_to_review,
     AMENDMENT_SIGNOFF: amendments_to_sign_off,
+    FINANCE: initiatives_for_finance,
+    AMENDMENT_FINANCE: amendments_for_finance,
     EXCEPTION: exceptions_to_decide,
     ACKNOWLEDGE: policies_to_acknowledge,
     POLICY_REVIEW: policies_to_review,

@@ -47,6 +47,8 @@ KIND_LABELS = {
     sources.RETURNED: gettext_lazy("Changes requested: revise and resubmit"),
     sources.AMENDMENT_REVIEW: gettext_lazy("Review the amendment"),
     sources.AMENDMENT_SIGNOFF: gettext_lazy("Sign off on the amendment"),
+    sources.FINANCE: gettext_lazy("Approve the budget for finance"),
+    sources.AMENDMENT_FINANCE: gettext_lazy("Approve the amendment's budget for finance"),
     sources.EXCEPTION: gettext_lazy("Decide the policy exception"),
     sources.ACKNOWLEDGE: gettext_lazy("Acknowledge the policy"),
     sources.POLICY_REVIEW: gettext_lazy("Review the policy you own"),
