@@ -39,7 +39,9 @@ def routing_rules(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     may_edit = access.EDIT_ROUTING in access.organization_rights(user)
     current = selectors.routing_rules_in_force()
-    rules = list(current.rules.all()) if current else []
+    # With no version published, the built-in rules are in force: shown, and
+    # the form starts from them.
+    rules: list[Any] = list(current.rules.all()) if current else list(routing.BUILT_IN)
     units = selectors.unit_names()
     step_choices = routing.step_choices()
     options: dict[str, Any] = {"prefix": PREFIX, "units": units, "steps": step_choices}

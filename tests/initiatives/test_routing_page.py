@@ -28,6 +28,20 @@ def management(total: int, initial: int = 0) -> dict[str, str]:
     }
 
 
+def test_with_no_version_stored_the_page_shows_the_built_in_rules(org: Org) -> None:
+    # As after a flush of the database: no version stored at all.
+    for rule_set in RoutingRuleSet.objects.all():
+        rule_set.rules.all().delete()
+    RoutingRuleSet.objects.all().delete()
+    page = signed_in(org.coe_lead).get(URL)
+    assert page.status_code == 200
+    assert [form.initial["name"] for form in page.context["formset"]] == [
+        "High risk",
+        "Above the sponsor's threshold",
+    ]
+    assert "Built-in rules, in force" in page.content.decode()
+
+
 def test_the_form_shows_the_rules_in_force(org: Org) -> None:
     # Version 1 (the migration): high risk, then above the sponsor threshold.
     page = signed_in(org.coe_lead).get(URL)

@@ -92,7 +92,7 @@ def test_an_initiative_goes_from_proposal_to_sponsor_approval(org: Org, people: 
     ).to_be_visible()
 
     lead.goto(detail)
-    lead.get_by_role("link", name="Edit").click()
+    lead.get_by_role("link", name="Edit", exact=True).click()
     lead.get_by_label("Summary").fill("Short videos with three creators, weekly.")
     lead.get_by_role("button", name="Save changes").click()
     expect(lead.get_by_text("Your changes were saved.")).to_be_visible()

@@ -215,7 +215,7 @@ def test_the_unit_lead_proposes_attaches_answers_resubmits_and_launches(
     thread.get_by_label(v.t("Comment")).fill("Three creators, two videos a month each.")
     thread.get_by_role("button", name=v.t("Post comment")).click()
     expect(lead.get_by_text(v.t("Your comment is posted."))).to_be_visible()
-    lead.get_by_role("link", name=v.t("Edit")).click()
+    lead.get_by_role("link", name=v.t("Edit"), exact=True).click()
     lead.get_by_label(v.t("Summary")).fill("Three creators, two videos a month each.")
     lead.get_by_role("button", name=v.t("Save changes")).click()
     expect(lead.get_by_text(v.t("Your changes were saved."))).to_be_visible()
