@@ -399,22 +399,46 @@ def initiative_committee_decide(
     Raises Conflict unless the initiative waits for this committee's step, and
     what `initiative_transition` raises otherwise.
     """
-    name = "committee_approve" if approved else "committee_reject"
     with transaction.atomic():
         locked = _lock(initiative)
-        if locked.state != State.AWAITING_APPROVAL or locked.current_step() != (
-            routing.committee_step(committee_id)
-        ):
-            raise Conflict(gettext("This initiative does not wait for this committee's vote."))
-        _decide(
+        _committee_settle(
             actor=actor,
             obj=locked,
-            name=name,
+            waiting=State.AWAITING_APPROVAL,
+            committee_id=committee_id,
+            approved=approved,
             comment=comment,
             events=TRANSITION_EVENTS,
-            authorization=Authorization(actor.pk, ("initiatives.initiative", locked.pk), name),
+            refusal=gettext("This initiative does not wait for this committee's vote."),
         )
     return locked
+
+
+def _committee_settle(
+    *,
+    actor: User,
+    obj: Initiative | Amendment,
+    waiting: str,
+    committee_id: int,
+    approved: bool,
+    comment: str,
+    events: dict[str, Any],
+    refusal: str,
+) -> None:
+    """Decide the committee step of the locked initiative or amendment, with
+    the closed vote as the authorization; Conflict (`refusal`) unless it waits
+    for this committee's step."""
+    if obj.state != waiting or obj.current_step() != routing.committee_step(committee_id):
+        raise Conflict(refusal)
+    name = "committee_approve" if approved else "committee_reject"
+    _decide(
+        actor=actor,
+        obj=obj,
+        name=name,
+        comment=comment,
+        events=events,
+        authorization=Authorization(actor.pk, (obj._meta.label_lower, obj.pk), name),
+    )
 
 
 def routing_rules_publish(
@@ -624,24 +648,21 @@ def amendment_committee_decide(
     """Record a committee's closed vote as the decision of an amendment's
     committee step, as `initiative_committee_decide` does for an initiative.
     Raises Conflict unless the amendment waits for this committee's step."""
-    name = "committee_approve" if approved else "committee_reject"
     with transaction.atomic():
         locked = (
             Amendment.objects.select_for_update(of=("self",))
             .select_related("initiative__business_unit", "initiative__owner", "proposed_by")
             .get(pk=amendment.pk)
         )
-        if locked.state != AmendmentState.AWAITING_APPROVAL or locked.current_step() != (
-            routing.committee_step(committee_id)
-        ):
-            raise Conflict(gettext("This amendment does not wait for this committee's vote."))
-        _decide(
+        _committee_settle(
             actor=actor,
             obj=locked,
-            name=name,
+            waiting=AmendmentState.AWAITING_APPROVAL,
+            committee_id=committee_id,
+            approved=approved,
             comment=comment,
             events=AMENDMENT_EVENTS,
-            authorization=Authorization(actor.pk, ("initiatives.amendment", locked.pk), name),
+            refusal=gettext("This amendment does not wait for this committee's vote."),
         )
     return locked
 
