@@ -391,11 +391,34 @@ def html_list(people: dict[str, Any]) -> None:
         report(f"HTML initiative list queries, {name}", str(n), "<= 10", n <= 10)
 
 
+FIGURES = (
+    "list",
+    "plan",
+    "score",
+    "portfolio",
+    "panels",
+    "audit",
+    "exports",
+    "verify",
+    "maturity",
+    "html",
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--skip-load", action="store_true", help="leave out the 20-client run")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated figures to measure (default: all): " + ", ".join(FIGURES),
+    )
     arguments = parser.parse_args()
+    only = {name.strip() for name in arguments.only.split(",") if name.strip()}
+    unknown = only - set(FIGURES)
+    if unknown:
+        parser.error(f"unknown figures: {', '.join(sorted(unknown))}")
     rounds = arguments.rounds
     people = personas()
     counts = {
@@ -405,17 +428,21 @@ def main() -> None:
     }
     print(f"data: {counts}; personas: " + ", ".join(f"{k}={v.username}" for k, v in people.items()))
     print(f"{'what':58} {'measured':34} {'goal':22}")
-    list_throughput(people, rounds)
-    list_plan(people)
-    score_sorting(people, max(3, rounds // 2))
-    portfolio(people, max(3, rounds // 2))
-    panels(people)
-    audit_pages(people, rounds)
-    exports(people, 3)
-    verification(rounds)
-    if not arguments.skip_load:
-        maturity(people)
-    html_list(people)
+    measures: dict[str, Any] = {
+        "list": lambda: list_throughput(people, rounds),
+        "plan": lambda: list_plan(people),
+        "score": lambda: score_sorting(people, max(3, rounds // 2)),
+        "portfolio": lambda: portfolio(people, max(3, rounds // 2)),
+        "panels": lambda: panels(people),
+        "audit": lambda: audit_pages(people, rounds),
+        "exports": lambda: exports(people, 3),
+        "verify": lambda: verification(rounds),
+        "maturity": lambda: None if arguments.skip_load else maturity(people),
+        "html": lambda: html_list(people),
+    }
+    for name in FIGURES:
+        if not only or name in only:
+            measures[name]()
     print("\nSummary")
     for what, figure, goal, verdict in RESULTS:
         print(f"| {what} | {figure} | {goal} | {verdict} |")
