@@ -24,12 +24,15 @@ class GovernanceConfig(AppConfig):
             registry,
             signals,  # audits logins and logouts
         )
+        from governance.fsm import historical_fields_stop_listening
         from governance.registry import ApiRoute, AuditObjectType, NavItem
         from governance.viewsets import (
             AuditEventViewSet,
             BusinessUnitViewSet,
             StrategicGoalViewSet,
         )
+
+        historical_fields_stop_listening()
 
         # Transitions taken and tasks run, for the Prometheus metrics.
         signals.transition_taken.connect(
