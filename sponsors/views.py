@@ -83,7 +83,7 @@ def portfolio(request: HtmxHttpRequest) -> HttpResponse:
         "export_query": f"?business_unit={unit.pk}" if unit else "",
         # What other apps add under the portfolio's figures (impact...).
         "sections": registry.portfolio_sections_for(
-            request, [row["id"] for row in data["business_units"]]
+            request, [row["id"] for row in data["business_units"]], data
         ),
         **_charts(data),
     }
