@@ -324,7 +324,7 @@ def portfolio_section(
     of initiatives approved and after, which the portfolio already summed."""
     if not unit_ids:
         return None
-    data = selectors.impact_summary(unit_ids=unit_ids, planned=figures["approved_budget"])
+    data = selectors.impact_summary(unit_ids=unit_ids, planned=figures.get("approved_budget"))
     return Panel(
         "impact",
         gettext_lazy("Business impact"),

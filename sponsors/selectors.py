@@ -357,12 +357,18 @@ class ApprovedBudget:
 
 
 def portfolio(
-    *, user: UserLike, units: QuerySet[BusinessUnit], business_unit: int | None = None
+    *,
+    user: UserLike,
+    units: QuerySet[BusinessUnit],
+    business_unit: int | None = None,
+    approved_budget: bool = False,
 ) -> dict[str, Any]:
     """The figures of the portfolio of `units`, as seen by `user`: counts and
     sums in the database; of the initiatives awaiting the user, overdue or
     without a goal, the count, the first LIST_SIZE and a link to all of them
-    (`business_unit`: the one unit the portfolio was narrowed to)."""
+    (`business_unit`: the one unit the portfolio was narrowed to).
+    `approved_budget`: also the ApprovedBudget, for the page's sections (its
+    join of the goal links then reads the completed initiatives too)."""
     unit_rows = list(units.values("id", "name"))
     unit_ids = [row["id"] for row in unit_rows]
     initiatives = portfolio_initiatives(units=unit_ids)
@@ -396,13 +402,16 @@ def portfolio(
     # An initiative that serves two goals counts toward each of them. One join
     # of the links gives the committed budget (the chart) and that of the
     # completed ones besides (approved and after, for the sections).
+    sums = {"total": Sum("budget", filter=Q(state__in=COMMITTED))}
+    if approved_budget:
+        sums["completed"] = Sum("budget", filter=Q(state=State.COMPLETED))
     goal_budget = list(
-        initiatives.filter(state__in=APPROVED_AND_AFTER, goals__isnull=False)
-        .values("goals__id", "goals__title", "goals__active")
-        .annotate(
-            total=Sum("budget", filter=Q(state__in=COMMITTED)),
-            completed=Sum("budget", filter=Q(state=State.COMPLETED)),
+        initiatives.filter(
+            state__in=APPROVED_AND_AFTER if approved_budget else COMMITTED,
+            goals__isnull=False,
         )
+        .values("goals__id", "goals__title", "goals__active")
+        .annotate(**sums)
         .order_by(F("total").desc(nulls_last=True), "goals__title")
     )
     without_goal = initiatives.filter(without_goal_condition())
@@ -448,7 +457,9 @@ def portfolio(
                 g["goals__id"]: (g["total"] or Decimal(0)) + (g["completed"] or Decimal(0))
                 for g in goal_budget
             },
-        ),
+        )
+        if approved_budget
+        else None,
     }
 
 

@@ -138,7 +138,7 @@ def test_the_planned_spend_the_portfolio_summed_equals_the_one_read_here(org: Or
     bring_to(org, "paused", unit="sales", budget=Decimal(50))
     units = portfolio_units(user=org.coe_lead)
     unit_ids = list(units.values_list("pk", flat=True))
-    figures = portfolio(user=org.coe_lead, units=units)
+    figures = portfolio(user=org.coe_lead, units=units, approved_budget=True)
 
     reused = selectors.impact_summary(unit_ids=unit_ids, planned=figures["approved_budget"])
 
