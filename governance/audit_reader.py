@@ -296,14 +296,16 @@ class AuditEventFilter(django_filters.FilterSet):
     # Choices are offered on the page, but any text is accepted: the types
     # offered are those in the log, and an API caller may ask for any.
     object_type = django_filters.CharFilter(
-        label=_("Object type"), widget=PlainSelect(choices=CallableChoiceIterator(_object_types))
+        label=_("Object type"),
+        widget=PlainSelect(choices=CallableChoiceIterator(_object_types), fixed=True),
     )
     object_id = django_filters.CharFilter(widget=forms.HiddenInput)
     actor = django_filters.CharFilter(
         method="filter_actor", label=_("Actor (user name)"), max_length=150
     )
     event = django_filters.CharFilter(
-        label=_("Event"), widget=PlainSelect(choices=CallableChoiceIterator(_event_names))
+        label=_("Event"),
+        widget=PlainSelect(choices=CallableChoiceIterator(_event_names), fixed=True),
     )
     since = DayOrMomentFilter(method="filter_since", label=_("From"))
     until = DayOrMomentFilter(method="filter_until", label=_("Until"))

@@ -68,15 +68,24 @@ PanelFactory = Callable[[HttpRequest, frozenset[str]], Panel | None]
 home_panels: Registry[PanelFactory] = Registry()
 
 # Sections of the portfolio page, under its own figures: called with the
-# request and the ids of the units the portfolio shows (the app aggregates in
-# a fixed number of queries, whatever the number of initiatives).
-PortfolioSection = Callable[[HttpRequest, list[int]], Panel | None]
+# request, the ids of the units the portfolio shows and the portfolio's own
+# figures (sponsors.selectors.portfolio), so that a section reuses the sums the
+# page already made instead of scanning the initiatives again (the app
+# aggregates the rest in a fixed number of queries, whatever the number of
+# initiatives).
+PortfolioSection = Callable[[HttpRequest, list[int], Mapping[str, Any]], Panel | None]
 portfolio_sections: Registry[PortfolioSection] = Registry()
 
 
-def portfolio_sections_for(request: HttpRequest, unit_ids: list[int]) -> list[Panel]:
+def portfolio_sections_for(
+    request: HttpRequest, unit_ids: list[int], figures: Mapping[str, Any]
+) -> list[Panel]:
     """The sections the apps show on the portfolio of these units."""
-    return [s for section in portfolio_sections if (s := section(request, unit_ids)) is not None]
+    return [
+        s
+        for section in portfolio_sections
+        if (s := section(request, unit_ids, figures)) is not None
+    ]
 
 
 # Sections of the audit page: the controls an app keeps and how they are set

@@ -26,7 +26,6 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
-    DecimalField,
     Exists,
     F,
     OuterRef,
@@ -37,7 +36,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -45,17 +43,16 @@ from django.utils.translation import gettext, ngettext
 from governance.models import BusinessUnit, StrategicGoal
 from governance.registry import UserLike
 from impact.models import Direction, Kpi, KpiResult, Measurement, OutcomeReview, ReviewState, Spend
-from initiatives.models import Initiative, State
+from initiatives.models import RUNNING_STATES, Initiative, State
 from initiatives.preconditions import Unmet
 from initiatives.selectors import visible_initiatives
+from sponsors.selectors import ApprovedBudget
 
 # Initiatives whose KPIs and spend count in the portfolio: approved and after.
 COUNTED_STATES = (State.APPROVED, State.ACTIVE, State.PAUSED, State.COMPLETED)
-RUNNING_STATES = (State.ACTIVE, State.PAUSED)
 # How many initiatives a list of the summary shows (its count says how many in all).
 LISTED = 10
 OUTCOMES = ("met", "partly", "missed")
-AMOUNT: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=15, decimal_places=2)
 
 
 def visible_initiative(*, user: UserLike, pk: int) -> Initiative:
@@ -218,11 +215,10 @@ def _results(rows: QuerySet[Any], names: dict[int, str]) -> list[dict[str, Any]]
 
 
 def _spend_rows(
-    planned: QuerySet[Any], actual: QuerySet[Any], names: dict[int, str]
+    plan: dict[int, Decimal], actual: QuerySet[Any], names: dict[int, str]
 ) -> list[dict[str, Any]]:
     """Planned against actual spend by unit or goal (an initiative with
     several goals counts to each)."""
-    plan = {row["key"]: row["total"] for row in planned}
     spent = {row["key"]: row["total"] for row in actual}
     ids = sorted((set(plan) | set(spent)) - {None}, key=lambda i: (names.get(i, ""), i))
     return [
@@ -236,9 +232,16 @@ def _spend_rows(
     ]
 
 
-def impact_summary(*, unit_ids: list[int], today: datetime.date | None = None) -> dict[str, Any]:
+def impact_summary(
+    *,
+    unit_ids: list[int],
+    today: datetime.date | None = None,
+    planned: ApprovedBudget | None = None,
+) -> dict[str, Any]:
     """The impact figures of the initiatives of the units (see the module's
-    definitions). A fixed number of queries whatever the data's size."""
+    definitions). A fixed number of queries whatever the data's size.
+    `planned`: the budget of the units' initiatives approved and after, when
+    the caller already summed it (the portfolio page); read here otherwise."""
     today = today or timezone.localdate()
     counted = Initiative.objects.filter(business_unit_id__in=unit_ids, state__in=COUNTED_STATES)
     kpis = (
@@ -267,18 +270,22 @@ def impact_summary(*, unit_ids: list[int], today: datetime.date | None = None) -
     behind = Initiative.objects.filter(
         pk__in=kpis.filter(is_behind=1).values("initiative_id")
     ).order_by("title", "id")
-    spent = Coalesce(
-        Subquery(
-            Spend.objects.filter(initiative=OuterRef("pk"))
-            .values("initiative")
-            .annotate(t=Sum("amount"))
-            .values("t")[:1],
-            output_field=AMOUNT,
-        ),
-        Value(Decimal(0)),
-        output_field=AMOUNT,
+    # Over budget: the spend recorded for each counted initiative, summed once
+    # and compared with its budget (only initiatives with spend can exceed it).
+    over = (
+        Spend.objects.filter(
+            initiative__business_unit_id__in=unit_ids, initiative__state__in=COUNTED_STATES
+        )
+        .values(
+            "initiative_id",
+            "initiative__title",
+            "initiative__business_unit_id",
+            "initiative__budget",
+        )
+        .annotate(spent=Sum("amount"))
+        .filter(spent__gt=F("initiative__budget"))
+        .order_by("initiative__title", "initiative_id")
     )
-    over = counted.annotate(spent=spent).filter(spent__gt=F("budget")).order_by("title", "id")
     spend = Spend.objects.filter(initiative__in=counted.values("pk"))
     accepted = OutcomeReview.objects.filter(initiative=OuterRef("pk"), state=ReviewState.ACCEPTED)
     due = (
@@ -309,7 +316,19 @@ def impact_summary(*, unit_ids: list[int], today: datetime.date | None = None) -
     results_by_goal = _results(
         accepted_results.values(key=F("kpi__goal_id")).annotate(**tally).order_by(), goals
     )
-    planned_total = counted.aggregate(t=Sum("budget"))["t"] or Decimal(0)
+    if planned is None:
+        planned = ApprovedBudget(
+            total=counted.aggregate(t=Sum("budget"))["t"] or Decimal(0),
+            by_business_unit=dict(
+                counted.values_list("business_unit_id").annotate(t=Sum("budget")).order_by()
+            ),
+            by_goal=dict(
+                counted.filter(goals__isnull=False)
+                .values_list("goals")
+                .annotate(t=Sum("budget"))
+                .order_by()
+            ),
+        )
     actual_total = spend.aggregate(t=Sum("amount"))["t"] or Decimal(0)
 
     def listed(queryset: QuerySet[Initiative], *extra: str) -> dict[str, Any]:
@@ -329,20 +348,32 @@ def impact_summary(*, unit_ids: list[int], today: datetime.date | None = None) -
         "attainment_by_business_unit": _attainment(by_unit, "initiative__business_unit_id", units),
         "attainment_by_goal": _attainment(by_goal, "goal_id", goals),
         "behind_target": listed(behind),
-        "spend": {"planned": planned_total, "actual": actual_total},
+        "spend": {"planned": planned.total, "actual": actual_total},
         "spend_by_business_unit": _spend_rows(
-            counted.values(key=F("business_unit_id")).annotate(total=Sum("budget")).order_by(),
+            planned.by_business_unit,
             spend.values(key=F("initiative__business_unit_id"))
             .annotate(total=Sum("amount"))
             .order_by(),
             units,
         ),
         "spend_by_goal": _spend_rows(
-            counted.values(key=F("goals")).annotate(total=Sum("budget")).order_by(),
+            planned.by_goal,
             spend.values(key=F("initiative__goals")).annotate(total=Sum("amount")).order_by(),
             goals,
         ),
-        "over_budget": listed(over, "budget", "spent"),
+        "over_budget": {
+            "count": over.count(),
+            "items": [
+                {
+                    "id": row["initiative_id"],
+                    "title": row["initiative__title"],
+                    "business_unit": units.get(row["initiative__business_unit_id"], ""),
+                    "budget": row["initiative__budget"],
+                    "spent": row["spent"],
+                }
+                for row in over[:LISTED]
+            ],
+        },
         "outcome_reviews_due": listed(due, "end_date"),
         "outcome_reviews_awaiting": {
             "count": awaiting.count(),

@@ -316,12 +316,15 @@ def initiative_section(
     )
 
 
-def portfolio_section(request: HttpRequest, unit_ids: list[int]) -> Panel | None:
+def portfolio_section(
+    request: HttpRequest, unit_ids: list[int], figures: Mapping[str, Any]
+) -> Panel | None:
     """The portfolio page's impact section (registered with
-    governance.registry.portfolio_sections)."""
+    governance.registry.portfolio_sections). The planned spend is the budget
+    of initiatives approved and after, which the portfolio already summed."""
     if not unit_ids:
         return None
-    data = selectors.impact_summary(unit_ids=unit_ids)
+    data = selectors.impact_summary(unit_ids=unit_ids, planned=figures.get("approved_budget"))
     return Panel(
         "impact",
         gettext_lazy("Business impact"),

@@ -51,6 +51,8 @@ class State(models.TextChoices):
 EDITABLE_STATES = frozenset({State.DRAFT, State.CHANGES_REQUESTED})
 # Waiting for a decision: the CoE's review or a sponsor's sign-off.
 PENDING_STATES = (State.SUBMITTED, State.IN_REVIEW, State.AWAITING_SPONSOR)
+# Under way: launched and not yet completed.
+RUNNING_STATES = (State.ACTIVE, State.PAUSED)
 
 
 class Risk(models.TextChoices):
@@ -303,6 +305,15 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
                 include=["state", "business_unit", "owner"],
                 name="initiative_pending_score",
                 condition=models.Q(state__in=PENDING_STATES),
+            ),
+            # Running initiatives by end date: those past it whose outcome
+            # review is due (the portfolio's impact section) are a range of
+            # this index, not a filter over every running initiative.
+            models.Index(
+                fields=["end_date", "id"],
+                include=["business_unit"],
+                name="initiative_running_end",
+                condition=models.Q(state__in=RUNNING_STATES),
             ),
         ]
 

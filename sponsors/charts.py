@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import formats
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from governance import money
@@ -33,6 +35,19 @@ class Bar:
     muted: bool = False
 
 
+# One bar as drawn. Written here with format_html rather than in a template
+# loop: the portfolio draws some 170 bars, and their template lookups cost
+# more than every figure on the page.
+_BAR = (
+    '<g class="chart-row{}">\n'
+    '    <text class="chart-label" x="0" y="{}">{}</text>\n'
+    '    <text class="chart-value" x="100%" y="{}" text-anchor="end">{}</text>\n'
+    '    <rect class="chart-track" x="0" y="{}" width="100%" height="14" rx="3"></rect>\n'
+    '    <rect class="chart-bar" x="0" y="{}" width="{}%" height="14" rx="3"></rect>\n'
+    "  </g>\n  "
+)
+
+
 @dataclass(frozen=True)
 class BarChart:
     key: str
@@ -40,6 +55,26 @@ class BarChart:
     description: str
     bars: list[Bar]
     height: str
+
+    def bars_html(self) -> SafeString:
+        """The bars' SVG groups, every text escaped."""
+        return format_html_join(
+            "",
+            _BAR,
+            (
+                (
+                    " chart-row-muted" if bar.muted else "",
+                    bar.label_y,
+                    bar.short_label,
+                    bar.label_y,
+                    bar.shown,
+                    bar.bar_y,
+                    bar.bar_y,
+                    bar.width,
+                )
+                for bar in self.bars
+            ),
+        )
 
 
 def amount(value: Decimal | int | float) -> str:

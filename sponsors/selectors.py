@@ -69,6 +69,9 @@ class Overdue(TypedDict):
 
 # The budget an organization has committed: approved and not yet finished.
 COMMITTED = (State.APPROVED, State.ACTIVE, State.PAUSED)
+# Approved and after: committed or completed. The portfolio sums their budgets
+# in the passes it makes anyway, for its sections to reuse (impact's planned spend).
+APPROVED_AND_AFTER = (*COMMITTED, State.COMPLETED)
 PENDING = (*COE_STATES, State.AWAITING_SPONSOR)
 
 
@@ -341,13 +344,31 @@ def _overdue(units: QuerySet[BusinessUnit] | list[int]) -> QuerySet[Initiative]:
     return portfolio_initiatives(units=units).filter(state__in=PENDING).filter(overdue_condition())
 
 
+@dataclass(frozen=True)
+class ApprovedBudget:
+    """The budget of the portfolio's initiatives approved and after (committed
+    or completed): in all, by unit and by goal (an initiative that serves two
+    goals counts toward each). Only units and goals that have such an
+    initiative are keys."""
+
+    total: Decimal
+    by_business_unit: dict[int, Decimal]
+    by_goal: dict[int, Decimal]
+
+
 def portfolio(
-    *, user: UserLike, units: QuerySet[BusinessUnit], business_unit: int | None = None
+    *,
+    user: UserLike,
+    units: QuerySet[BusinessUnit],
+    business_unit: int | None = None,
+    approved_budget: bool = False,
 ) -> dict[str, Any]:
     """The figures of the portfolio of `units`, as seen by `user`: counts and
     sums in the database; of the initiatives awaiting the user, overdue or
     without a goal, the count, the first LIST_SIZE and a link to all of them
-    (`business_unit`: the one unit the portfolio was narrowed to)."""
+    (`business_unit`: the one unit the portfolio was narrowed to).
+    `approved_budget`: also the ApprovedBudget, for the page's sections (its
+    join of the goal links then reads the completed initiatives too)."""
     unit_rows = list(units.values("id", "name"))
     unit_ids = [row["id"] for row in unit_rows]
     initiatives = portfolio_initiatives(units=unit_ids)
@@ -356,6 +377,7 @@ def portfolio(
     # alignment and "without a goal" are flags stored with the score.
     by_state = dict.fromkeys(State.values, 0)
     unit_budget: dict[int, Decimal] = {}
+    approved_by_unit: dict[int, Decimal] = {}
     total = aligned = Decimal(0)
     without_goal_count = 0
     for state, unit_id, count, budget, aligned_budget, goalless in (
@@ -371,17 +393,26 @@ def portfolio(
     ):
         by_state[state] += count
         without_goal_count += goalless
+        if state in APPROVED_AND_AFTER:
+            approved_by_unit[unit_id] = approved_by_unit.get(unit_id, Decimal(0)) + budget
         if state in COMMITTED:
             unit_budget[unit_id] = unit_budget.get(unit_id, Decimal(0)) + budget
             total += budget
             aligned += aligned_budget or Decimal(0)
-    committed = initiatives.filter(state__in=COMMITTED)
-    # An initiative that serves two goals counts toward each of them.
+    # An initiative that serves two goals counts toward each of them. One join
+    # of the links gives the committed budget (the chart) and that of the
+    # completed ones besides (approved and after, for the sections).
+    sums = {"total": Sum("budget", filter=Q(state__in=COMMITTED))}
+    if approved_budget:
+        sums["completed"] = Sum("budget", filter=Q(state=State.COMPLETED))
     goal_budget = list(
-        committed.filter(goals__isnull=False)
+        initiatives.filter(
+            state__in=APPROVED_AND_AFTER if approved_budget else COMMITTED,
+            goals__isnull=False,
+        )
         .values("goals__id", "goals__title", "goals__active")
-        .annotate(total=Sum("budget"))
-        .order_by("-total", "goals__title")
+        .annotate(**sums)
+        .order_by(F("total").desc(nulls_last=True), "goals__title")
     )
     without_goal = initiatives.filter(without_goal_condition())
     awaiting = portfolio_initiatives(units=unit_ids).filter(awaiting_decision_condition(user=user))
@@ -402,6 +433,7 @@ def portfolio(
                 "budget": g["total"],
             }
             for g in goal_budget
+            if g["total"] is not None
         ],
         "aligned_budget": aligned,
         "aligned_share": (aligned / total).quantize(Decimal("0.0001")) if total else None,
@@ -418,6 +450,16 @@ def portfolio(
         "overdue_url": _list_url("overdue", single),
         "policy_coverage": policy_coverage(units=units),
         "exceptions_expiring": expiring_exceptions(units=units),
+        "approved_budget": ApprovedBudget(
+            total=sum(approved_by_unit.values(), Decimal(0)),
+            by_business_unit=approved_by_unit,
+            by_goal={
+                g["goals__id"]: (g["total"] or Decimal(0)) + (g["completed"] or Decimal(0))
+                for g in goal_budget
+            },
+        )
+        if approved_budget
+        else None,
     }
 
 

@@ -62,7 +62,11 @@ def portfolio(request: HtmxHttpRequest) -> HttpResponse:
         unit = form.cleaned_data["business_unit"]
         units = selectors.portfolio_units(user=request.user, business_unit=unit.pk)
     data = selectors.portfolio(
-        user=request.user, units=units, business_unit=unit.pk if unit is not None else None
+        user=request.user,
+        units=units,
+        business_unit=unit.pk if unit is not None else None,
+        # The sections (impact's planned spend) reuse it.
+        approved_budget=True,
     )
     states = [
         (state, STATE_LABELS[state], count) for state, count in data["counts_by_state"].items()
@@ -83,7 +87,7 @@ def portfolio(request: HtmxHttpRequest) -> HttpResponse:
         "export_query": f"?business_unit={unit.pk}" if unit else "",
         # What other apps add under the portfolio's figures (impact...).
         "sections": registry.portfolio_sections_for(
-            request, [row["id"] for row in data["business_units"]]
+            request, [row["id"] for row in data["business_units"]], data
         ),
         **_charts(data),
     }

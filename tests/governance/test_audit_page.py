@@ -7,7 +7,7 @@ import csv
 import io
 import re
 
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -132,3 +132,21 @@ def test_the_page_runs_as_many_queries_for_1000_events_as_for_10(org: Org) -> No
     )
     assert AuditEvent.objects.count() > 1000
     assert page_queries() == few
+
+
+def test_what_people_typed_is_escaped_in_every_cell(org: Org) -> None:
+    initiative = propose(org, title='<script>alert("title")</script>')
+    with transaction.atomic():
+        audit.record(
+            Event.INITIATIVE_UPDATED,
+            actor=org.marketing_member,
+            obj=initiative,
+            new={"summary": "<i>new</i>"},
+            comment="<b>bold</b> & co",
+        )
+    body = signed_in(org.auditor).get("/audit/").content.decode()
+    rows = body.split("<tbody>")[1]
+    assert "<script>" not in rows
+    assert "&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;</a>" in rows
+    assert "<ins>&lt;i&gt;new&lt;/i&gt;</ins>" in rows
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; co</td>" in rows

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from impact import selectors, services
 from impact.models import Kpi, Measurement, Spend
 from initiatives.models import Initiative, State
+from sponsors.selectors import portfolio, portfolio_units
 from tests.conftest import Org, api_client, bring_to, propose, signed_in
 
 JAN, FEB = datetime.date(2026, 1, 10), datetime.date(2026, 2, 10)
@@ -124,6 +125,29 @@ def test_summary_api_of_a_unit_outside_the_portfolio_is_404(org: Org) -> None:
     assert client.get(f"/api/impact/summary/?business_unit={org.sales.pk}").status_code == 404
     assert client.get("/api/impact/summary/?business_unit=x").status_code == 400
     assert client.get(f"/api/impact/summary/?business_unit={org.marketing.pk}").status_code == 200
+
+
+def test_the_planned_spend_the_portfolio_summed_equals_the_one_read_here(org: Org) -> None:
+    """The portfolio page hands the impact section the budgets it already
+    summed; they must be the figures the summary reads on its own: completed
+    initiatives count, one serving two goals counts to each, drafts do not."""
+    _known_set(org)
+    bring_to(org, "completed", unit="sales", budget=Decimal(700))
+    two_goals = bring_to(org, "active", budget=Decimal(300))
+    two_goals.goals.add(org.inactive_goal)
+    bring_to(org, "paused", unit="sales", budget=Decimal(50))
+    units = portfolio_units(user=org.coe_lead)
+    unit_ids = list(units.values_list("pk", flat=True))
+    figures = portfolio(user=org.coe_lead, units=units, approved_budget=True)
+
+    reused = selectors.impact_summary(unit_ids=unit_ids, planned=figures["approved_budget"])
+
+    assert reused == selectors.impact_summary(unit_ids=unit_ids)
+    assert reused["spend"]["planned"] == Decimal(5050)
+    assert [(r["name"], r["planned"]) for r in reused["spend_by_goal"]] == [
+        ("Grow brand awareness", Decimal(5050)),
+        ("Retired goal", Decimal(300)),
+    ]
 
 
 def test_portfolio_page_shows_the_impact_section(org: Org) -> None:
