@@ -156,8 +156,14 @@ def _page_queries(client: Any, query: str) -> int:
     return len(queries)
 
 
-def test_the_page_costs_the_same_queries_for_1_or_20_results(org: Org) -> None:
-    client = signed_in(org.coe_lead)
+@pytest.mark.parametrize("persona", ["coe_lead", "marketing_member"])
+def test_the_page_costs_the_same_queries_for_1_or_20_results(org: Org, persona: str) -> None:
+    """A first search fills what a running server keeps for good (content
+    types, the compiled policy condition): without it the first page of a
+    process counts those queries too, and the test would depend on which
+    tests ran before it in the same process."""
+    client = signed_in(org.people[persona])
+    _page_queries(client, "warm")
     propose(org, title="Unique podcast")
     policy_in(org, "published", title="Podcast rules")
     one = _page_queries(client, "podcast")
