@@ -228,3 +228,18 @@ def test_the_api_pages_with_the_total(org: Org, api: Any) -> None:
     answer = client.get("/api/search/", {"q": "podcast", "page_size": 20, "page": 2}).json()
     assert (answer["count"], len(answer["results"])) == (25, 5)
     assert client.get("/api/search/", {"q": "podcast", "page": 9}).status_code == 404
+
+
+def test_pages_hold_the_ranked_matches_in_order_with_their_total(org: Org) -> None:
+    from search.paging import WindowCountPaginator
+
+    for i in range(25):
+        propose(org, title=f"Podcast {i}", summary="podcast " * (i % 4))
+    propose(org, title="Podcast in sales", by="sales_member", unit=org.sales)
+    documents = selectors.search(user=org.marketing_member, query="podcast")
+    ranked = [document.pk for document in documents]
+    paginator = WindowCountPaginator(documents, 20)
+    pages = [paginator.page(number) for number in (1, 2)]
+    assert [row.pk for page in pages for row in page.object_list] == ranked
+    assert (paginator.count, len(ranked)) == (25, 25)
+    assert all(row.body is not None for row in pages[0].object_list)
