@@ -18,6 +18,7 @@ from django.db.models import Model, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from governance import access
 from governance.registry import Registry
 from initiatives import selectors as initiative_selectors
 from initiatives.models import Amendment, AmendmentState, Initiative
@@ -143,6 +144,11 @@ def model_source(
 # Initiatives
 
 
+def _sees_every_unit(user: UserLike) -> bool:
+    # Every initiative, amendment and account belongs to a unit.
+    return access.sees_every_unit(user)
+
+
 def _visible_initiative_documents(user: UserLike) -> Q:
     return initiative_selectors.initiative_visibility(user=user, unit="unit_id", pk="object_id")
 
@@ -258,6 +264,7 @@ def register_sources() -> None:
             url_name="initiatives:detail",
             text=_initiative_text,
             states=tuple(InitiativeState.choices),
+            sees_all=_sees_every_unit,
             visible_documents=_visible_initiative_documents,
         ),
         model_source(
@@ -272,6 +279,7 @@ def register_sources() -> None:
             related=("initiative",),
             states=tuple(AmendmentState.choices),
             follows=(Follow(Initiative, ("title", "business_unit_id"), _amendments_of),),
+            sees_all=_sees_every_unit,
             visible_documents=_visible_amendment_documents,
         ),
         model_source(
@@ -302,6 +310,7 @@ def register_sources() -> None:
             url_name="social_accounts:detail",
             text=_account_text,
             states=tuple(AccountState.choices),
+            sees_all=_sees_every_unit,
             visible_documents=_visible_account_documents,
         ),
     ]
