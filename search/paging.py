@@ -45,7 +45,10 @@ class WindowCountPaginator(Paginator):
         return super().page(number)
 
     def _rows(self, bottom: int, size: int) -> tuple[list[Any], int]:
-        if connections[self.object_list.db].vendor == "postgresql":
+        ordering = self.object_list.query.order_by
+        if connections[self.object_list.db].vendor == "postgresql" and all(
+            isinstance(field, str) for field in ordering
+        ):
             return self._ranked_rows(bottom, size)
         rows = list(
             self.object_list.annotate(**{TOTAL: Window(Count("pk"))})[bottom : bottom + size]
@@ -81,8 +84,9 @@ def _rows_of(queryset: QuerySet[Any], ids: list[Any]) -> QuerySet[Any]:
 def ranked_page_sql(
     queryset: QuerySet[Any], *, bottom: int, size: int
 ) -> tuple[str, tuple[Any, ...]]:
-    """PostgreSQL: the ids of a page of the ordered queryset, each with the
-    number of all its rows, read from the ordering's columns alone. `OFFSET 0`
+    """PostgreSQL: the ids of a page of the queryset ordered by field names,
+    each with the number of all its rows, read from the ordering's columns
+    alone. `OFFSET 0`
     keeps PostgreSQL from merging the subquery into the outer query, which
     would carry the whole rows through the window again."""
     ordering = [str(field) for field in queryset.query.order_by]
