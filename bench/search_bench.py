@@ -10,6 +10,7 @@ shown to chosen units only) and writes every search document
 
     python bench/seed.py --scale 0.05
     python bench/search_bench.py --prepare --rounds 7
+    python bench/search_bench.py --explain "approve campaign"
 """
 
 import argparse
@@ -38,7 +39,7 @@ from knowledge.models import State as EntryState  # noqa: E402
 from search import selectors  # noqa: E402
 from search.indexing import documents_rebuild  # noqa: E402
 from search.models import Document  # noqa: E402
-from search.paging import WindowCountPaginator  # noqa: E402
+from search.paging import WindowCountPaginator, ranked_page_sql  # noqa: E402
 
 GOAL = 1.5
 PAGE = 20
@@ -225,6 +226,20 @@ def explain(query: str) -> None:
     print("bare plan uses the GIN index:", "search_document_vector" in plan)
 
 
+def explain_search(user: Any, query: str) -> None:
+    """EXPLAIN ANALYZE of the page's two queries as the paginator runs them:
+    the ranked ids with the total, then the rows of those ids."""
+    documents = selectors.search(user=user, query=query)
+    sql, params = ranked_page_sql(documents, bottom=0, size=PAGE)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        print("\n".join(row[0] for row in cursor.fetchall()))
+        cursor.execute(sql, params)
+        ids = [pk for pk, _total in cursor.fetchall()]
+    rows = Document.objects.filter(pk__in=ids).defer("stems", "vector")
+    print(rows.explain(analyze=True, buffers=True))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
@@ -233,6 +248,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--entries", type=int, default=10_000, help="library entries --prepare seeds"
+    )
+    parser.add_argument(
+        "--explain",
+        metavar="QUERY",
+        help="print EXPLAIN ANALYZE of each caller's search for QUERY and stop",
     )
     args = parser.parse_args()
     if args.prepare:
@@ -244,6 +264,11 @@ def main() -> None:
     print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
     explain(QUERIES[0])
     people = personas()
+    if args.explain:
+        for name, user in people.items():
+            print(f"--- {name}, {args.explain!r}")
+            explain_search(user, args.explain)
+        return
     worst = 0.0
     for name, user in people.items():
         for query in QUERIES:

@@ -353,6 +353,22 @@ def visible_unit_ids(user: UserLike, codename: str = VIEW) -> list[int]:
     return sorted(unit_rights(user).get(codename, frozenset()))
 
 
+def sees_every_unit(user: UserLike) -> bool:
+    """Whether the user sees every business unit (the CoE, auditors), and so
+    everything that belongs to one: one query on the units, kept on the user
+    object until the next write (see `unit_rights`; a new unit is one)."""
+    unit_ids = tuple(visible_unit_ids(user))
+    if not unit_ids:
+        return False
+    key = (_generation[0], unit_ids)
+    cached = getattr(user, "_sees_every_unit_cache", None)
+    if cached is not None and cached[0] == key:
+        return bool(cached[1])
+    every = not BusinessUnit.objects.exclude(pk__in=unit_ids).exists()
+    user._sees_every_unit_cache = (key, every)  # type: ignore[union-attr]
+    return every
+
+
 def visible_units(user: UserLike, codename: str = VIEW) -> QuerySet[BusinessUnit]:
     """Units on which the user holds `codename` as an object permission, and, for
     seeing, the units of sponsors who delegated their sign-off to the user today.

@@ -37,15 +37,20 @@ def _as_shown(initiatives: QuerySet[Initiative]) -> QuerySet[Initiative]:
     return initiatives.select_related("business_unit", "owner").prefetch_related("goals")
 
 
-def visible_initiatives(*, user: UserLike) -> QuerySet[Initiative]:
-    """The initiatives the user may see: those of units they may see, and those
-    a committee they sit on decides on."""
-    return _as_shown(
-        Initiative.objects.filter(
-            Q(business_unit_id__in=access.visible_unit_ids(user))
-            | Q(pk__in=access.object_ids(user, Initiative, access.VIEW_INITIATIVE))
-        )
+def initiative_visibility(*, user: UserLike, unit: str = "business_unit_id", pk: str = "pk") -> Q:
+    """Which initiatives the user may see, as a condition on a unit column and
+    an id column: those of units they may see, and those a committee or a
+    working group they sit on decides on or owns (per-object grants, a short
+    subquery). `visible_initiatives` reads it on the initiatives; search reads
+    it on its documents, which keep their initiative's unit."""
+    return Q(**{f"{unit}__in": access.visible_unit_ids(user)}) | Q(
+        **{f"{pk}__in": access.object_ids(user, Initiative, access.VIEW_INITIATIVE)}
     )
+
+
+def visible_initiatives(*, user: UserLike) -> QuerySet[Initiative]:
+    """The initiatives the user may see (`initiative_visibility`)."""
+    return _as_shown(Initiative.objects.filter(initiative_visibility(user=user)))
 
 
 def as_listed(*, queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
@@ -156,9 +161,17 @@ def pending_amendment(*, initiative: Initiative) -> Amendment | None:
     )
 
 
+def amendment_visibility(*, user: UserLike, unit: str = "initiative__business_unit_id") -> Q:
+    """Which amendments the user may see, as a condition on their initiative's
+    unit: those of initiatives of units they may see (a per-object grant on an
+    initiative does not show its amendments). Search reads it on its
+    documents, which keep the initiative's unit."""
+    return Q(**{f"{unit}__in": access.visible_unit_ids(user)})
+
+
 def visible_amendments(*, user: UserLike) -> QuerySet[Amendment]:
     return (
-        Amendment.objects.filter(initiative__business_unit_id__in=access.visible_unit_ids(user))
+        Amendment.objects.filter(amendment_visibility(user=user))
         .select_related("proposed_by", "initiative__business_unit", "initiative__owner")
         .prefetch_related(*amendment_parts.prefetches())
     )

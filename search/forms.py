@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.utils.translation import gettext_lazy as _
 
 from governance import access
+from governance.models import BusinessUnit
 from search import selectors
 from search.sources import sources
 
@@ -28,7 +29,13 @@ class SearchForm(forms.Form):
         everything = [("", _("Everything"))]
         fields: dict[str, Any] = self.fields
         fields["kind"].choices = everything + selectors.kinds_for(user=user)
-        units = access.visible_units(user).order_by("name").values_list("pk", "name")
+        # The units the search itself filters on (read once a request), not
+        # guardian's query of them again.
+        units = (
+            BusinessUnit.objects.filter(pk__in=access.visible_unit_ids(user))
+            .order_by("name")
+            .values_list("pk", "name")
+        )
         fields["unit"].choices = [("", _("Any unit")), *units]
         states: dict[str, Any] = {}
         for source in sources:

@@ -11,8 +11,10 @@ from initiatives.models import Initiative
 
 class Document(models.Model):
     """The searchable text of one object. Permissions are not stored here:
-    every search joins these rows with the object's source's visible queryset,
-    the one its list uses."""
+    every search filters these rows by what the object's list shows, through
+    its source: on the document's own unit and id where the list decides by
+    them (the receivers keep the unit in step with the object's), else by the
+    ids its list's selector returns."""
 
     kind = models.CharField(max_length=32)
     object_id = models.PositiveBigIntegerField()

@@ -40,14 +40,19 @@ def kinds_for(*, user: UserLike) -> list[tuple[str, Any]]:
     return found
 
 
+def _visible_of(source: Source, user: UserLike) -> Q:
+    if source.sees_all is not None and source.sees_all(user):
+        return Q(kind=source.kind)
+    if source.visible_documents is not None:
+        return Q(kind=source.kind) & source.visible_documents(user)
+    return Q(kind=source.kind, object_id__in=source.visible_ids(user))
+
+
 def _visible(*, user: UserLike, wanted: list[Source]) -> Q:
-    """Documents of objects the user may see: each kind's list's own selector."""
-    conditions = [
-        Q(kind=source.kind)
-        if source.sees_all is not None and source.sees_all(user)
-        else Q(kind=source.kind, object_id__in=source.visible_ids(user))
-        for source in wanted
-    ]
+    """Documents of objects the user may see, as each kind's list decides: by
+    its selector's condition on the documents' own columns where the source
+    states it so, else by the ids its list's selector returns."""
+    conditions = [_visible_of(source, user) for source in wanted]
     return functools.reduce(operator.or_, conditions, Q(pk__in=[]))
 
 

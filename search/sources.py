@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from governance import access
 from governance.registry import Registry
 from initiatives import selectors as initiative_selectors
 from initiatives.models import Amendment, AmendmentState, Initiative
@@ -76,6 +77,12 @@ class Source:
     # Whether the user may see every object of the kind (its selector returns
     # them all): a search then needs no condition on the objects' ids.
     sees_all: Callable[[UserLike], bool] | None = None
+    # The objects of `visible_ids` as a condition on their documents' own
+    # columns (`unit_id`, `object_id`), where what decides is kept on the
+    # document (an object's unit, which the receivers keep in step): the
+    # search then reads no other table for the kind. None: it is joined with
+    # `visible_ids`.
+    visible_documents: Callable[[UserLike], Q] | None = None
 
 
 sources: Registry[Source] = Registry()
@@ -98,12 +105,14 @@ def model_source(
     states: tuple[tuple[str, Any], ...] = (),
     follows: tuple[Follow, ...] = (),
     sees_all: Callable[[UserLike], bool] | None = None,
+    visible_documents: Callable[[UserLike], Q] | None = None,
 ) -> Source:
     """The source of a model: what `selector(user=...)` (its list's selector)
     returns is what the user may find; a hit's page is `url_name` with the
     object's `url_field` (its own key, or the key of the object whose page
     shows it: one query for a page of hits); `related` is what `text` reads
-    of other rows, joined for a full reindex."""
+    of other rows, joined for a full reindex; `visible_documents` states the
+    selector's condition on the documents, where it can be (see `Source`)."""
 
     def visible_ids(user: UserLike) -> QuerySet[Any]:
         return selector(user=user).values("pk")
@@ -128,10 +137,20 @@ def model_source(
         states=states,
         follows=follows,
         sees_all=sees_all,
+        visible_documents=visible_documents,
     )
 
 
 # Initiatives
+
+
+def _sees_every_unit(user: UserLike) -> bool:
+    # Every initiative, amendment and account belongs to a unit.
+    return access.sees_every_unit(user)
+
+
+def _visible_initiative_documents(user: UserLike) -> Q:
+    return initiative_selectors.initiative_visibility(user=user, unit="unit_id", pk="object_id")
 
 
 def _initiative_text(initiative: Initiative) -> Text:
@@ -145,6 +164,11 @@ def _initiative_text(initiative: Initiative) -> Text:
 
 
 # Amendments
+
+
+def _visible_amendment_documents(user: UserLike) -> Q:
+    # The document keeps its initiative's unit (see the Follow below).
+    return initiative_selectors.amendment_visibility(user=user, unit="unit_id")
 
 
 def _changes_text(changes: dict[str, Any]) -> str:
@@ -216,6 +240,10 @@ def _entry_text(entry: Entry) -> Text:
 # Social accounts
 
 
+def _visible_account_documents(user: UserLike) -> Q:
+    return account_selectors.account_visibility(user=user, unit="unit_id")
+
+
 def _account_text(account: SocialAccount) -> Text:
     return Text(
         title=f"{account.get_channel_display()} {account.handle}",
@@ -236,6 +264,8 @@ def register_sources() -> None:
             url_name="initiatives:detail",
             text=_initiative_text,
             states=tuple(InitiativeState.choices),
+            sees_all=_sees_every_unit,
+            visible_documents=_visible_initiative_documents,
         ),
         model_source(
             kind="amendment",
@@ -249,6 +279,8 @@ def register_sources() -> None:
             related=("initiative",),
             states=tuple(AmendmentState.choices),
             follows=(Follow(Initiative, ("title", "business_unit_id"), _amendments_of),),
+            sees_all=_sees_every_unit,
+            visible_documents=_visible_amendment_documents,
         ),
         model_source(
             kind="policy",
@@ -278,6 +310,8 @@ def register_sources() -> None:
             url_name="social_accounts:detail",
             text=_account_text,
             states=tuple(AccountState.choices),
+            sees_all=_sees_every_unit,
+            visible_documents=_visible_account_documents,
         ),
     ]
     for order, source in enumerate(found, start=1):

@@ -32,11 +32,18 @@ OPEN_INITIATIVE_STATES = tuple(
 )
 
 
+def account_visibility(*, user: UserLike, unit: str = "business_unit_id") -> Q:
+    """Which accounts the user may see, as a condition on a unit column: those
+    of the units they see. Search reads it on its documents, which keep the
+    account's unit."""
+    return Q(**{f"{unit}__in": access.visible_unit_ids(user)})
+
+
 def visible_accounts(*, user: UserLike) -> QuerySet[SocialAccount]:
     """The accounts of the units the user sees, with what every list shows."""
-    return SocialAccount.objects.filter(
-        business_unit_id__in=access.visible_unit_ids(user)
-    ).select_related("business_unit", "owner", "backup_owner")
+    return SocialAccount.objects.filter(account_visibility(user=user)).select_related(
+        "business_unit", "owner", "backup_owner"
+    )
 
 
 def account_list(

@@ -61,6 +61,23 @@ def test_a_new_unit_gives_the_coe_and_auditors_their_rights(org: Org) -> None:
     assert rights(org.marketing_lead, unit) == set()
 
 
+def test_the_coe_and_auditors_see_every_unit_and_staff_do_not(org: Org) -> None:
+    seeing = {name for name, user in org.people.items() if access.sees_every_unit(user)}
+    assert seeing == {"coe_lead", "coe_member", "auditor"}
+
+
+def test_seeing_every_unit_ends_with_a_unit_one_does_not_see(org: Org) -> None:
+    member = org.marketing_member
+    org_services.membership_set(
+        actor=org.admin, user=member, business_unit=org.sales, role=Membership.Role.MEMBER
+    )
+    assert access.sees_every_unit(member)
+    # The same user object: what it kept does not outlive the write.
+    org_services.business_unit_create(actor=org.admin, name="Legal", kind="legal")
+    assert not access.sees_every_unit(member)
+    assert access.sees_every_unit(org.coe_lead)
+
+
 def test_demoting_a_lead_takes_the_lead_rights_away(org: Org) -> None:
     org_services.membership_set(
         actor=org.admin,
