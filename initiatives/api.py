@@ -1,6 +1,7 @@
 """REST API for initiatives: thin views over initiatives.services and selectors."""
 
 import copy
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
@@ -145,6 +147,65 @@ class InitiativeSerializer(ReadOnlyFieldsGuard, ModelCleanMixin):
 
     def get_overdue(self, initiative: Initiative) -> bool:
         return self._wait(initiative).overdue
+
+
+class ListedInitiatives:
+    """The list's page in the JSON of InitiativeSerializer, built from the
+    rows read as values (selectors.listed_rows) and the goals' ids read in one
+    query, instead of an initiative object per row read field by field: the
+    same answer for a fraction of the Python. The budget and the times are
+    written by the serializer's own fields; tests/initiatives/test_api_list.py
+    holds every row to the serializer's answer."""
+
+    @functools.cached_property
+    def _fields(self) -> dict[str, serializers.Field]:
+        # Built once per process: the serializer's fields take longer to make
+        # than a page takes to write.
+        return dict(InitiativeSerializer().fields)
+
+    def __call__(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        fields = self._fields
+        budget = fields["budget"].to_representation
+        created_at = fields["created_at"].to_representation
+        updated_at = fields["updated_at"].to_representation
+        goals = selectors.goal_ids_of(initiative_ids=[row["id"] for row in rows])
+        today = timezone.localdate()
+        currency = settings.CURRENCY
+        answer = []
+        for row in rows:
+            wait = selectors.wait_of(state=row["state"], since=row["waiting_since"], today=today)
+            start, end = row["start_date"], row["end_date"]
+            answer.append(
+                {
+                    "id": row["id"],
+                    "title": row["title"],
+                    "summary": row["summary"],
+                    "business_unit": row["business_unit_id"],
+                    "owner": row["owner_username"],
+                    "goals": goals[row["id"]],
+                    "audiences": row["audiences"],
+                    "functions": row["functions"],
+                    "channels": row["channels"],
+                    "budget": budget(row["budget"]),
+                    "risk": row["risk"],
+                    "kpis": row["kpis"],
+                    "expected_impact": row["expected_impact"],
+                    "effort": row["effort"],
+                    "start_date": None if start is None else start.isoformat(),
+                    "end_date": None if end is None else end.isoformat(),
+                    "state": row["state"],
+                    "score": round(row["score"], 1),
+                    "waiting_days": wait.waiting_days,
+                    "overdue": wait.overdue,
+                    "created_at": created_at(row["created_at"]),
+                    "updated_at": updated_at(row["updated_at"]),
+                    "currency": currency,
+                }
+            )
+        return answer
+
+
+LISTED = ListedInitiatives()
 
 
 # Read-only fields that apps above add to one initiative's answer, by name, in
@@ -369,10 +430,18 @@ class InitiativeViewSet(
     def get_queryset(self) -> QuerySet[Initiative]:
         if getattr(self, "swagger_fake_view", False):
             return Initiative.objects.none()
-        visible = selectors.visible_initiatives(user=self.request.user)
-        if self.action != "list":
-            return visible
-        return selectors.as_listed(queryset=visible)
+        if self.action == "list":
+            return selectors.listed_initiatives(user=self.request.user)
+        return selectors.visible_initiatives(user=self.request.user)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The initiatives the caller can see, a page at a time."""
+        rows = selectors.listed_rows(queryset=self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(rows)
+        listed = LISTED(list(rows) if page is None else page)
+        if page is None:
+            return Response(listed)
+        return self.get_paginated_response(listed)
 
     def take(self, actor: Any, obj: Initiative, name: str, comment: str, **options: Any) -> None:
         services.initiative_transition(actor=actor, initiative=obj, name=name, comment=comment)
