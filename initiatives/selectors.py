@@ -38,15 +38,26 @@ def _as_shown(initiatives: QuerySet[Initiative]) -> QuerySet[Initiative]:
     return initiatives.select_related("business_unit", "owner").prefetch_related("goals")
 
 
-def initiative_visibility(*, user: UserLike, unit: str = "business_unit_id", pk: str = "pk") -> Q:
+def initiative_visibility(
+    *,
+    user: UserLike,
+    unit: str = "business_unit_id",
+    pk: str = "pk",
+    granted_ids: list[int] | None = None,
+) -> Q:
     """Which initiatives the user may see, as a condition on a unit column and
     an id column: those of units they may see, and those a committee or a
-    working group they sit on decides on or owns (per-object grants, a short
+    working group they sit on decides on or owns (per-object grants: the ids
+    in `granted_ids` where the caller read them already, else a short
     subquery). `visible_initiatives` reads it on the initiatives; search reads
     it on its documents, which keep their initiative's unit."""
-    return Q(**{f"{unit}__in": access.visible_unit_ids(user)}) | Q(
-        **{f"{pk}__in": access.object_ids(user, Initiative, access.VIEW_INITIATIVE)}
-    )
+    condition = Q(**{f"{unit}__in": access.visible_unit_ids(user)})
+    if granted_ids is None:
+        return condition | Q(
+            **{f"{pk}__in": access.object_ids(user, Initiative, access.VIEW_INITIATIVE)}
+        )
+    # No grant at all (most users): the units alone, which their indexes serve.
+    return condition | Q(**{f"{pk}__in": granted_ids}) if granted_ids else condition
 
 
 def visible_initiatives(*, user: UserLike) -> QuerySet[Initiative]:
@@ -75,11 +86,7 @@ def listed_initiatives(*, user: UserLike) -> QuerySet[Initiative]:
     granted = access.object_id_list(
         user, Initiative, access.VIEW_INITIATIVE, at_most=LITERAL_GRANTS
     )
-    if granted is None:
-        return as_listed(queryset=visible_initiatives(user=user))
-    condition = Q(business_unit_id__in=access.visible_unit_ids(user))
-    if granted:
-        condition |= Q(pk__in=granted)
+    condition = initiative_visibility(user=user, granted_ids=granted)
     return as_listed(queryset=_as_shown(Initiative.objects.filter(condition)))
 
 
