@@ -18,9 +18,14 @@ def stamp(obj: Model, actor: User, reason: str) -> None:
     cut to what its column holds (100 characters): the decision and the audit
     event keep the whole comment, and PostgreSQL refuses a longer value."""
     obj._history_user = actor  # type: ignore[attr-defined]
+    obj._change_reason = fitted(reason)  # type: ignore[attr-defined]
+
+
+def fitted(reason: str) -> str:
+    """The reason as its column holds it: cut to REASON_LENGTH, with an ellipsis."""
     if len(reason) > REASON_LENGTH:
-        reason = reason[: REASON_LENGTH - 1] + "…"
-    obj._change_reason = reason  # type: ignore[attr-defined]
+        return reason[: REASON_LENGTH - 1] + "…"
+    return reason
 
 
 @contextmanager

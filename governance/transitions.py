@@ -338,10 +338,9 @@ class Act:
     def stamp(self) -> None:
         """Who and why for the history row the next save writes: the
         transition, with the comment (cut to the column's length)."""
-        reason = f"{self.name}: {self.comment}"[: history.REASON_LENGTH]
-        reason = reason if self.comment else self.name
+        reason = f"{self.name}: {self.comment}" if self.comment else self.name
         if self.actor is None:
-            self.obj._change_reason = reason  # the system: no user on the row
+            self.obj._change_reason = history.fitted(reason)  # the system: no user on the row
         else:
             history.stamp(self.obj, self.actor, reason)
 
@@ -374,20 +373,22 @@ def begin(
     refused: str | Promise,
     comment: str = "",
     authorized: bool = False,
+    given: Authorization | None = None,
     comment_missing: str | Promise = COMMENT_REQUIRED,
     comment_field: str = "comment",
 ) -> Act:
     """Check that `actor` may take transition `name` on `obj` now, in the
     order every service answers: their right by the model's rules
     (PermissionDenied; skipped for the system, actor None, and when the
-    service has decided the right itself, `authorized`), the current state
-    (TransitionNotAllowed with `refused`), a comment where the rule requires
-    one (ValidationError with `comment_missing` on `comment_field`, the name
-    the caller gave the comment). Call it on the locked row, inside the
-    service's transaction."""
+    service has decided the right itself, `authorized`; `given`: the answer
+    the caller already obtained for exactly this act, see `permitted`), the
+    current state (TransitionNotAllowed with `refused`), a comment where the
+    rule requires one (ValidationError with `comment_missing` on
+    `comment_field`, the name the caller gave the comment). Call it on the
+    locked row, inside the service's transaction."""
     authorization = None
     if actor is not None and not authorized:
-        authorization = permitted(actor, obj, name)
+        authorization = permitted(actor, obj, name, given)
     require_state(obj, name, refused)
     comment = comment.strip()
     if isinstance(obj, Guarded) and rules(type(obj))[name].comment_required and not comment:

@@ -14,8 +14,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.utils.translation import gettext
-from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
+from django.utils.translation import gettext, gettext_lazy
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from governance import access, audit, history, transitions
 from governance.errors import Conflict, UnknownAction
@@ -196,20 +196,6 @@ def _lock(initiative: Initiative) -> Initiative:
     )
 
 
-def _authorized(
-    actor: User, obj: Initiative | Amendment, name: str, given: Authorization | None
-) -> Authorization:
-    """The one permission decision of the act: the answer the caller already
-    obtained for exactly this act in this request, or a fresh one. Raises
-    PermissionDenied with the answer's reason."""
-    if given is not None and not given.is_for(actor, obj, name):
-        raise ValueError("The authorization was given for another act.")
-    authorization = given if given is not None else transitions.authorize(actor, obj, name)
-    if not authorization.allowed:
-        raise PermissionDenied(authorization.reason)
-    return authorization
-
-
 def _decide(
     *,
     actor: User,
@@ -219,30 +205,25 @@ def _decide(
     events: dict[str, audit.Event],
     authorization: Authorization | None = None,
 ) -> tuple[Initiative | Amendment, Decision]:
-    """The part shared by initiatives and amendments: authorize, check the state,
-    the comment and the conditions, take the transition and record it."""
+    """The part shared by initiatives and amendments: authorize, check the state
+    and the comment (governance.transitions.begin, as every state machine),
+    then the conditions of this one; take the transition and record it."""
     rules = AMENDMENT_TRANSITIONS if isinstance(obj, Amendment) else TRANSITIONS
     if name not in rules:
         raise UnknownAction(f"No transition named {name!r}.")
-    rule = rules[name]
-    comment = comment.strip()
-    authorization = _authorized(actor, obj, name, authorization)
-    method = getattr(obj, name)
-    if not can_proceed(method):
-        raise TransitionNotAllowed(
-            gettext("Cannot %(action)s what is %(state)s.")
-            % {"action": name.replace("_", " "), "state": obj.get_state_display().lower()},
-            object=obj,
-            method=method,
-        )
-    problems = {}
-    if rule.comment_required and not comment:
-        problems["comment"] = gettext("A comment is required for this decision.")
+    act = transitions.begin(
+        actor,
+        obj,
+        name,
+        refused=gettext_lazy("Cannot %(action)s what is %(state)s."),
+        comment=comment,
+        given=authorization,
+        comment_missing=gettext_lazy("A comment is required for this decision."),
+    )
+    comment = act.comment
     if isinstance(obj, Initiative) and name == "submit":
-        problems |= obj.submit_problems()
-    if problems:
-        raise ValidationError(problems)
-    if isinstance(obj, Initiative) and name == "submit":
+        if problems := obj.submit_problems():
+            raise ValidationError(problems)
         # What the submitter must have done first (acknowledged the policies in
         # force...): refused with 409 and what to do.
         preconditions.require_met(user=actor, unit_id=obj.business_unit_id)
@@ -254,8 +235,9 @@ def _decide(
         # What the stage requires of an approval (an active sponsor, trained
         # owner...): refused with 409 naming every requirement missing.
         preconditions.require_approvable(initiative=cast(Initiative, obj))
-    source = obj.state
-    method()
+    source = act.source
+    on_behalf_of = act.authorization.on_behalf_of if act.authorization else None
+    act.take()
     routed: dict[str, Any] = {}
     if isinstance(obj, Initiative) and name == "submit":
         # The chain of the rules in force now stays with this review cycle.
@@ -272,7 +254,7 @@ def _decide(
         if obj.state == AmendmentState.APPROVED:
             _apply_amendment(actor=actor, amendment=obj)
     else:
-        history.stamp(obj, actor, f"{name}: {comment}" if comment else name)
+        act.stamp()
         obj.save()
     approved = obj.state in (State.APPROVED, AmendmentState.APPROVED)
     decision = Decision.objects.create(
@@ -282,7 +264,7 @@ def _decide(
         source=source,
         target=obj.state,
         actor=actor,
-        on_behalf_of=authorization.on_behalf_of,
+        on_behalf_of=on_behalf_of,
         comment=comment,
         # Pin exactly what was approved: the history row the approval just wrote.
         approved_version=initiative.history.order_by("-history_id").first() if approved else None,
@@ -300,12 +282,12 @@ def _decide(
         new={"state": obj.state} | routed,
         comment=comment,
     )
-    if authorization.on_behalf_of is not None:
+    if on_behalf_of is not None:
         audit.record(
             audit.Event.DELEGATION_USED,
             actor=actor,
             obj=obj,
-            new={"transition": name, "on_behalf_of": authorization.on_behalf_of.get_username()},
+            new={"transition": name, "on_behalf_of": on_behalf_of.get_username()},
         )
     return obj, decision
 
