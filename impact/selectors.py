@@ -20,6 +20,7 @@ Definitions the figures use (the README repeats them):
   partly met, missed), in all, by unit and by the goal the KPI serves."""
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -190,7 +191,9 @@ def _share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
     return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001")) if whole else None
 
 
-def _attainment(rows: QuerySet[Any], key: str, names: dict[int, str]) -> list[dict[str, Any]]:
+def _attainment(
+    rows: Iterable[dict[str, Any]], key: str, names: dict[int, str]
+) -> list[dict[str, Any]]:
     return [
         {
             "id": row[key],
@@ -264,8 +267,10 @@ def impact_summary(
     }
     units = dict(BusinessUnit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
     goals = dict(StrategicGoal.objects.values_list("pk", "title"))
-    total = kpis.aggregate(**figures)
-    by_unit = kpis.values("initiative__business_unit_id").annotate(**figures).order_by()
+    by_unit = list(kpis.values("initiative__business_unit_id").annotate(**figures).order_by())
+    # Every KPI counted belongs to an initiative of one of the units: the
+    # totals are the sums of the units' rows.
+    total = {key: sum(row[key] or 0 for row in by_unit) for key in figures}
     by_goal = kpis.values("goal_id").annotate(**figures).order_by()
     behind = Initiative.objects.filter(
         pk__in=kpis.filter(is_behind=1).values("initiative_id")
@@ -337,6 +342,9 @@ def impact_summary(
             row["business_unit"] = units.get(row.pop("business_unit_id"), "")
         return {"count": queryset.count(), "items": rows}
 
+    over_items = list(over[:LISTED])
+    awaiting_items = list(awaiting[:LISTED])
+
     return {
         "kpis": {
             "total": total["kpis"],
@@ -371,7 +379,7 @@ def impact_summary(
                     "budget": row["initiative__budget"],
                     "spent": row["spent"],
                 }
-                for row in over[:LISTED]
+                for row in over_items
             ],
         },
         "outcome_reviews_due": listed(due, "end_date"),
@@ -379,7 +387,7 @@ def impact_summary(
             "count": awaiting.count(),
             "items": [
                 {"id": r.initiative_id, "title": r.initiative.title, "since": r.submitted_at}
-                for r in awaiting[:LISTED]
+                for r in awaiting_items
             ],
         },
         "outcome_results": {r: sum(row[r] for row in results_by_unit) for r in OUTCOMES},

@@ -597,6 +597,54 @@ class Initiative(ConcurrentTransitionMixin, models.Model):
         pass
 
 
+class UnitTally(models.Model):
+    """The initiatives of one unit in one state: how many, their budget, the
+    budget of those that serve an active goal, and how many serve no goal.
+    Kept by the database (triggers of `initiatives` 0010) in the statement
+    that inserts, changes or deletes an initiative, whichever path wrote it
+    (a service, a bulk create, a queryset update), so that the portfolio
+    reads a row per unit and state instead of every initiative. Nothing in
+    the application writes it; `initiatives.tallies` compares it with a
+    count of the initiatives themselves."""
+
+    business_unit = models.ForeignKey(BusinessUnit, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=50)
+    initiatives = models.IntegerField(default=0)
+    budget = models.DecimalField(max_digits=20, decimal_places=2, default=Decimal(0))
+    aligned_budget = models.DecimalField(max_digits=20, decimal_places=2, default=Decimal(0))
+    without_goal = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["business_unit", "state"], name="unit_tally_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.business_unit_id}/{self.state}: {self.initiatives}"
+
+
+class GoalTally(models.Model):
+    """The initiatives of one unit in one state that serve one goal: how many
+    and their budget (an initiative that serves two goals counts toward each).
+    Kept by the same triggers, also on the goal links."""
+
+    goal = models.ForeignKey(StrategicGoal, on_delete=models.CASCADE, related_name="+")
+    business_unit = models.ForeignKey(BusinessUnit, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=50)
+    initiatives = models.IntegerField(default=0)
+    budget = models.DecimalField(max_digits=20, decimal_places=2, default=Decimal(0))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["goal", "business_unit", "state"], name="goal_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal_id}/{self.business_unit_id}/{self.state}: {self.initiatives}"
+
+
 class InitiativeUserObjectPermission(UserObjectPermissionBase):
     """Per-initiative rights (its owner); unit-wide rights live on the unit."""
 

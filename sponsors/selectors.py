@@ -5,7 +5,7 @@ number of initiatives."""
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, cast
@@ -26,14 +26,13 @@ from governance.models import (
     Membership,
     OrganizationRole,
 )
-from initiatives.models import Initiative, State
+from initiatives.models import GoalTally, Initiative, State, UnitTally
 from initiatives.preconditions import Unmet
 from initiatives.selectors import (
     COE_STATES,
     Wait,
     awaiting_decision_condition,
     overdue_condition,
-    serves_active_goal,
     waiting,
     without_goal_condition,
 )
@@ -287,6 +286,14 @@ def awaiting_decision(
     (at most `limit`), each with its stored score and its rank by score among
     all of them (1 is the highest), ranked in the database."""
     awaiting = portfolio_initiatives(units=units).filter(awaiting_decision_condition(user=user))
+    return _awaiting_first(awaiting, limit)[0]
+
+
+def _awaiting_first(
+    awaiting: QuerySet[Initiative], limit: int | None
+) -> "tuple[list[WithAnnotations[Initiative, _AwaitingDecision]], int]":
+    """The first `limit` of `awaiting` with their ranks, and how many there are
+    in all (counted by the ranking's window, which reads them all anyway)."""
     queryset = awaiting.select_related("business_unit", "owner").order_by(
         Coalesce("waiting_since", "created_at"), "id"
     )
@@ -294,33 +301,39 @@ def awaiting_decision(
         "list[WithAnnotations[Initiative, _AwaitingDecision]]",
         list(queryset if limit is None else queryset[:limit]),
     )
-    ranks = _ranks(awaiting, [item.pk for item in items])
+    ranks, count = _ranks(awaiting, [item.pk for item in items])
     for item in items:
         item.priority_rank = ranks[item.pk]
         item.wait = waiting(initiative=item)
-    return items
+    return items, count
 
 
-def _ranks(initiatives: QuerySet[Initiative], ids: list[int]) -> dict[int, int]:
+def _ranks(initiatives: QuerySet[Initiative], ids: list[int]) -> tuple[dict[int, int], int]:
     """The rank by score (highest first, then by id) among `initiatives` of each
-    of `ids`: the window runs over the id and the score alone, and only the
-    rows asked for leave the database (a filter on the rows would narrow what
-    is ranked, so it is applied around the window)."""
+    of `ids`, and how many `initiatives` there are: the window runs over the
+    id and the score alone, and only the rows asked for leave the database (a
+    filter on the rows would narrow what is ranked, so it is applied around
+    the window). None of them (no `ids`): nothing to rank or count."""
     if not ids:
-        return {}
+        return {}, 0
     ranked = (
-        initiatives.annotate(rank=Window(RowNumber(), order_by=[F("score").desc(), F("id").asc()]))
+        initiatives.annotate(
+            rank=Window(RowNumber(), order_by=[F("score").desc(), F("id").asc()]),
+            total=Window(Count("id")),
+        )
         .order_by()
-        .values_list("id", "rank")
+        .values_list("id", "rank", "total")
     )
     sql, params = ranked.query.sql_with_params()
     wanted = ", ".join(["%s"] * len(ids))
     with connections[ranked.db].cursor() as cursor:
         cursor.execute(
-            f"SELECT ranked.id, ranked.rank FROM ({sql}) ranked WHERE ranked.id IN ({wanted})",
+            "SELECT ranked.id, ranked.rank, ranked.total"
+            f" FROM ({sql}) ranked WHERE ranked.id IN ({wanted})",
             [*params, *ids],
         )
-        return dict(cursor.fetchall())
+        rows = cursor.fetchall()
+    return {pk: rank for pk, rank, _total in rows}, rows[0][2]
 
 
 def overdue_items(
@@ -373,23 +386,19 @@ def portfolio(
     unit_ids = [row["id"] for row in unit_rows]
     initiatives = portfolio_initiatives(units=unit_ids)
 
-    # The counts and sums by state and unit, in one pass over the initiatives:
-    # alignment and "without a goal" are flags stored with the score.
+    # The counts and sums by state and unit, and by goal, from the tallies the
+    # database keeps of them (a row per unit and state, and per goal besides)
+    # rather than a pass over every initiative: alignment and "without a goal"
+    # are counted there from the flags stored with the score.
     by_state = dict.fromkeys(State.values, 0)
     unit_budget: dict[int, Decimal] = {}
     approved_by_unit: dict[int, Decimal] = {}
     total = aligned = Decimal(0)
     without_goal_count = 0
-    for state, unit_id, count, budget, aligned_budget, goalless in (
-        initiatives.values("state", "business_unit")
-        .annotate(
-            n=Count("id"),
-            budget_sum=Sum("budget"),
-            aligned_sum=Sum("budget", filter=serves_active_goal()),
-            goalless=Count("id", filter=without_goal_condition()),
-        )
-        .order_by()
-        .values_list("state", "business_unit", "n", "budget_sum", "aligned_sum", "goalless")
+    for state, unit_id, count, budget, aligned_budget, goalless in UnitTally.objects.filter(
+        business_unit_id__in=unit_ids, initiatives__gt=0
+    ).values_list(
+        "state", "business_unit_id", "initiatives", "budget", "aligned_budget", "without_goal"
     ):
         by_state[state] += count
         without_goal_count += goalless
@@ -398,24 +407,26 @@ def portfolio(
         if state in COMMITTED:
             unit_budget[unit_id] = unit_budget.get(unit_id, Decimal(0)) + budget
             total += budget
-            aligned += aligned_budget or Decimal(0)
-    # An initiative that serves two goals counts toward each of them. One join
-    # of the links gives the committed budget (the chart) and that of the
-    # completed ones besides (approved and after, for the sections).
+            aligned += aligned_budget
+    # An initiative that serves two goals counts toward each of them. The
+    # committed budget (the chart), and that of the completed ones besides
+    # (approved and after, for the sections).
     sums = {"total": Sum("budget", filter=Q(state__in=COMMITTED))}
     if approved_budget:
         sums["completed"] = Sum("budget", filter=Q(state=State.COMPLETED))
     goal_budget = list(
-        initiatives.filter(
+        GoalTally.objects.filter(
+            business_unit_id__in=unit_ids,
             state__in=APPROVED_AND_AFTER if approved_budget else COMMITTED,
-            goals__isnull=False,
+            initiatives__gt=0,
         )
-        .values("goals__id", "goals__title", "goals__active")
+        .values("goal_id", "goal__title", "goal__active")
         .annotate(**sums)
-        .order_by(F("total").desc(nulls_last=True), "goals__title")
+        .order_by(F("total").desc(nulls_last=True), "goal__title")
     )
     without_goal = initiatives.filter(without_goal_condition())
     awaiting = portfolio_initiatives(units=unit_ids).filter(awaiting_decision_condition(user=user))
+    awaiting_items, awaiting_count = _awaiting_first(awaiting, LIST_SIZE)
     single = business_unit
     return {
         "business_units": unit_rows,
@@ -427,9 +438,9 @@ def portfolio(
         ],
         "budget_by_goal": [
             {
-                "id": g["goals__id"],
-                "title": g["goals__title"],
-                "active": g["goals__active"],
+                "id": g["goal_id"],
+                "title": g["goal__title"],
+                "active": g["goal__active"],
                 "budget": g["total"],
             }
             for g in goal_budget
@@ -442,19 +453,19 @@ def portfolio(
         ),
         "without_goal_count": without_goal_count,
         "without_goal_url": _list_url("without_goal", single),
-        "awaiting_decision": awaiting_decision(user=user, units=unit_ids),
-        "awaiting_decision_count": awaiting.count(),
+        "awaiting_decision": awaiting_items,
+        "awaiting_decision_count": awaiting_count,
         "awaiting_decision_url": _list_url("awaiting", single),
         "overdue": overdue_items(units=unit_ids),
         "overdue_count": _overdue(unit_ids).count(),
         "overdue_url": _list_url("overdue", single),
-        "policy_coverage": policy_coverage(units=units),
+        "policy_coverage": policy_coverage(units=units, unit_rows=unit_rows),
         "exceptions_expiring": expiring_exceptions(units=units),
         "approved_budget": ApprovedBudget(
             total=sum(approved_by_unit.values(), Decimal(0)),
             by_business_unit=approved_by_unit,
             by_goal={
-                g["goals__id"]: (g["total"] or Decimal(0)) + (g["completed"] or Decimal(0))
+                g["goal_id"]: (g["total"] or Decimal(0)) + (g["completed"] or Decimal(0))
                 for g in goal_budget
             },
         )
@@ -463,20 +474,27 @@ def portfolio(
     }
 
 
-def policy_coverage(*, units: QuerySet[BusinessUnit]) -> list[dict[str, Any]]:
+def policy_coverage(
+    *, units: QuerySet[BusinessUnit], unit_rows: Sequence[Mapping[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     """Per unit: how many of its staff acknowledged the version in force of every
-    policy that applies to them. Four queries, whatever the size."""
-    unit_rows = list(units.values("id", "name"))
+    policy that applies to them. Four queries, whatever the size (three when
+    the caller read the units' ids and names, `unit_rows`)."""
+    if unit_rows is None:
+        unit_rows = [dict(row) for row in units.values("id", "name")]
     policies = list(policies_in_force_for_units(units=units).prefetch_related("business_units"))
     staff: dict[int, set[int]] = {row["id"]: set() for row in unit_rows}
     for unit_id, user_id in Membership.objects.filter(
         business_unit__in=units.values("pk")
     ).values_list("business_unit_id", "user_id"):
         staff[unit_id].add(user_id)
+    # The staff as a subquery: a list of every member's id would be as long as the staff.
     acknowledged: set[tuple[int, int, int]] = set(
         Acknowledgment.objects.filter(
             policy__in=[p.pk for p in policies],
-            user_id__in={u for members in staff.values() for u in members},
+            user_id__in=Membership.objects.filter(business_unit__in=units.values("pk")).values(
+                "user_id"
+            ),
         ).values_list("user_id", "policy_id", "version")
     )
     # Measured against the version in force today, not one scheduled later.
