@@ -39,6 +39,18 @@ def make_committee(o: Org, *, quorum: int = 2, extra: tuple[Any, ...] = ()) -> C
     )
 
 
+def working_group(o: Org, *, name: str = "Employee advocacy group") -> Committee:
+    """sales_lead (Sales) chairs; outsider (no unit) sits on it; nobody from Marketing."""
+    return committee_services.committee_create(
+        actor=o.coe_lead,
+        name=name,
+        kind=Committee.Kind.WORKING_GROUP,
+        chair=o.sales_lead,
+        quorum=1,
+        members=[(o.sales_lead, o.sales), (o.outsider, None)],
+    )
+
+
 def to_committee(o: Org, committee: Committee, **fields: Any) -> Initiative:
     services.routing_rules_publish(
         actor=o.coe_lead, rules=[{"name": "All", "steps": [f"committee:{committee.pk}"]}]

@@ -20,19 +20,8 @@ from initiatives.selectors import visible_initiatives
 from policies import services as policy_services
 from policies.models import Policy
 from policies.selectors import visible_policies
+from tests.committees.conftest import working_group
 from tests.conftest import Org, api_client, bring_to, signed_in
-
-
-def working_group(o: Org) -> Committee:
-    """sales_lead (Sales) chairs; outsider (no unit) sits on it; nobody from Marketing."""
-    return services.committee_create(
-        actor=o.coe_lead,
-        name="Employee advocacy group",
-        kind=Committee.Kind.WORKING_GROUP,
-        chair=o.sales_lead,
-        quorum=1,
-        members=[(o.sales_lead, o.sales), (o.outsider, None)],
-    )
 
 
 def marketing_policy(o: Org) -> Policy:

@@ -10,14 +10,13 @@ from typing import Any
 import pytest
 
 from committees import services as committee_services
-from committees.models import Committee
 from initiatives import selectors as initiative_selectors
 from initiatives import services as workflow
 from initiatives.models import Amendment, Initiative
 from search import selectors
 from social_accounts import selectors as account_selectors
 from social_accounts import services as account_services
-from tests.committees.conftest import build, make_committee, to_committee
+from tests.committees.conftest import build, make_committee, to_committee, working_group
 from tests.conftest import Org, api_client, bring_to, propose
 
 LISTS: dict[str, Any] = {
@@ -55,18 +54,6 @@ def amend(org: Org, initiative: Initiative, reason: str) -> Amendment:
     )
 
 
-def working_group(org: Org) -> Committee:
-    """The outsider (no unit) and sales_lead sit on it; nobody from Marketing."""
-    return committee_services.committee_create(
-        actor=org.coe_lead,
-        name="Creators group",
-        kind=Committee.Kind.WORKING_GROUP,
-        chair=org.sales_lead,
-        quorum=1,
-        members=[(org.sales_lead, org.sales), (org.outsider, None)],
-    )
-
-
 def test_a_committee_member_finds_the_initiative_the_committee_decides_on(org: Org) -> None:
     setup = build(org)
     title = setup.initiative.title
@@ -79,7 +66,7 @@ def test_a_committee_member_finds_the_initiative_the_committee_decides_on(org: O
 def test_a_working_groups_member_finds_what_it_owns_but_not_its_amendments(org: Org) -> None:
     initiative = bring_to(org, "active", title="Creator residency")
     amendment = amend(org, initiative, "The residency grew.")
-    group = working_group(org)
+    group = working_group(org, name="Creators group")
     committee_services.ownership_assign(actor=org.coe_lead, committee=group, obj=initiative)
     assert found_ids(org.outsider, "residency", "initiative") == {initiative.pk}
     # The amendments' list shows the amendments of the units one sees alone.
@@ -139,7 +126,9 @@ def test_every_persona_finds_in_every_kind_what_the_lists_show(org: Org) -> None
     # Published routing sends the initiatives proposed from now on to the committee.
     ids["initiative"].add(to_committee(org, make_committee(org), title="Podcast on the table").pk)
     owned = propose(org, title="Podcast by creators")
-    committee_services.ownership_assign(actor=org.coe_lead, committee=working_group(org), obj=owned)
+    committee_services.ownership_assign(
+        actor=org.coe_lead, committee=working_group(org, name="Creators group"), obj=owned
+    )
     ids["initiative"].add(owned.pk)
     assert_search_shows_what_lists_show(org, "podcast", ids)
 
@@ -147,7 +136,9 @@ def test_every_persona_finds_in_every_kind_what_the_lists_show(org: Org) -> None
 @pytest.mark.parametrize("persona", ["outsider", "sales_lead", "sales_member"])
 def test_the_duplicate_hint_links_only_what_the_list_shows(org: Org, persona: str) -> None:
     owned = propose(org, title="Employer branding videos")
-    committee_services.ownership_assign(actor=org.coe_lead, committee=working_group(org), obj=owned)
+    committee_services.ownership_assign(
+        actor=org.coe_lead, committee=working_group(org, name="Creators group"), obj=owned
+    )
     user = org.people[persona]
     hint = selectors.similar_initiatives(user=user, title="Employer branding video")
     shown = initiative_selectors.visible_initiatives(user=user).filter(pk=owned.pk).exists()
