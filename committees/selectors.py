@@ -76,7 +76,9 @@ def case_or_404(*, user: UserLike, pk: int) -> Case:
     """The case, if the user may see its initiative; 404 otherwise."""
     found = (
         visible_cases(user=user)
-        .select_related("committee__chair", "initiative__business_unit", "closed_by")
+        .select_related(
+            "committee__chair", "initiative__business_unit", "closed_by", "amendment__proposed_by"
+        )
         .filter(pk=pk)
         .first()
     )

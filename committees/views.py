@@ -32,6 +32,7 @@ from governance.registry import Panel
 from governance.requests import signed_in_user
 from initiatives.models import Initiative
 from initiatives.selectors import visible_initiatives
+from initiatives.views import amendment_diff
 from policies.models import Policy
 from policies.selectors import visible_policies
 
@@ -119,6 +120,11 @@ def _case_page(
         "committees/case_detail.html",
         {
             "case": case,
+            # A vote on an amendment shows what it would change: the members
+            # decide on it here, whatever unit they come from.
+            "amendment_diff": amendment_diff(case.initiative, case.amendment)
+            if case.amendment is not None
+            else None,
             "votes": selectors.votes_of(case=case),
             "tally": services.tally(case),
             "recused": [m for m in members if services.is_recused(m, case.initiative)],

@@ -8,8 +8,9 @@ from django.test.utils import CaptureQueriesContext
 
 from committees.models import Case
 from inbox import selectors as inbox_selectors
-from tests.committees.conftest import Setup, build, to_committee
-from tests.conftest import Org, signed_in
+from initiatives import services as workflow
+from tests.committees.conftest import Setup, build, make_committee, to_committee
+from tests.conftest import Org, api_client, bring_to, signed_in
 
 
 def test_a_member_votes_on_the_page(setup: Setup) -> None:
@@ -94,3 +95,48 @@ def test_agenda_queries_do_not_grow_with_its_rows(org: Org) -> None:
         to_committee(org, setup.committee)
     assert Case.objects.filter(state="open").count() == 13
     assert _agenda_queries(org.sales_lead, setup.committee.pk) == one
+
+
+def test_a_vote_on_an_amendment_shows_what_it_would_change(org: Org) -> None:
+    """A member from another unit decides on the amendment from the case page:
+    it says the vote is on an amendment, why, and each change against the
+    approved version."""
+    committee = make_committee(org)
+    workflow.routing_rules_publish(
+        actor=org.coe_lead,
+        rules=[
+            {"name": "High risk", "risks": ["high"], "steps": [f"committee:{committee.pk}"]},
+            {"name": "Others", "steps": []},
+        ],
+    )
+    initiative = bring_to(org, "active")
+    proposed = api_client(org.marketing_lead).post(
+        f"/api/initiatives/{initiative.pk}/amendments/",
+        {"changes": {"risk": "high"}, "reason": "Influencers join the campaign."},
+        format="json",
+    )
+    assert proposed.status_code == 201, proposed.json()
+    amendment_id = proposed.json()["id"]
+    for actor, name in ((org.coe_member, "start_review"), (org.coe_lead, "approve")):
+        taken = api_client(actor).post(
+            f"/api/amendments/{amendment_id}/transitions/{name}/", {}, format="json"
+        )
+        assert taken.status_code == 200, taken.json()
+    case = Case.objects.get(amendment_id=amendment_id)
+
+    page = signed_in(org.sales_lead).get(f"/committees/votes/{case.pk}/")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="case-amendment"' in html
+    assert "The vote decides an amendment" in html
+    assert "Influencers join the campaign." in html
+    row = html[html.index('<th scope="row">Risk</th>') :]
+    assert row.index("<del>Low</del>") < row.index("<ins>High</ins>") < row.index("</tr>")
+    assert "Cast my vote" in html
+
+
+def test_a_vote_on_an_initiative_shows_no_amendment(setup: Setup) -> None:
+    page = signed_in(setup.org.sales_lead).get(f"/committees/votes/{setup.case.pk}/")
+    assert page.status_code == 200
+    assert b'id="case-amendment"' not in page.content
