@@ -353,6 +353,23 @@ def visible_unit_ids(user: UserLike, codename: str = VIEW) -> list[int]:
     return sorted(unit_rights(user).get(codename, frozenset()))
 
 
+def sees_any_unit(user: UserLike) -> bool:
+    """Whether `visible_unit_ids` is not empty, without reading every right:
+    from the rights already read for this user, else one EXISTS over their
+    grants (a page's navigation asks it on every view); only a user with no
+    grant of their own has their delegations read."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    cached = getattr(user, "_unit_rights_cache", None)
+    if cached is not None and cached[0] == (_generation[0], timezone.localdate()):
+        return bool(cached[1].get(VIEW))
+    if BusinessUnitUserObjectPermission.objects.filter(
+        user_id=user.pk, permission__codename=VIEW
+    ).exists():
+        return True
+    return bool(visible_unit_ids(user))
+
+
 def sees_every_unit(user: UserLike) -> bool:
     """Whether the user sees every business unit (the CoE, auditors), and so
     everything that belongs to one: one query on the units, kept on the user

@@ -86,7 +86,7 @@ def portfolio_units(*, user: UserLike, business_unit: int | None = None) -> Quer
 
 def has_portfolio(*, user: UserLike) -> bool:
     """Whether the user oversees any unit, so that a portfolio page has something to show."""
-    return bool(access.visible_unit_ids(user))
+    return access.sees_any_unit(user)
 
 
 def sets_scoring(*, user: UserLike) -> bool:

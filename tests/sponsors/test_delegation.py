@@ -5,15 +5,18 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from governance import access
 from governance import services as org_services
 from governance.models import AuditEvent, Membership
 from initiatives import services
 from initiatives.models import Decision, Initiative
+from sponsors import selectors
 from sponsors import services as sponsor_services
-from tests.conftest import Org, api_client, bring_to
+from tests.conftest import Org, api_client, bring_to, signed_in
 
 TODAY = timezone.localdate
 
@@ -174,3 +177,21 @@ def test_the_sponsor_still_decides_during_a_delegation(org: Org) -> None:
     )
     assert done.state == "approved"
     assert Decision.objects.filter(initiative=initiative).last().on_behalf_of is None
+
+
+def test_the_portfolio_is_offered_to_whoever_sees_a_unit_delegates_included(org: Org) -> None:
+    """The navigation's portfolio entry follows the units a user sees: their
+    own grants, or, for someone with none, a delegation running today."""
+    offered = {name for name, user in org.people.items() if selectors.has_portfolio(user=user)}
+    seen = {name for name, user in org.people.items() if access.visible_unit_ids(user)}
+    assert offered == seen
+    assert "outsider" not in offered
+    assert "marketing_member" in offered
+    assert b'href="/portfolio/"' not in signed_in(org.outsider).get("/").content
+
+    delegate_to(org, org.outsider)
+    outsider = User.objects.get(pk=org.outsider.pk)
+    assert selectors.has_portfolio(user=outsider)
+    assert b'href="/portfolio/"' in signed_in(outsider).get("/").content
+    outsider.is_active = False
+    assert not selectors.has_portfolio(user=outsider)
