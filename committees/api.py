@@ -24,6 +24,7 @@ from committees.models import Case, Committee, Vote
 from governance.api import ActiveUserByName, IdField, Pagination
 from governance.models import BusinessUnit
 from governance.requests import signed_in_user
+from initiatives.api import AmendmentSerializer
 from initiatives.models import Initiative
 from initiatives.selectors import visible_initiatives
 from policies.models import Policy
@@ -69,6 +70,16 @@ class CaseSerializer(serializers.Serializer):
     closed_at = serializers.DateTimeField(allow_null=True)
     closed_by_chair = serializers.BooleanField()
     votes = VoteSerializer(many=True, read_only=True)
+    # Set when the vote decides an amendment of the initiative (its changes: the case).
+    amendment = serializers.IntegerField(source="amendment_id", allow_null=True, read_only=True)
+
+
+class CaseDetailSerializer(CaseSerializer):
+    """A vote as its page shows it: on an amendment, the amendment itself (its
+    reason and proposed changes), which every member decides on, whatever
+    unit they come from."""
+
+    amendment_proposal = AmendmentSerializer(source="amendment", read_only=True, allow_null=True)
 
 
 class CloseSerializer(serializers.Serializer):
@@ -137,12 +148,12 @@ class Agenda(ListAPIView[Case]):
 
 
 class CaseDetail(GenericAPIView[Case]):
-    serializer_class = CaseSerializer
+    serializer_class = CaseDetailSerializer
     queryset = Case.objects.none()
 
     def get(self, request: Request, pk: int) -> Response:
         case = selectors.case_or_404(user=request.user, pk=pk)
-        return Response(CaseSerializer(case).data)
+        return Response(CaseDetailSerializer(case).data)
 
 
 class CaseVote(GenericAPIView[Case]):

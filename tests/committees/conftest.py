@@ -10,7 +10,7 @@ from committees import services as committee_services
 from committees.models import Case, Committee
 from initiatives import services
 from initiatives.models import Initiative
-from tests.conftest import Org, acknowledge_policies, propose
+from tests.conftest import Org, acknowledge_policies, api_client, bring_to, propose
 
 
 @dataclass
@@ -64,6 +64,33 @@ def to_committee(o: Org, committee: Committee, **fields: Any) -> Initiative:
     ):
         initiative = services.initiative_transition(actor=actor, initiative=initiative, name=name)
     return initiative
+
+
+def amendment_to_committee(o: Org, changes: dict[str, Any], reason: str) -> Case:
+    """A running initiative of marketing whose amendment (proposed by its lead,
+    approved by the CoE) waits for the steering committee's vote."""
+    committee = make_committee(o)
+    services.routing_rules_publish(
+        actor=o.coe_lead,
+        rules=[
+            {"name": "High risk", "risks": ["high"], "steps": [f"committee:{committee.pk}"]},
+            {"name": "Others", "steps": []},
+        ],
+    )
+    initiative = bring_to(o, "active")
+    proposed = api_client(o.marketing_lead).post(
+        f"/api/initiatives/{initiative.pk}/amendments/",
+        {"changes": changes, "reason": reason},
+        format="json",
+    )
+    assert proposed.status_code == 201, proposed.json()
+    amendment_id = proposed.json()["id"]
+    for actor, name in ((o.coe_member, "start_review"), (o.coe_lead, "approve")):
+        taken = api_client(actor).post(
+            f"/api/amendments/{amendment_id}/transitions/{name}/", {}, format="json"
+        )
+        assert taken.status_code == 200, taken.json()
+    return Case.objects.get(amendment_id=amendment_id)
 
 
 def build(o: Org, **kwargs: Any) -> Setup:

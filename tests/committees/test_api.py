@@ -5,7 +5,7 @@ from typing import Any
 
 from committees.models import Case
 from initiatives.models import Initiative
-from tests.committees.conftest import Setup
+from tests.committees.conftest import Setup, amendment_to_committee
 from tests.conftest import Org, api_client
 
 
@@ -134,3 +134,29 @@ def test_the_coe_lead_sets_up_a_committee(org: Org) -> None:
     )
     assert bad.status_code == 400
     assert "quorum" in bad.json()
+
+
+def test_a_vote_on_an_amendment_carries_the_amendment(org: Org) -> None:
+    """Members from other units cannot open the amendment in the amendments'
+    list (it follows the units one sees); the vote carries it."""
+    case = amendment_to_committee(org, {"risk": "high"}, "Influencers join the campaign.")
+    member = api_client(org.sales_lead)
+
+    detail = member.get(f"/api/committee-cases/{case.pk}/")
+
+    assert detail.status_code == 200
+    body = detail.json()
+    assert body["amendment"] == case.amendment_id
+    proposal = body["amendment_proposal"]
+    assert proposal["id"] == case.amendment_id
+    assert proposal["proposed_changes"] == {"risk": "high"}
+    assert proposal["reason"] == "Influencers join the campaign."
+    assert member.get(f"/api/amendments/{case.amendment_id}/").status_code == 404
+    agenda = member.get(f"/api/committees/{case.committee_id}/agenda/").json()["results"]
+    assert [(row["id"], row["amendment"]) for row in agenda] == [(case.pk, case.amendment_id)]
+
+
+def test_a_vote_on_an_initiative_carries_no_amendment(setup: Setup) -> None:
+    body = api_client(setup.org.sales_lead).get(f"/api/committee-cases/{setup.case.pk}/").json()
+    assert body["amendment"] is None
+    assert body["amendment_proposal"] is None

@@ -8,9 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from committees.models import Case
 from inbox import selectors as inbox_selectors
-from initiatives import services as workflow
-from tests.committees.conftest import Setup, build, make_committee, to_committee
-from tests.conftest import Org, api_client, bring_to, signed_in
+from tests.committees.conftest import Setup, amendment_to_committee, build, to_committee
+from tests.conftest import Org, signed_in
 
 
 def test_a_member_votes_on_the_page(setup: Setup) -> None:
@@ -101,28 +100,7 @@ def test_a_vote_on_an_amendment_shows_what_it_would_change(org: Org) -> None:
     """A member from another unit decides on the amendment from the case page:
     it says the vote is on an amendment, why, and each change against the
     approved version."""
-    committee = make_committee(org)
-    workflow.routing_rules_publish(
-        actor=org.coe_lead,
-        rules=[
-            {"name": "High risk", "risks": ["high"], "steps": [f"committee:{committee.pk}"]},
-            {"name": "Others", "steps": []},
-        ],
-    )
-    initiative = bring_to(org, "active")
-    proposed = api_client(org.marketing_lead).post(
-        f"/api/initiatives/{initiative.pk}/amendments/",
-        {"changes": {"risk": "high"}, "reason": "Influencers join the campaign."},
-        format="json",
-    )
-    assert proposed.status_code == 201, proposed.json()
-    amendment_id = proposed.json()["id"]
-    for actor, name in ((org.coe_member, "start_review"), (org.coe_lead, "approve")):
-        taken = api_client(actor).post(
-            f"/api/amendments/{amendment_id}/transitions/{name}/", {}, format="json"
-        )
-        assert taken.status_code == 200, taken.json()
-    case = Case.objects.get(amendment_id=amendment_id)
+    case = amendment_to_committee(org, {"risk": "high"}, "Influencers join the campaign.")
 
     page = signed_in(org.sales_lead).get(f"/committees/votes/{case.pk}/")
 
