@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_fsm import TransitionNotAllowed
 
-from governance.errors import Conflict
 from governance.registry import Panel
 from governance.requests import signed_in_user
 from initiatives.models import Initiative
@@ -181,7 +181,7 @@ def entry_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     detail_url = reverse("knowledge:detail", args=[entry.pk])
     try:
         services.entry_transition(actor=user, entry=entry, name=name)
-    except Conflict as conflict:
+    except TransitionNotAllowed as conflict:
         messages.error(request, str(conflict))
     else:
         messages.success(

@@ -5,7 +5,7 @@ transition the state does not allow and 400 naming the field."""
 import pytest
 
 from knowledge.models import State
-from tests.conftest import Org, api_client
+from tests.conftest import Org, api_client, signed_in
 from tests.knowledge.conftest import entry_of, for_marketing
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +72,19 @@ def test_coe_publishes_and_a_second_time_is_409(org: Org):
     assert first.status_code == 200
     assert first.json()["state"] == State.PUBLISHED
     assert second.status_code == 409
+    assert "cannot be published from its state" in second.json()["detail"]
+
+
+def test_publishing_twice_on_the_page_says_why(org: Org):
+    entry = entry_of(org, publish=False)
+    client = signed_in(org.coe_lead)
+    url = f"/library/{entry.pk}/transitions/publish/"
+
+    assert client.post(url).status_code == 302
+    again = client.post(url, follow=True)
+
+    assert again.status_code == 200
+    assert "This entry cannot be published from its state." in again.content.decode()
 
 
 def test_outsider_gets_404_on_publish_and_useful(org: Org):

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
+from django_fsm import TransitionNotAllowed
 
-from governance.errors import Conflict
 from governance.models import AuditEvent
 from knowledge import services
 from knowledge.models import Audience, Entry, State, UsefulMark
@@ -59,14 +59,14 @@ def test_proposal_is_not_found_by_others(org: Org, persona: str):
 def test_publishing_twice_is_a_conflict(org: Org):
     entry = entry_of(org)
 
-    with pytest.raises(Conflict):
+    with pytest.raises(TransitionNotAllowed, match="cannot be published from its state"):
         services.entry_publish(actor=org.coe_lead, entry=entry)
 
 
 def test_archiving_a_proposal_is_a_conflict(org: Org):
     entry = entry_of(org, publish=False)
 
-    with pytest.raises(Conflict):
+    with pytest.raises(TransitionNotAllowed, match="cannot be archived from its state"):
         services.entry_archive(actor=org.coe_lead, entry=entry)
 
 
