@@ -328,9 +328,9 @@ def unit_rights(user: UserLike) -> dict[str, frozenset[int]]:
         return {}
     day = timezone.localdate()
     key = (_generation[0], day)
-    cached = getattr(user, "_unit_rights_cache", None)
-    if cached is not None and cached[0] == key:
-        return cached[1]
+    cached = _kept_unit_rights(user, key)
+    if cached is not None:
+        return cached
     rows: QuerySet[Any] = BusinessUnitUserObjectPermission.objects.filter(
         user_id=user.pk
     ).values_list("content_object_id", "permission__codename")
@@ -344,6 +344,14 @@ def unit_rights(user: UserLike) -> dict[str, frozenset[int]]:
     rights = {codename: frozenset(ids) for codename, ids in found.items()}
     user._unit_rights_cache = (key, rights)  # type: ignore[attr-defined]
     return rights
+
+
+def _kept_unit_rights(
+    user: UserLike, key: tuple[int, datetime.date]
+) -> dict[str, frozenset[int]] | None:
+    """The rights `unit_rights` kept on the user, if no write or new day came since."""
+    cached = getattr(user, "_unit_rights_cache", None)
+    return cached[1] if cached is not None and cached[0] == key else None
 
 
 def visible_unit_ids(user: UserLike, codename: str = VIEW) -> list[int]:
@@ -360,9 +368,9 @@ def sees_any_unit(user: UserLike) -> bool:
     grant of their own has their delegations read."""
     if not user.is_authenticated or not user.is_active:
         return False
-    cached = getattr(user, "_unit_rights_cache", None)
-    if cached is not None and cached[0] == (_generation[0], timezone.localdate()):
-        return bool(cached[1].get(VIEW))
+    kept = _kept_unit_rights(user, (_generation[0], timezone.localdate()))
+    if kept is not None:
+        return bool(kept.get(VIEW))
     if BusinessUnitUserObjectPermission.objects.filter(
         user_id=user.pk, permission__codename=VIEW
     ).exists():
