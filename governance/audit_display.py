@@ -8,20 +8,22 @@ named and linked, and how values only they understand read (an attestation's
 policy versions), in governance.registry. A page of events costs one query per
 object type and value reader on it, however many events it holds."""
 
+import datetime
 import html
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
+from urllib.parse import quote_plus
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.http import urlencode
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -257,11 +259,17 @@ def _plain(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _value(object_type: str, key: str, value: Any) -> str:
+def _choices(object_type: str, key: str) -> dict[Any, Any]:
+    """The labels of the field's choices (a state, a risk), or none."""
+    return dict(getattr(_field(object_type, key), "flatchoices", None) or ())
+
+
+def _value(object_type: str, key: str, value: Any, choices: dict[Any, Any] | None = None) -> str:
     """A value as recorded, with a choice's label (a state, a risk) in the
-    reader's language where the object's field has choices."""
-    found = _field(object_type, key)
-    choices = dict(getattr(found, "flatchoices", None) or ())
+    reader's language where the object's field has choices (`choices`, when
+    the caller has them already)."""
+    if choices is None:
+        choices = _choices(object_type, key)
     if choices and not isinstance(value, dict | list):
         return str(choices.get(value, value))
     if choices and isinstance(value, list):
@@ -296,12 +304,42 @@ class Row:
 
 def history_url(object_type: str, object_id: str, *, base: str | None = None) -> str:
     """The audit page filtered to one object's whole history."""
-    query = urlencode({"object_type": object_type, "object_id": object_id})
+    # urlencode's encoding, without its checks of each value's type (a page
+    # writes fifty of these).
+    query = f"object_type={quote_plus(object_type)}&object_id={quote_plus(object_id)}"
     return f"{base or reverse('audit-log')}?{query}"
 
 
 def _recorded(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+# Format characters finer than a minute (seconds, microseconds, the whole
+# timestamp): a format without them reads the same for every moment of a minute.
+_FINER_THAN_MINUTES = frozenset("sucrU")
+
+
+def _time_text() -> Callable[[datetime.datetime], str]:
+    """The short date and time of a moment in the reader's language, as
+    date_format writes it; written once per minute where the format shows no
+    seconds (a page's events often share their minute)."""
+    form = str(get_format("SHORT_DATETIME_FORMAT"))
+    if any(
+        char in _FINER_THAN_MINUTES for n, char in enumerate(form) if n == 0 or form[n - 1] != "\\"
+    ):
+        return lambda at: dateformat.format(at, form)
+    written: dict[tuple[datetime.datetime, Any], str] = {}
+
+    def text(at: datetime.datetime) -> str:
+        # The offset too: the two hours of a change back from summer time
+        # share their wall-clock minutes.
+        minute = (at.replace(second=0, microsecond=0), at.utcoffset())
+        found = written.get(minute)
+        if found is None:
+            found = written[minute] = dateformat.format(at, form)
+        return found
+
+    return text
 
 
 def rows(events: list[AuditEvent], *, user: UserLike) -> list[Row]:
@@ -332,36 +370,60 @@ def rows(events: list[AuditEvent], *, user: UserLike) -> list[Row]:
         for value, text in zip(values, reader(values=values), strict=True):
             read[(key, json.dumps(value, sort_keys=True))] = text
 
+    # What a page's events share is looked up and translated once: each
+    # event's name, the name and the choices of each (object type, key), each
+    # type's name, each minute's text.
+    event_names: dict[str, str] = {}
+    names: dict[tuple[str, str], str] = {}
+    choices: dict[tuple[str, str], dict[Any, Any]] = {}
+    type_names: dict[str, str] = {}
+
     def shown(object_type: str, key: str, value: Any) -> str:
         if key in pending:
             text = read.get((key, json.dumps(value, sort_keys=True)))
             if text is not None:
                 return text
-        return _value(object_type, key, value)
+        labels = choices.get((object_type, key))
+        if labels is None:
+            labels = choices[(object_type, key)] = _choices(object_type, key)
+        return _value(object_type, key, value, labels)
 
+    def named(object_type: str, key: str) -> str:
+        name = names.get((object_type, key))
+        if name is None:
+            name = names[(object_type, key)] = str(key_name(object_type, key))
+        return name
+
+    when = _time_text()
     base = reverse("audit-log")
     result = []
     for event in events:
         old, new = _recorded(event.old), _recorded(event.new)
         changes = [
             Change(
-                key_name(event.object_type, key),
+                named(event.object_type, key),
                 shown(event.object_type, key, old[key]) if key in old else None,
                 shown(event.object_type, key, new[key]) if key in new else None,
             )
             for key in sorted(old.keys() | new.keys())
         ]
         at = timezone.localtime(event.at)
+        kind = type_names.get(event.object_type)
+        if kind is None:
+            kind = type_names[event.object_type] = str(type_name(event.object_type))
+        name = event_names.get(event.event)
+        if name is None:
+            name = event_names[event.event] = str(event_name(event.event))
         result.append(
             Row(
                 event=event,
-                name=event_name(event.event),
-                type_name=type_name(event.object_type),
+                name=name,
+                type_name=kind,
                 url=urls.get((event.object_type, event.object_id)),
                 history_url=history_url(event.object_type, event.object_id, base=base),
                 changes=changes,
                 at_iso=at.isoformat(),
-                at_text=date_format(at, "SHORT_DATETIME_FORMAT"),
+                at_text=when(at),
                 actor=event.actor.get_username() if event.actor else "—",
                 object_repr=event.object_repr,
                 comment=event.comment,
