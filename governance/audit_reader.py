@@ -11,6 +11,7 @@ import datetime
 import json
 import re
 from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import islice
 from typing import Any
@@ -20,7 +21,7 @@ from django import forms
 from django.apps import apps
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Model, Q, QuerySet, TextField
+from django.db.models import Model, Q, QuerySet, Subquery, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.http import StreamingHttpResponse
@@ -33,7 +34,7 @@ from governance.audit import object_label
 from governance.audit_display import event_choices, type_name
 from governance.csv_export import csv_response_chunked, text_cell
 from governance.forms import DateInput, PlainSelect
-from governance.models import AuditEvent
+from governance.models import AuditCheckpoint, AuditEvent, AuditVerification
 
 CSV_COLUMNS = [
     "seq",
@@ -360,3 +361,47 @@ def actors_since(*, obj: Model, events: Collection[str], since: str | None = Non
         if last_seq := list(last):
             wanted = wanted.filter(seq__gt=last_seq[0])
     return set(wanted.exclude(actor=None).values_list("actor_id", flat=True))
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """What the audit page says of the newest signed checkpoint."""
+
+    number: int
+    at: datetime.datetime
+    count: int
+
+
+@dataclass(frozen=True)
+class ChainStatus:
+    verification: AuditVerification | None
+    checkpoint: Checkpoint | None
+
+
+def chain_status() -> ChainStatus:
+    """The newest verification of the chain and the newest signed checkpoint,
+    in one query once the chain has been verified (the newest checkpoint's
+    figures read along with the verification)."""
+    newest = AuditCheckpoint.objects.order_by("-number")
+    figures = ("number", "at", "count")
+    verification = (
+        AuditVerification.objects.order_by("-at", "-id")
+        .annotate(
+            **{f"newest_checkpoint_{name}": Subquery(newest.values(name)[:1]) for name in figures}
+        )
+        .first()
+    )
+    if verification is None:
+        found = newest.values_list(*figures).first()
+        return ChainStatus(None, Checkpoint(*found) if found else None)
+    number = verification.newest_checkpoint_number  # type: ignore[attr-defined]
+    checkpoint = (
+        None
+        if number is None
+        else Checkpoint(
+            number,
+            verification.newest_checkpoint_at,  # type: ignore[attr-defined]
+            verification.newest_checkpoint_count,  # type: ignore[attr-defined]
+        )
+    )
+    return ChainStatus(verification, checkpoint)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance import access, audit_display, audit_reader, registry
 from governance.audit_reader import AuditEventFilter
-from governance.models import AuditCheckpoint, AuditEvent, AuditVerification, OrganizationRole
+from governance.models import AuditEvent, OrganizationRole
 from governance.registry import Panel
 
 AUDIT_PAGE_SIZE = 50
@@ -62,6 +62,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "repr": rows[0].event.object_repr if rows else request.GET["object_id"],
             "url": rows[0].url if rows else None,
         }
+    chain = audit_reader.chain_status()
     return render(
         request,
         "governance/auditevent_list.html",
@@ -72,8 +73,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "rows_html": audit_display.rows_html(rows, with_history=subject is None),
             "subject": subject,
             "query": query.urlencode(),
-            "verification": AuditVerification.objects.order_by("-at", "-id").first(),
-            "checkpoint": AuditCheckpoint.objects.order_by("-number").first(),
+            "verification": chain.verification,
+            "checkpoint": chain.checkpoint,
             "panels": [
                 panel
                 for factory in registry.audit_panels

@@ -4,16 +4,22 @@ history in one view (and its export), the chain's last verification, and a
 constant number of queries however many events a page holds."""
 
 import csv
+import datetime
 import io
 import re
+import zoneinfo
+from typing import Any
 
+import pytest
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+from django.utils.formats import date_format, reset_format_cache
 
-from governance import audit, audit_verify
+from governance import audit, audit_reader, audit_verify
 from governance.audit import Event
-from governance.audit_display import EVENT_NAMES
+from governance.audit_display import EVENT_NAMES, _time_text
 from governance.models import AuditEvent
 from initiatives.models import Initiative
 from tests.conftest import Org, bring_to, propose, signed_in
@@ -102,7 +108,43 @@ def test_the_page_shows_the_newest_checkpoint_and_the_last_verification(org: Org
     audit_verify.verification_record(audit_verify.verify())
     body = client.get("/audit/").content.decode()
     assert f"Newest signed checkpoint: number {checkpoint.number}" in body
+    assert f"covering {checkpoint.count} events." in body
     assert re.search(r"Chain last verified .*: intact, \d+ events", body)
+
+
+def test_the_chain_status_reads_the_newest_of_each_in_one_query_once_verified(
+    org: Org, django_assert_num_queries: Any
+) -> None:
+    # Verified before any checkpoint: the verification, no checkpoint.
+    first = audit_verify.verification_record(audit_verify.verify())
+    with django_assert_num_queries(1):
+        status = audit_reader.chain_status()
+    assert status.verification == first
+    assert status.checkpoint is None
+
+    # A checkpoint, then another and more events: the newest, with its figures.
+    audit.checkpoint_create()
+    bring_to(org, "submitted")
+    newest = audit.checkpoint_create()
+    with django_assert_num_queries(1):
+        status = audit_reader.chain_status()
+    assert status.verification == first
+    assert status.checkpoint == audit_reader.Checkpoint(newest.number, newest.at, newest.count)
+
+    later = audit_verify.verification_record(audit_verify.verify())
+    assert audit_reader.chain_status().verification == later
+
+
+def test_the_chain_status_before_any_verification_still_shows_the_newest_checkpoint(
+    org: Org,
+) -> None:
+    assert audit_reader.chain_status() == audit_reader.ChainStatus(None, None)
+    checkpoint = audit.checkpoint_create()
+    status = audit_reader.chain_status()
+    assert status.verification is None
+    assert status.checkpoint == audit_reader.Checkpoint(
+        checkpoint.number, checkpoint.at, checkpoint.count
+    )
 
 
 def test_the_page_runs_as_many_queries_for_1000_events_as_for_10(org: Org) -> None:
@@ -150,3 +192,39 @@ def test_what_people_typed_is_escaped_in_every_cell(org: Org) -> None:
     assert "&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;</a>" in rows
     assert "<ins>&lt;i&gt;new&lt;/i&gt;</ins>" in rows
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; co</td>" in rows
+
+
+def moments() -> list[datetime.datetime]:
+    """Moments within one minute, and the two 02:30 of the night summer time
+    ends in Berlin (one hour apart, the same on the wall clock)."""
+    berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    utc = datetime.UTC
+    start = datetime.datetime(2026, 3, 4, 9, 15, 0, tzinfo=utc)
+    found = [start + datetime.timedelta(seconds=s) for s in (0, 7, 59, 60, 3600)]
+    found += [
+        datetime.datetime(2026, 10, 25, 0, 30, 20, tzinfo=utc),  # 02:30 summer time
+        datetime.datetime(2026, 10, 25, 1, 30, 40, tzinfo=utc),  # 02:30 winter time
+    ]
+    return [moment.astimezone(berlin) for moment in found]
+
+
+@pytest.mark.parametrize("language", ["en", "de", "it"])
+def test_the_page_writes_each_moment_as_date_format_does(language: str) -> None:
+    with translation.override(language), timezone.override("Europe/Berlin"):
+        text = _time_text()
+        for moment in moments():
+            assert text(moment) == date_format(moment, "SHORT_DATETIME_FORMAT")
+
+
+def test_a_format_with_seconds_is_written_for_each_moment() -> None:
+    # Django keeps the formats it read: forgotten on entering and on leaving.
+    try:
+        with override_settings(FORMAT_MODULE_PATH=["tests.governance.seconds_formats"]):
+            reset_format_cache()
+            with translation.override("en"), timezone.override("Europe/Berlin"):
+                text = _time_text()
+                written = [text(moment) for moment in moments()]
+    finally:
+        reset_format_cache()
+    assert written == [date_format(moment, "Y-m-d H:i:s") for moment in moments()]
+    assert written[0] != written[1]  # the same minute, other seconds
