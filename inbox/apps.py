@@ -42,14 +42,15 @@ class InboxConfig(AppConfig):
         )
 
 
-# Rows whose change moves no task: sessions and the log-in bookkeeping saved on
-# every sign-in, and the notifications themselves (counted afresh each time).
-_UNRELATED_APPS = frozenset({"sessions", "axes", "inbox"})
+# Rows whose change moves no count: sessions and the log-in bookkeeping saved
+# on every sign-in.
+_UNRELATED_APPS = frozenset({"sessions", "axes"})
 
 
 def _forget_counts_on_changes() -> None:
     """Any saved or deleted row, changed relation or bulk of audit events may
-    add or remove someone's task: each forgets the cached header counts."""
+    add or remove someone's task or unread notification: each forgets the
+    cached header counts."""
     from django.db.models import Model
     from django.db.models.signals import m2m_changed, post_delete, post_save
 

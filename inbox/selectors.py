@@ -64,18 +64,19 @@ def task_count(*, user: User) -> int:
     return tasks(user=user).count()
 
 
-# Every page's header counts the user's tasks. Building that union of every
-# task source costs more than the rest of a light page, so the count is kept
-# per user and day under the value of VERSION_KEY, which every saved or
-# deleted row and every audit event replaces (inbox.apps connects it): a count
-# read back is one that no change has touched since. The unread notifications
-# are counted each time (reading one changes no task).
+# Every page's header counts the user's tasks and unread notifications.
+# Building that union of every task source costs more than the rest of a light
+# page, so both counts are kept per user and day under the value of
+# VERSION_KEY, which every saved or deleted row, every audit event and every
+# notification written or read replaces (inbox.apps connects the signals; the
+# services call `invalidate` for the bulk writes that send none): counts read
+# back are ones that no change has touched since.
 VERSION_KEY = "inbox:version"
 HEADER_SECONDS = 300
 
 
 def invalidate() -> None:
-    """Forget the cached task counts: now, and again once the change is
+    """Forget the cached header counts: now, and again once the change is
     committed (so that a reader that counted before the commit does not leave
     its answer behind)."""
     shared_cache.set(VERSION_KEY, uuid.uuid4().hex, None)
@@ -84,17 +85,17 @@ def invalidate() -> None:
 
 def header_counts(*, user: User) -> tuple[int, int]:
     """How many tasks wait for the user and how many of their notifications
-    are unread, in one query (every page's header shows both); the task count
-    comes from the cache while nothing has changed since it was counted."""
+    are unread (every page's header shows both): from the cache while nothing
+    has changed since they were counted, else both in one query."""
     version = shared_cache.get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, None)
     key = f"inbox:header:{version}:{timezone.localdate().isoformat()}:{user.pk}"
     cached = shared_cache.get(key)
     if cached is not None:
-        unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-        return int(cached), unread
-    task_count, unread = _count_both(user=user)
-    shared_cache.set(key, task_count, HEADER_SECONDS)
-    return task_count, unread
+        task_count, unread = cached
+        return int(task_count), int(unread)
+    counts = _count_both(user=user)
+    shared_cache.set(key, counts, HEADER_SECONDS)
+    return counts
 
 
 def _count_both(*, user: User) -> tuple[int, int]:

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from governance import audit, mail, registry
+from inbox import selectors
 from inbox.models import Notification
 from sponsors import notifications as sponsor_notifications
 from sponsors.models import NotificationKind
@@ -80,6 +81,8 @@ def notifications_create(
             )
         )
     created = Notification.objects.bulk_create(rows)
+    # bulk_create sends no post_save: the recipients' header counts change.
+    selectors.invalidate()
     if email:
         mailed = set(
             sponsor_notifications.reachable(
@@ -100,11 +103,9 @@ def notifications_create(
 
 
 def _link(target: models.Model | None) -> str:
-    from inbox.selectors import url_of
-
     if target is None:
         return ""
-    return url_of(target._meta.label_lower, target.pk)
+    return selectors.url_of(target._meta.label_lower, target.pk)
 
 
 def on_notify(
@@ -140,9 +141,13 @@ def notification_mark_read(*, actor: User, notification: Notification) -> Notifi
 def notifications_mark_all_read(*, actor: User) -> int:
     """Mark every unread notification of the actor read; returns how many."""
     with transaction.atomic():
-        return Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True).update(
+        marked = Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True).update(
             read_at=timezone.now()
         )
+        if marked:
+            # update() sends no post_save: the header's unread count changes.
+            selectors.invalidate()
+        return marked
 
 
 def email_set(*, actor: User, email: str) -> User:
