@@ -511,6 +511,39 @@ def test_navigation_shows_the_audit_log_only_to_those_who_may_read_it(org: Org) 
     assert 'href="/audit/"' not in signed_in(org.sponsor).get("/initiatives/").content.decode()
 
 
+def menu(client: Client, path: str) -> list[tuple[str, str, bool]]:
+    """The main menu's entries on a page: address, label, whether marked current."""
+    page = client.get(path).content.decode()
+    found = re.search(r'<nav class="main-nav"[^>]*>\s*<ul>(.*?)</ul>', page, re.S)
+    assert found, "the page has no main menu"
+    return [
+        (href, label, bool(current))
+        for href, current, label in re.findall(
+            r'<li><a href="([^"]*)"( aria-current="page")?>([^<]*)</a></li>', found.group(1)
+        )
+    ]
+
+
+def test_the_menu_marks_the_page_shown_in_the_readers_language_and_entries(org: Org) -> None:
+    auditor = signed_in(org.auditor)
+    on_audit = menu(auditor, "/audit/")
+    assert [entry for entry in on_audit if entry[2]] == [("/audit/", "Audit log", True)]
+    on_list = menu(auditor, "/initiatives/")
+    assert [entry for entry in on_list if entry[2]] == [("/initiatives/", "Initiatives", True)]
+    # The same entries on both pages; only the mark moved.
+    assert [entry[:2] for entry in on_audit] == [entry[:2] for entry in on_list]
+
+    auditor.post("/i18n/setlang/", {"language": "de", "next": "/"})
+    german = menu(auditor, "/audit/")
+    assert [entry[0] for entry in german] == [entry[0] for entry in on_audit]
+    assert ("/audit/", "Audit-Protokoll", True) in german
+
+    # Another reader, other entries: the sponsor's menu has no audit log.
+    sponsor = [entry[0] for entry in menu(signed_in(org.sponsor), "/initiatives/")]
+    assert "/audit/" not in sponsor
+    assert "/initiatives/" in sponsor
+
+
 @pytest.mark.parametrize(
     ("state", "name", "persona"),
     [
