@@ -25,7 +25,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from governance import access, audit  # noqa: E402
+from governance import access, audit, audit_verify  # noqa: E402
 from governance import services as org  # noqa: E402
 from governance.models import Membership, OrganizationRole  # noqa: E402
 from initiatives import scoring  # noqa: E402
@@ -277,6 +277,11 @@ def seed(scale: float) -> None:
         policy = policy_services.policy_transition(actor=author, policy=policy, name="submit")
         policy = policy_services.policy_transition(actor=lead, policy=policy, name="publish")
     log(f"a policy with {n_versions} versions", started)
+
+    # An auditor's run of verify_audit, as an organization that uses the log
+    # has had: the audit page shows its result.
+    audit_verify.verification_record(audit_verify.verify())
+    log("the chain verified and the result recorded", started)
 
     # As autovacuum would leave it: statistics for the planner, and the
     # visibility map that lets a count read the index alone.
