@@ -94,3 +94,34 @@ class _Appender:
 
     def __init__(self, parts: list[str]) -> None:
         self.write = parts.append
+
+
+def csv_response_written(
+    header: Sequence[str], blocks: Iterable[str], filename: str
+) -> StreamingHttpResponse:
+    """A streamed CSV download of blocks of lines the caller has written as
+    csv.writer would (see `writer_line`), after the header."""
+
+    def lines() -> Iterator[str]:
+        yield writer_line(header)
+        yield from blocks
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def writer_line(row: Sequence[Any]) -> str:
+    """One row as csv.writer writes it (quoted where it must be, "\\r\\n" at the end)."""
+    parts: list[str] = []
+    csv.writer(_Appender(parts)).writerow(row)
+    return "".join(parts)
+
+
+def quoted(text: str) -> str:
+    """A cell of text as csv.writer writes it: within double quotes, its own
+    doubled, where it holds a comma, a double quote or a line break; else as
+    it is."""
+    if '"' in text or "," in text or "\n" in text or "\r" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text

@@ -5,8 +5,12 @@ import csv
 import io
 import json
 
+from django.db import transaction
+
+from governance.audit_reader import CSV_COLUMNS
+from governance.csv_export import text_cell
 from governance.models import AuditEvent
-from tests.conftest import Org, api_client, bring_to
+from tests.conftest import Org, api_client, bring_to, signed_in
 
 
 def as_model_reads(event: AuditEvent) -> dict[str, str]:
@@ -113,3 +117,61 @@ def test_values_at_the_edge_of_the_text_written_as_read_export_as_the_model_read
     events = list(AuditEvent.objects.select_related("actor").order_by("seq"))
     exported = [row["old"].removeprefix("'") for row in rows[-len(edges) :]]
     assert exported == [as_model_reads(e)["old"] for e in events[-len(edges) :]]
+
+
+def file_as_csv_writes_it(events: list[AuditEvent]) -> bytes:
+    """The export as csv.writer writes the events' cells as the model reads
+    them, text neutralised where a spreadsheet would run it: byte for byte."""
+    plain = {"seq", "id", "at", "event", "prev_hash", "hash"}
+    written = io.StringIO()
+    writer = csv.writer(written)
+    writer.writerow(CSV_COLUMNS)
+    for event in events:
+        cells = as_model_reads(event)
+        writer.writerow([cells[c] if c in plain else text_cell(cells[c]) for c in CSV_COLUMNS])
+    return written.getvalue().encode()
+
+
+def test_the_export_is_byte_for_byte_what_csv_writer_writes(org: Org) -> None:
+    """Rows written directly and rows written by csv.writer side by side:
+    cells that need quoting or neutralising in every text column, values of
+    every JSON kind, an event without actor."""
+    from governance import audit
+
+    bring_to(org, "approved")
+    texts = [
+        "plain",
+        "a, b",
+        'say "hi"',
+        "one\ntwo",
+        "carriage\rreturn",
+        "=SUM(A1)",
+        "+1",
+        "-1",
+        "@mention",
+        "\ttab",
+        "\rstart",
+        "Grüße",
+        "",
+        "trailing,",
+    ]
+    values = [{"b": 1, "a": "x,y"}, [1, "two"], "text", -5, 2.5, None, {"k": 'q"uote'}, [], True]
+    with transaction.atomic():
+        for n, text in enumerate(texts):
+            audit.record(
+                audit.Event.GOAL_UPDATED,
+                actor=None if n % 3 == 0 else org.admin,
+                obj=None,
+                object_type=text or "governance.strategicgoal",
+                object_repr=texts[-1 - n],
+                old=values[n % len(values)],
+                new=values[(n + 4) % len(values)],
+                comment=texts[(n + 5) % len(texts)],
+            )
+    api, page = api_client(org.auditor), signed_in(org.auditor)  # signing in is an event
+    events = list(AuditEvent.objects.select_related("actor").order_by("seq"))
+    expected = file_as_csv_writes_it(events)
+
+    for response in (api.get("/api/audit/events/?format=csv"), page.get("/audit/export.csv")):
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == expected
