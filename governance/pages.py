@@ -4,13 +4,19 @@ The home page is a list of panels, one per role the user holds. An app adds
 its own panel (the review queue, the policies a unit still has to acknowledge)
 by registering a function with governance.registry.home_panels."""
 
+from functools import lru_cache
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from governance import access, audit_display, audit_reader, registry
@@ -43,6 +49,19 @@ def _audit_filters(
     return audit_reader.filtered(request.GET, queryset)
 
 
+def _unbound_filters() -> SafeString:
+    """The filters of a query that has none: the same for every such view in
+    one language, so written once for it."""
+    return _filters_written(get_language(), get_script_prefix())
+
+
+@lru_cache(maxsize=16)
+def _filters_written(language: str, prefix: str) -> SafeString:
+    form = audit_reader.filtered(None, AuditEvent.objects.none())[0].form
+    # A template's output: escaped as it was written.
+    return mark_safe(render_to_string("governance/_audit_filters.html", {"form": form}))
+
+
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The audit log, newest first, for auditors and the CoE lead; 403 for everyone else."""
@@ -68,6 +87,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "governance/auditevent_list.html",
         {
             "form": filters.form,
+            "filters_html": "" if filters.is_bound else _unbound_filters(),
             "page": page,
             "rows": rows,
             "rows_html": audit_display.rows_html(rows, with_history=subject is None),

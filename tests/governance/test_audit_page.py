@@ -228,3 +228,39 @@ def test_a_format_with_seconds_is_written_for_each_moment() -> None:
         reset_format_cache()
     assert written == [date_format(moment, "Y-m-d H:i:s") for moment in moments()]
     assert written[0] != written[1]  # the same minute, other seconds
+
+
+def filters_of(client: Client, query: str = "") -> str:
+    page = client.get(f"/audit/{query}").content.decode()
+    found = re.search(r'<form class="filters".*?</form>', page, re.S)
+    assert found, "the page has no filters"
+    return found.group(0)
+
+
+def test_the_filters_of_a_page_without_query_follow_the_language_and_a_query_shows_its_own(
+    org: Org,
+) -> None:
+    auditor = signed_in(org.auditor)
+    english = filters_of(auditor)
+    assert ">Apply</button>" in english
+    assert "All events" in english
+    # Nothing chosen: "All types" and "All events".
+    assert re.findall(r'<option value="([^"]*)" selected>', english) == ["", ""]
+
+    german_client = german(signed_in(org.auditor))
+    german_filters = filters_of(german_client)
+    assert ">Anwenden</button>" in german_filters
+    assert "Alle Ereignisse" in german_filters
+    # Each language keeps its own, whichever was written first.
+    assert filters_of(auditor) == english
+
+    # A query's filters show its values and its errors, not the plain ones.
+    chosen = filters_of(auditor, "?event=initiative.submitted&actor=coe_lead")
+    assert '<option value="initiative.submitted" selected>' in chosen
+    assert 'value="coe_lead"' in chosen
+    refused = filters_of(auditor, "?since=2026-02-01&until=2026-01-01")
+    assert "The end of the range is before its start." in refused
+    # The object's whole history: its id rides along in the filters.
+    history = filters_of(auditor, "?object_type=governance.businessunit&object_id=1")
+    assert 'name="object_id"' in history
+    assert 'name="object_id"' not in english
