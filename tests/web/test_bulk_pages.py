@@ -165,6 +165,9 @@ def test_the_bulk_page_runs_as_many_queries_for_30_items_as_for_3(org: Org) -> N
             bring_to(org, "awaiting_sponsor", title=f"Signing {n}")
 
     def queries(client: Client) -> int:
+        # Measured with the header's counts cached, as for every size: the
+        # writes that grow the queue forget them.
+        client.get(BULK)
         with CaptureQueriesContext(connection) as context:
             response = client.get(BULK)
         assert response.status_code == 200
