@@ -264,12 +264,9 @@ def _choices(object_type: str, key: str) -> dict[Any, Any]:
     return dict(getattr(_field(object_type, key), "flatchoices", None) or ())
 
 
-def _value(object_type: str, key: str, value: Any, choices: dict[Any, Any] | None = None) -> str:
+def _value(value: Any, choices: dict[Any, Any]) -> str:
     """A value as recorded, with a choice's label (a state, a risk) in the
-    reader's language where the object's field has choices (`choices`, when
-    the caller has them already)."""
-    if choices is None:
-        choices = _choices(object_type, key)
+    reader's language where the object's field has choices (`_choices`)."""
     if choices and not isinstance(value, dict | list):
         return str(choices.get(value, value))
     if choices and isinstance(value, list):
@@ -370,29 +367,24 @@ def rows(events: list[AuditEvent], *, user: UserLike) -> list[Row]:
         for value, text in zip(values, reader(values=values), strict=True):
             read[(key, json.dumps(value, sort_keys=True))] = text
 
-    # What a page's events share is looked up and translated once: each
-    # event's name, the name and the choices of each (object type, key), each
-    # type's name, each minute's text.
-    event_names: dict[str, str] = {}
-    names: dict[tuple[str, str], str] = {}
-    choices: dict[tuple[str, str], dict[Any, Any]] = {}
-    type_names: dict[str, str] = {}
+    # What a page's events share is looked up and translated once (names as
+    # text, choices as they are): each event's name, the name and the choices
+    # of each (object type, key), each type's name; and each minute's text.
+    looked_up: dict[tuple[Any, ...], Any] = {}
+
+    def once(what: Callable[..., Any], *args: str) -> Any:
+        key = (what, *args)
+        if key not in looked_up:
+            found = what(*args)
+            looked_up[key] = found if isinstance(found, dict) else str(found)
+        return looked_up[key]
 
     def shown(object_type: str, key: str, value: Any) -> str:
         if key in pending:
             text = read.get((key, json.dumps(value, sort_keys=True)))
             if text is not None:
                 return text
-        labels = choices.get((object_type, key))
-        if labels is None:
-            labels = choices[(object_type, key)] = _choices(object_type, key)
-        return _value(object_type, key, value, labels)
-
-    def named(object_type: str, key: str) -> str:
-        name = names.get((object_type, key))
-        if name is None:
-            name = names[(object_type, key)] = str(key_name(object_type, key))
-        return name
+        return _value(value, once(_choices, object_type, key))
 
     when = _time_text()
     base = reverse("audit-log")
@@ -401,24 +393,18 @@ def rows(events: list[AuditEvent], *, user: UserLike) -> list[Row]:
         old, new = _recorded(event.old), _recorded(event.new)
         changes = [
             Change(
-                named(event.object_type, key),
+                once(key_name, event.object_type, key),
                 shown(event.object_type, key, old[key]) if key in old else None,
                 shown(event.object_type, key, new[key]) if key in new else None,
             )
             for key in sorted(old.keys() | new.keys())
         ]
         at = timezone.localtime(event.at)
-        kind = type_names.get(event.object_type)
-        if kind is None:
-            kind = type_names[event.object_type] = str(type_name(event.object_type))
-        name = event_names.get(event.event)
-        if name is None:
-            name = event_names[event.event] = str(event_name(event.event))
         result.append(
             Row(
                 event=event,
-                name=name,
-                type_name=kind,
+                name=once(event_name, event.event),
+                type_name=once(type_name, event.object_type),
                 url=urls.get((event.object_type, event.object_id)),
                 history_url=history_url(event.object_type, event.object_id, base=base),
                 changes=changes,
